@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { createGatehouse } from '../../gatehouse.js';
+import { fail, type JsonOption, print } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API and the mail worker (migrates the database first)')
+    .option('--json', 'print the start-up summary as one JSON object')
+    .action(async (o: JsonOption) => {
+      try {
+        await serve(o);
+      } catch (error) {
+        fail(error);
+      }
+    });
+}
+
+async function serve(o: JsonOption): Promise<void> {
+  const config = loadConfig();
+  const gatehouse = await createGatehouse(config);
+  const created = await gatehouse.admin.bootstrap();
+  const address = await gatehouse.app.listen({ port: config.port, host: config.host });
+  const url = address.replace('[::1]', 'localhost');
+  gatehouse.worker.start();
+
+  const summary = {
+    url,
+    database: config.database,
+    ...(created && {
+      created: {
+        instanceId: created.instance.id,
+        orgId: created.org.id,
+        tokenId: created.token.id,
+        token: created.token.token,
+      },
+    }),
+  };
+  const lines = [`Gatehouse listening on ${url}`];
+  if (created) {
+    lines.push(
+      '',
+      'The database was empty, so a default instance, organization and all.Instance token were created.',
+      'The token is shown only this once (only its hash is kept):',
+      `  instance:     ${created.instance.id}`,
+      `  organization: ${created.org.id}`,
+      `  token:        ${created.token.token}`,
+      '',
+      'Try it:',
+      `  curl -H 'Authorization: Bearer ${created.token.token}' ${url}/instances/${created.instance.id}/orgs/${created.org.id}/members`,
+      '',
+    );
+  }
+  print(o, summary, lines.join('\n'));
+
+  const stop = async () => {
+    await gatehouse.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { collect, duration } from '../parse.js';
+import { type JsonOption, print, setupAction } from '../output.js';
+
+export function register(token: Command): void {
+  token
+    .command('create')
+    .description('create an API token; the secret is printed this once, only its hash is kept')
+    .requiredOption('--instance <id>', 'instance the token is bound to')
+    .requiredOption('--scope <scope>', 'a scope, e.g. all.Instance or instanceOrgInvites.get (repeatable)', collect)
+    .option('--user <id>', 'act with this user’s rights (needed for all.User scopes)')
+    .option('--expires <duration>', 'lifetime, e.g. 30d (default: no expiry)', duration)
+    .option('--json', 'print one JSON object')
+    .action(
+      setupAction(async (admin, o: { instance: string; scope: string[]; user?: string; expires?: number } & JsonOption) => {
+        const created = await admin.createToken({ instanceId: o.instance, scopes: o.scope, userId: o.user, ttlMs: o.expires });
+        print(
+          o,
+          created,
+          [
+            `Created token ${created.id} for instance ${created.instanceId} (scopes: ${created.scopes.join(', ')})`,
+            `Token (shown once, keep it safe): ${created.token}`,
+          ].join('\n'),
+        );
+      }),
+    );
+}

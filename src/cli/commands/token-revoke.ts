@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { type JsonOption, print, setupAction } from '../output.js';
+
+export function register(token: Command): void {
+  token
+    .command('revoke')
+    .description('revoke an API token; it stops working at once')
+    .requiredOption('--id <id>', 'token id (as printed by token create)')
+    .option('--json', 'print one JSON object')
+    .action(
+      setupAction(async (admin, o: { id: string } & JsonOption) => {
+        await admin.revokeToken(o.id);
+        print(o, { id: o.id.toLowerCase(), revoked: true }, `Revoked token ${o.id}`);
+      }),
+    );
+}

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import * as instanceAddMember from './commands/instance-add-member.js';
+import * as instanceCreate from './commands/instance-create.js';
+import * as orgCreate from './commands/org-create.js';
+import * as serve from './commands/serve.js';
+import * as tokenCreate from './commands/token-create.js';
+import * as tokenRevoke from './commands/token-revoke.js';
+import * as userCreate from './commands/user-create.js';
+
+const program = new Command('gatehouse')
+  .description('Gatehouse: organization invitations and memberships. Configuration comes from the environment (see README).')
+  .showHelpAfterError();
+
+serve.register(program);
+const instance = program.command('instance').description('manage instances');
+instanceCreate.register(instance);
+instanceAddMember.register(instance);
+orgCreate.register(program.command('org').description('manage organizations'));
+userCreate.register(program.command('user').description('manage users'));
+const token = program.command('token').description('manage API tokens');
+tokenCreate.register(token);
+tokenRevoke.register(token);
+
+await program.parseAsync(process.argv);

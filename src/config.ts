@@ -1,0 +1,70 @@
+import { parseDuration } from './domain/duration.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** A SQLite file path (a postgres:// URL comes with the PostgreSQL store). */
+  database: string;
+  publicUrl: string;
+  mail: { kind: 'file'; folder: string };
+  mailFrom: string;
+  inviteTtlMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the environment once; every problem is reported, not just the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const value = (name: string) => {
+    const v = env[name]?.trim();
+    return v === '' ? undefined : v;
+  };
+
+  const portText = value('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`PORT must be a port number (0-65535), got "${portText}"`);
+
+  const host = value('HOST') ?? '127.0.0.1';
+
+  const database = value('GATEHOUSE_DATABASE') ?? './data/gatehouse.db';
+  if (/^postgres(ql)?:\/\//i.test(database)) {
+    problems.push('GATEHOUSE_DATABASE: PostgreSQL is not supported by this version yet; give a SQLite file path');
+  }
+
+  const publicUrl = value('GATEHOUSE_PUBLIC_URL') ?? `http://localhost:${port || 3000}`;
+  try {
+    const u = new URL(publicUrl);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    problems.push(`GATEHOUSE_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  }
+
+  const mailText = value('GATEHOUSE_MAIL') ?? 'file:./data/mail';
+  let mail: Config['mail'] = { kind: 'file', folder: './data/mail' };
+  if (mailText.startsWith('file:') && mailText.length > 'file:'.length) {
+    mail = { kind: 'file', folder: mailText.slice('file:'.length) };
+  } else {
+    problems.push(`GATEHOUSE_MAIL must be file:<folder>, got "${mailText}"`);
+  }
+
+  const mailFrom = value('GATEHOUSE_MAIL_FROM') ?? 'Gatehouse <no-reply@localhost>';
+
+  const ttlText = value('GATEHOUSE_INVITE_TTL') ?? '7d';
+  const inviteTtlMs = parseDuration(ttlText);
+  if (inviteTtlMs === null) problems.push(`GATEHOUSE_INVITE_TTL must be milliseconds or a duration like 30s, 15m, 2h, 7d; got "${ttlText}"`);
+
+  const logLevel = value('LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return { port, host, database, publicUrl, mail, mailFrom, inviteTtlMs: inviteTtlMs!, logLevel };
+}

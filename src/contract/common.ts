@@ -1,0 +1,72 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Path and body ids: 24 hex characters, ObjectId-style (upstream pattern). */
+export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
+export const Id = Type.String({ pattern: ID_PATTERN });
+
+export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
+export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export type Role = Static<typeof Role>;
+
+export const RESOURCE_ROLES = ['collaborate', 'view', 'none'] as const;
+export const ResourceRole = Type.Object(
+  {
+    resourceId: Id,
+    role: Type.Union(RESOURCE_ROLES.map((r) => Type.Literal(r))),
+  },
+  { additionalProperties: false },
+);
+export type ResourceRole = Static<typeof ResourceRole>;
+export const ResourceRoles = Type.Array(ResourceRole, { maxItems: 100 });
+
+export const Email = Type.String({ format: 'email', maxLength: 1024 });
+
+export const ErrorBody = Type.Object({ type: Type.String(), message: Type.String() });
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const Success = Type.Object({ success: Type.Literal(true) });
+
+/** Upstream collections echo sortDirection in any of these spellings. */
+const sortDirection = (options = {}) =>
+  Type.Union([Type.Literal('asc'), Type.Literal('desc'), Type.Literal('ASC'), Type.Literal('DESC')], options);
+export const SortDirection = sortDirection();
+
+/** Longest glob accepted in `filter`: long enough for any email, short enough to bound matching cost. */
+export const MAX_FILTER_LENGTH = 256;
+export const MAX_PER_PAGE = 1000;
+
+export interface ListDefaults<F extends string> {
+  sortField: F;
+  sortDirection: 'asc' | 'desc';
+}
+
+/**
+ * Query parameters shared by every list. Unknown parameters (the `_actions`, `_links` and
+ * `_embedded` every Losant client sends) are accepted and ignored.
+ */
+export function listQuery<F extends string>(sortFields: readonly F[], defaults: ListDefaults<F>) {
+  return Type.Object({
+    sortField: Type.Optional(Type.Union(sortFields.map((f) => Type.Literal(f)), { default: defaults.sortField })),
+    sortDirection: Type.Optional(sortDirection({ default: defaults.sortDirection })),
+    filterField: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('role'), Type.Literal('')])),
+    filter: Type.Optional(Type.String({ maxLength: MAX_FILTER_LENGTH })),
+    page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE })),
+  });
+}
+
+/** Fields every collection answer carries besides its items. */
+export const collectionFields = {
+  instanceId: Id,
+  orgId: Id,
+  count: Type.Integer(),
+  totalCount: Type.Integer(),
+  sortField: Type.String(),
+  sortDirection: Type.String(),
+  filterField: Type.Optional(Type.String()),
+  filter: Type.Optional(Type.String()),
+  page: Type.Optional(Type.Integer()),
+  perPage: Type.Optional(Type.Integer()),
+};
+
+export const OrgPath = Type.Object({ instanceId: Id, orgId: Id });

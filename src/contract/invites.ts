@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { collectionFields, Email, Id, listQuery, ResourceRoles, Role } from './common.js';
+
+export const Invite = Type.Object({
+  id: Id,
+  email: Email,
+  role: Role,
+  applicationRoles: ResourceRoles,
+  dashboardRoles: ResourceRoles,
+  inviteDate: Type.String({ format: 'date-time' }),
+  ttl: Type.Number(),
+  hasExpired: Type.Boolean(),
+  disallowTransfer: Type.Boolean(),
+});
+export type Invite = Static<typeof Invite>;
+
+export const INVITE_SORT_FIELDS = ['email', 'role', 'inviteDate'] as const;
+export const INVITE_LIST_DEFAULTS = { sortField: 'inviteDate', sortDirection: 'desc' } as const;
+export const InviteListQuery = listQuery(INVITE_SORT_FIELDS, INVITE_LIST_DEFAULTS);
+export type InviteListQuery = Static<typeof InviteListQuery>;
+
+export const InviteCollection = Type.Object({ items: Type.Array(Invite), ...collectionFields });
+export type InviteCollection = Static<typeof InviteCollection>;
+
+export const InvitePost = Type.Object(
+  {
+    email: Email,
+    role: Role,
+    applicationRoles: Type.Optional(ResourceRoles),
+    dashboardRoles: Type.Optional(ResourceRoles),
+    disallowTransfer: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type InvitePost = Static<typeof InvitePost>;
+
+export const RoleInfo = Type.Object(
+  {
+    role: Type.Optional(Role),
+    applicationRoles: Type.Optional(ResourceRoles),
+    dashboardRoles: Type.Optional(ResourceRoles),
+  },
+  { additionalProperties: false },
+);
+export type RoleInfo = Static<typeof RoleInfo>;
+
+export const InvitePath = Type.Object({ instanceId: Id, orgId: Id, inviteId: Id });
+
+/** What the public endpoint tells the holder of an invite link. */
+export const InviteInfo = Type.Object({
+  orgName: Type.String(),
+  email: Email,
+  role: Role,
+  inviteDate: Type.String({ format: 'date-time' }),
+  ttl: Type.Number(),
+  disallowTransfer: Type.Boolean(),
+});
+export type InviteInfo = Static<typeof InviteInfo>;
+
+export const InviteInfoQuery = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 256 }),
+  email: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+
+export const InviteAction = Type.Object(
+  {
+    email: Email,
+    token: Type.String({ minLength: 1, maxLength: 256 }),
+    accept: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type InviteAction = Static<typeof InviteAction>;
+
+export const InviteResult = Type.Object({ accepted: Type.Boolean(), orgId: Id });
+export type InviteResult = Static<typeof InviteResult>;

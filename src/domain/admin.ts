@@ -1,0 +1,129 @@
+import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
+import type { Store } from '../store/store.js';
+import { normalizeEmail } from './email.js';
+import { invalid, notFound, UniqueViolation } from './errors.js';
+import { newId, normId } from './ids.js';
+import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
+import { hashSecret, newSecret } from './secrets.js';
+
+/** API tokens start with this, so that secret scanners and people can tell one when they see it. */
+export const TOKEN_PREFIX = 'gh_';
+
+/** Set-up operations: what the CLI does to an instance before the API can be used. */
+export class Admin {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+  ) {}
+
+  async createInstance(name: string): Promise<InstanceRecord> {
+    const instance = { id: newId(), name: requireText(name, 'name'), createdAt: this.now() };
+    await this.store.insertInstance(instance);
+    return instance;
+  }
+
+  async addInstanceMember(instanceId: string, userId: string, role: InstanceRole) {
+    const instance = await this.instance(instanceId);
+    const user = await this.store.getUser(normId(userId));
+    if (!user) throw notFound('User');
+    await this.store.setInstanceMember(instance.id, user.id, role);
+    return { instanceId: instance.id, userId: user.id, role };
+  }
+
+  async createOrg(input: { instanceId: string; name: string; memberLimit?: number; inviteTtlMs?: number }): Promise<OrgRecord> {
+    const instance = await this.instance(input.instanceId);
+    const org: OrgRecord = {
+      id: newId(),
+      instanceId: instance.id,
+      name: requireText(input.name, 'name'),
+      memberLimit: input.memberLimit ?? null,
+      inviteTtlMs: input.inviteTtlMs ?? null,
+      createdAt: this.now(),
+    };
+    await this.store.insertOrg(org);
+    return org;
+  }
+
+  async createUser(input: { email: string; firstName?: string; lastName?: string }): Promise<UserRecord> {
+    const email = normalizeEmail(input.email);
+    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 1024) throw invalid(`"${input.email}" is not an email address`);
+    const user: UserRecord = {
+      id: newId(),
+      email,
+      firstName: input.firstName || null,
+      lastName: input.lastName ?? null,
+      avatarUrl: null,
+      twoFactorAuthEnabled: false,
+      ssoLinked: false,
+      createdAt: this.now(),
+    };
+    try {
+      await this.store.insertUser(user);
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw invalid(`A user with email ${email} already exists`);
+      throw error;
+    }
+    return user;
+  }
+
+  /** Creates a token and returns its secret, which is shown this once: only its hash is kept. */
+  async createToken(input: { instanceId: string; scopes: string[]; userId?: string; ttlMs?: number }) {
+    const instance = await this.instance(input.instanceId);
+    if (input.scopes.length === 0) throw invalid('A token needs at least one scope');
+    const unknown = input.scopes.filter((s) => !KNOWN_SCOPES.has(s));
+    if (unknown.length) throw invalid(`Unknown scope(s): ${unknown.join(', ')}. Known: ${[...KNOWN_SCOPES].join(', ')}`);
+    let userId: string | null = null;
+    if (input.userId) {
+      const user = await this.store.getUser(normId(input.userId));
+      if (!user) throw notFound('User');
+      userId = user.id;
+    } else if (input.scopes.some((s) => USER_SCOPES.has(s))) {
+      throw invalid('all.User and all.User.read tokens act for a user: give --user');
+    }
+    const now = this.clock();
+    const record: TokenRecord = {
+      id: newId(now.getTime()),
+      instanceId: instance.id,
+      userId,
+      scopes: [...new Set(input.scopes)],
+      createdAt: now.toISOString(),
+      expiresAt: input.ttlMs ? new Date(now.getTime() + input.ttlMs).toISOString() : null,
+      revokedAt: null,
+    };
+    const secret = newSecret(TOKEN_PREFIX);
+    await this.store.insertToken(record, hashSecret(secret));
+    return { ...record, token: secret };
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    if (!(await this.store.revokeToken(normId(id), this.now()))) throw notFound('Token (or it is already revoked)');
+  }
+
+  /**
+   * On an empty database: a default instance, organization and all.Instance token, so that
+   * a fresh `serve` is usable at once. Returns null when the database already has data.
+   */
+  async bootstrap() {
+    if ((await this.store.countInstances()) > 0) return null;
+    const instance = await this.createInstance('Default instance');
+    const org = await this.createOrg({ instanceId: instance.id, name: 'Default organization' });
+    const token = await this.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
+    return { instance, org, token };
+  }
+
+  private async instance(id: string): Promise<InstanceRecord> {
+    const instance = await this.store.getInstance(normId(id));
+    if (!instance) throw notFound('Instance');
+    return instance;
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
+
+function requireText(value: string, what: string): string {
+  const text = value.trim();
+  if (!text || text.length > 255) throw invalid(`${what} must be 1 to 255 characters`);
+  return text;
+}

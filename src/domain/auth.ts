@@ -1,0 +1,40 @@
+import { type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
+import type { Store } from '../store/store.js';
+import { AppError } from './errors.js';
+import type { TokenRecord } from './records.js';
+import { hashSecret } from './secrets.js';
+
+/**
+ * Bearer token checks. A token is bound to one instance and carries scopes; a token with a
+ * user acts with that user's rights as well: it reaches its instance only while the user is
+ * a member there, and writes need the user to be an instance admin.
+ */
+export class Auth {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** The live token for an `Authorization` header value; 401 for anything else. */
+  async authenticate(header: string | undefined): Promise<TokenRecord> {
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    if (!match) throw new AppError('Unauthorized', 'A bearer token is required (Authorization: Bearer <token>)');
+    const token = await this.store.getTokenByHash(hashSecret(match[1]));
+    const now = this.clock().toISOString();
+    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
+      throw new AppError('Unauthorized', 'The bearer token is not valid, has been revoked or has expired');
+    }
+    return token;
+  }
+
+  /** 403 unless the token may perform `action` on `instanceId`. */
+  async authorize(token: TokenRecord, action: Action, instanceId: string): Promise<void> {
+    // Another instance gets the same answer as a missing scope: nothing about it leaks.
+    if (token.instanceId !== instanceId || !scopeAllows(token.scopes, action)) throw forbidden(action);
+    if (token.userId === null) return;
+    const role = await this.store.getInstanceRole(instanceId, token.userId);
+    if (role === null || (role !== 'admin' && !isReadAction(action))) throw forbidden(action);
+  }
+}
+
+const forbidden = (action: Action) => new AppError('Forbidden', `The token is not allowed to perform ${action} here`);

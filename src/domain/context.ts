@@ -1,0 +1,23 @@
+import type { Store } from '../store/store.js';
+import type { InviteRecord, OrgRecord } from './records.js';
+
+export interface InviteMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Renders the mail that carries an invite link; the only place the plain token goes. */
+export type ComposeInviteMail = (input: { org: OrgRecord; invite: InviteRecord; token: string }) => InviteMail;
+
+/** What every domain service is built with, by the composition root. */
+export interface DomainDeps {
+  store: Store;
+  clock: () => Date;
+  /** Invite lifetime when the org sets none. */
+  defaultInviteTtlMs: number;
+  composeInviteMail: ComposeInviteMail;
+  /** Told after a transaction that queued mail commits, so delivery need not wait for a poll. */
+  onMailQueued: () => void;
+}

@@ -1,0 +1,27 @@
+/**
+ * A list filter: a glob where `*` is any run of characters and `?` one character, matched
+ * against the whole (lower-cased) field; every other character is literal.
+ *
+ * It becomes a LIKE pattern with `\` as the escape character, plus the literal prefix before
+ * the first wildcard so that stores can turn it into an index range.
+ */
+export interface GlobMatch {
+  like: string;
+  prefix: string;
+}
+
+export function compileGlob(glob: string): GlobMatch {
+  let like = '';
+  let prefix = '';
+  let literal = true;
+  for (const ch of glob.toLowerCase()) {
+    if (ch === '*' || ch === '?') {
+      literal = false;
+      like += ch === '*' ? '%' : '_';
+      continue;
+    }
+    like += ch === '%' || ch === '_' || ch === '\\' ? `\\${ch}` : ch;
+    if (literal) prefix += ch;
+  }
+  return { like, prefix };
+}

@@ -1,0 +1,234 @@
+import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
+import type { Store, InviteSortField } from '../store/store.js';
+import type { DomainDeps } from './context.js';
+import { normalizeEmail } from './email.js';
+import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
+import { newId } from './ids.js';
+import { collection, type ListParams, resolveList } from './lists.js';
+import { assertSeatFree, resolveOrg } from './orgs.js';
+import type { InviteRecord, OrgRecord } from './records.js';
+import { hashSecret, newSecret } from './secrets.js';
+
+/** Who asked, for the record an invite keeps of its inviter. */
+export interface Actor {
+  tokenId: string | null;
+}
+
+export class Invitations {
+  constructor(private readonly deps: DomainDeps) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  async list(instanceId: string, orgId: string, params: ListParams<InviteSortField>): Promise<InviteCollection> {
+    const org = await resolveOrg(this.store, instanceId, orgId);
+    const { query, echo } = resolveList(params, INVITE_LIST_DEFAULTS);
+    const page = await this.store.listInvites(org.id, query);
+    const now = this.deps.clock();
+    return collection(org, echo, page.items.map((i) => toInvite(i, now)), page.totalCount);
+  }
+
+  async get(instanceId: string, orgId: string, inviteId: string): Promise<Invite> {
+    const org = await resolveOrg(this.store, instanceId, orgId);
+    return toInvite(await this.pending(org, inviteId), this.deps.clock());
+  }
+
+  /**
+   * Invites `body.email` to the org and queues the invitation mail in the same transaction.
+   * A pending invite for the email, or a membership, is refused; an expired invite is replaced.
+   */
+  async create(instanceId: string, orgId: string, body: InvitePost, actor: Actor): Promise<Invite> {
+    const email = normalizeEmail(body.email);
+    const now = this.deps.clock();
+    const invite = await this.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      const user = await store.getUserByEmail(email);
+      if (user && (await store.getMember(org.id, user.id))) {
+        throw invalid(`${email} is already a member of this organization`);
+      }
+      const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
+      for (const id of replaced) await store.cancelQueuedMail(id);
+      await assertSeatFree(store, org, now);
+      const token = newSecret();
+      const record: InviteRecord = {
+        id: newId(now.getTime()),
+        orgId: org.id,
+        email,
+        role: body.role,
+        applicationRoles: body.applicationRoles ?? [],
+        dashboardRoles: body.dashboardRoles ?? [],
+        disallowTransfer: body.disallowTransfer ?? false,
+        ...this.lifetime(org, now),
+        status: 'pending',
+        invitedByTokenId: actor.tokenId,
+      };
+      try {
+        await store.insertInvite(record, hashSecret(token));
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw invalid(`${email} already has a pending invite to this organization`);
+        throw error;
+      }
+      await this.queueMail(store, org, record, token);
+      return record;
+    });
+    this.deps.onMailQueued();
+    return toInvite(invite, now);
+  }
+
+  /** Revokes a pending (or expired) invite; its link stops working and unsent mail is dropped. */
+  async revoke(instanceId: string, orgId: string, inviteId: string): Promise<void> {
+    await this.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      const revoked = await store.updatePendingInvite((await this.pending(org, inviteId, store)).id, { status: 'revoked' });
+      if (!revoked) throw notFound('Invite');
+      await store.cancelQueuedMail(revoked.id);
+    });
+  }
+
+  /**
+   * Applies new role info, issues a new token (the old link dies), restarts the lifetime and
+   * mails the new link. Works on expired invites too: that is what resending is for.
+   */
+  async resend(instanceId: string, orgId: string, inviteId: string, roleInfo: RoleInfo): Promise<Invite> {
+    const now = this.deps.clock();
+    const invite = await this.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      const current = await this.pending(org, inviteId, store);
+      const token = newSecret();
+      const updated = await store.updatePendingInvite(current.id, {
+        tokenHash: hashSecret(token),
+        ...this.lifetime(org, now),
+        role: roleInfo.role,
+        applicationRoles: roleInfo.applicationRoles,
+        dashboardRoles: roleInfo.dashboardRoles,
+      });
+      if (!updated) throw notFound('Invite');
+      // The invitee must never receive the dead link after the live one.
+      await store.cancelQueuedMail(updated.id);
+      await this.queueMail(store, org, updated, token);
+      return updated;
+    });
+    this.deps.onMailQueued();
+    return toInvite(invite, now);
+  }
+
+  /** What the link holder may see. Reads only: mail scanners open links. */
+  async info(token: string, email: string): Promise<InviteInfo> {
+    const invite = await this.live(token, email);
+    const org = await this.store.getOrg(invite.orgId);
+    if (!org) throw notFound('Invite');
+    return {
+      orgName: org.name,
+      email: invite.email,
+      role: invite.role,
+      inviteDate: invite.inviteDate,
+      ttl: invite.ttl,
+      disallowTransfer: invite.disallowTransfer,
+    };
+  }
+
+  /**
+   * Accepts or rejects, once. The claim is one conditional write, so of two concurrent
+   * accepts exactly one wins; the membership is created in the same transaction.
+   */
+  async respond(token: string, email: string, accept: boolean): Promise<InviteResult> {
+    const now = this.deps.clock();
+    return this.store.transaction(async (store) => {
+      const found = await this.live(token, email, store);
+      const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' });
+      if (!claimed) throw notFound('Invite');
+      if (accept) {
+        const user = await findOrCreateUser(store, claimed.email, now);
+        try {
+          await store.insertMember({
+            orgId: claimed.orgId,
+            userId: user.id,
+            email: user.email,
+            role: claimed.role,
+            applicationRoles: claimed.applicationRoles,
+            dashboardRoles: claimed.dashboardRoles,
+            disallowTransfer: claimed.disallowTransfer,
+            createdAt: now.toISOString(),
+          });
+        } catch (error) {
+          if (error instanceof UniqueViolation) throw invalid(`${claimed.email} is already a member of this organization`);
+          throw error;
+        }
+      }
+      return { accepted: accept, orgId: claimed.orgId };
+    });
+  }
+
+  /** A pending invite of the org by id (expired ones included); 404 for any other. */
+  private async pending(org: OrgRecord, inviteId: string, store = this.store): Promise<InviteRecord> {
+    const invite = await store.getInvite(org.id, inviteId);
+    if (!invite || invite.status !== 'pending') throw notFound('Invite');
+    return invite;
+  }
+
+  /**
+   * The pending invite behind a link. Unknown tokens, used or revoked invites and a
+   * different email all answer the same 404, so the answer tells nothing about other invites.
+   */
+  private async live(token: string, email: string, store = this.store): Promise<InviteRecord> {
+    const invite = await store.getInviteByTokenHash(hashSecret(token));
+    if (!invite || invite.status !== 'pending' || invite.email !== normalizeEmail(email)) throw notFound('Invite');
+    if (isExpired(invite, this.deps.clock())) throw new AppError('Gone', 'Invite has expired');
+    return invite;
+  }
+
+  private lifetime(org: OrgRecord, now: Date) {
+    const ttl = org.inviteTtlMs ?? this.deps.defaultInviteTtlMs;
+    return { inviteDate: now.toISOString(), ttl, expiresAt: new Date(now.getTime() + ttl).toISOString() };
+  }
+
+  private async queueMail(store: Store, org: OrgRecord, invite: InviteRecord, token: string): Promise<void> {
+    const mail = this.deps.composeInviteMail({ org, invite, token });
+    const now = this.deps.clock().toISOString();
+    await store.enqueueMail({
+      id: newId(),
+      inviteId: invite.id,
+      ...mail,
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      createdAt: now,
+      sentAt: null,
+    });
+  }
+}
+
+export async function findOrCreateUser(store: Store, email: string, now: Date) {
+  const existing = await store.getUserByEmail(email);
+  if (existing) return existing;
+  const user = {
+    id: newId(now.getTime()),
+    email,
+    firstName: null,
+    lastName: null,
+    avatarUrl: null,
+    twoFactorAuthEnabled: false,
+    ssoLinked: false,
+    createdAt: now.toISOString(),
+  };
+  await store.insertUser(user);
+  return user;
+}
+
+const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
+
+export function toInvite(i: InviteRecord, now: Date): Invite {
+  return {
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    applicationRoles: i.applicationRoles,
+    dashboardRoles: i.dashboardRoles,
+    inviteDate: i.inviteDate,
+    ttl: i.ttl,
+    hasExpired: isExpired(i, now),
+    disallowTransfer: i.disallowTransfer,
+  };
+}

@@ -1,0 +1,36 @@
+import { compileGlob } from './glob.js';
+import type { ListQuery, OrgRecord } from './records.js';
+
+/** A list request as the API takes it; absent fields take the list's defaults. */
+export interface ListParams<F extends string> {
+  sortField?: F;
+  sortDirection?: 'asc' | 'desc' | 'ASC' | 'DESC';
+  filterField?: 'email' | 'role' | '';
+  filter?: string;
+  page?: number;
+  perPage?: number;
+}
+
+/** Page size when a client asks for a page without saying how big. */
+export const DEFAULT_PER_PAGE = 100;
+
+/** The store query for a list request, and the parameters the answer echoes. */
+export function resolveList<F extends string>(p: ListParams<F>, defaults: { sortField: F; sortDirection: 'asc' | 'desc' }) {
+  const sortField = p.sortField ?? defaults.sortField;
+  const sortDirection = (p.sortDirection?.toLowerCase() ?? defaults.sortDirection) as 'asc' | 'desc';
+  // A blank field or filter means no filtering, as upstream documents.
+  const filter = p.filterField && p.filter ? { filterField: p.filterField, filter: p.filter } : null;
+  const page = p.page === undefined && p.perPage === undefined ? null : { page: p.page ?? 0, perPage: p.perPage ?? DEFAULT_PER_PAGE };
+  const query: ListQuery<F> = {
+    sortField,
+    sortDirection,
+    ...(filter ? { filterField: filter.filterField, filter: compileGlob(filter.filter) } : {}),
+    ...(page ? { offset: page.page * page.perPage, limit: page.perPage } : {}),
+  };
+  return { query, echo: { sortField, sortDirection, ...filter, ...page } };
+}
+
+/** The collection envelope: items, counts and the list parameters echoed back. */
+export function collection<T>(org: OrgRecord, echo: ReturnType<typeof resolveList>['echo'], items: T[], totalCount: number) {
+  return { items, instanceId: org.instanceId, orgId: org.id, count: items.length, totalCount, ...echo };
+}

@@ -1,0 +1,104 @@
+import { MEMBER_LIST_DEFAULTS, type Member, type MemberCollection, type MemberPatch, type MemberPost } from '../contract/members.js';
+import type { MemberSortField, Store } from '../store/store.js';
+import type { DomainDeps } from './context.js';
+import { normalizeEmail } from './email.js';
+import { invalid, notFound, UniqueViolation } from './errors.js';
+import { findOrCreateUser } from './invitations.js';
+import { collection, type ListParams, resolveList } from './lists.js';
+import { assertSeatFree, resolveOrg } from './orgs.js';
+import type { MemberView, OrgRecord, UserRecord } from './records.js';
+
+export class Members {
+  constructor(private readonly deps: DomainDeps) {}
+
+  private get store(): Store {
+    return this.deps.store;
+  }
+
+  async list(instanceId: string, orgId: string, params: ListParams<MemberSortField>): Promise<MemberCollection> {
+    const org = await resolveOrg(this.store, instanceId, orgId);
+    const { query, echo } = resolveList(params, MEMBER_LIST_DEFAULTS);
+    const page = await this.store.listMembers(org.id, query);
+    return collection(org, echo, page.items.map((m) => toMember(org, m)), page.totalCount);
+  }
+
+  async get(instanceId: string, orgId: string, userId: string): Promise<Member> {
+    const org = await resolveOrg(this.store, instanceId, orgId);
+    return toMember(org, await this.existing(this.store, org, userId));
+  }
+
+  /**
+   * Adds an existing user (by id) or a user found or created by email. A pending invite of
+   * that email to the org is ended as `replaced`: the person is in, the link has no purpose.
+   */
+  async add(instanceId: string, orgId: string, body: MemberPost): Promise<Member> {
+    const now = this.deps.clock();
+    return this.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      let user: UserRecord | null;
+      if ('userId' in body) {
+        user = await store.getUser(body.userId.toLowerCase());
+        if (!user) throw notFound('User');
+      } else {
+        user = await findOrCreateUser(store, normalizeEmail(body.email), now);
+      }
+      if (await store.getMember(org.id, user.id)) throw invalid(`${user.email} is already a member of this organization`);
+      for (const id of await store.retirePendingInvites(org.id, user.email, 'replaced', null)) {
+        await store.cancelQueuedMail(id);
+      }
+      await assertSeatFree(store, org, now);
+      try {
+        await store.insertMember({
+          orgId: org.id,
+          userId: user.id,
+          email: user.email,
+          role: body.role,
+          applicationRoles: body.applicationRoles ?? [],
+          dashboardRoles: body.dashboardRoles ?? [],
+          disallowTransfer: ('disallowTransfer' in body && body.disallowTransfer) || false,
+          createdAt: now.toISOString(),
+        });
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw invalid(`${user.email} is already a member of this organization`);
+        throw error;
+      }
+      return toMember(org, await this.existing(store, org, user.id));
+    });
+  }
+
+  async update(instanceId: string, orgId: string, userId: string, patch: MemberPatch): Promise<Member> {
+    return this.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      // An empty patch changes nothing but still answers 404 for a non-member.
+      if (Object.values(patch).some((v) => v !== undefined)) await store.updateMember(org.id, userId, patch);
+      return toMember(org, await this.existing(store, org, userId));
+    });
+  }
+
+  async remove(instanceId: string, orgId: string, userId: string): Promise<void> {
+    const org = await resolveOrg(this.store, instanceId, orgId);
+    if (!(await this.store.deleteMember(org.id, userId))) throw notFound('Member');
+  }
+
+  private async existing(store: Store, org: OrgRecord, userId: string): Promise<MemberView> {
+    const member = await store.getMember(org.id, userId);
+    if (!member) throw notFound('Member');
+    return member;
+  }
+}
+
+/** Upstream's member shape: optional fields are left out rather than sent empty. */
+export function toMember(org: OrgRecord, m: MemberView): Member {
+  return {
+    instanceId: org.instanceId,
+    orgId: org.id,
+    userId: m.userId,
+    email: m.email,
+    ...(m.firstName ? { firstName: m.firstName } : {}),
+    ...(m.lastName !== null ? { lastName: m.lastName } : {}),
+    role: m.role,
+    ...(m.avatarUrl ? { avatarUrl: m.avatarUrl } : {}),
+    twoFactorAuthEnabled: m.twoFactorAuthEnabled,
+    ssoLinked: m.ssoLinked,
+  };
+}

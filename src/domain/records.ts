@@ -1,0 +1,117 @@
+import type { ResourceRole, Role } from '../contract/common.js';
+import type { GlobMatch } from './glob.js';
+
+/** What the store keeps, in the domain's terms. Dates are ISO-8601 strings in UTC. */
+export interface InstanceRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export type InstanceRole = 'admin' | 'view';
+
+export interface OrgRecord {
+  id: string;
+  instanceId: string;
+  name: string;
+  /** Members plus pending invites may not exceed this; null for no limit. */
+  memberLimit: number | null;
+  /** Invite lifetime for this org; null for the server default. */
+  inviteTtlMs: number | null;
+  createdAt: string;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  avatarUrl: string | null;
+  twoFactorAuthEnabled: boolean;
+  ssoLinked: boolean;
+  createdAt: string;
+}
+
+export interface TokenRecord {
+  id: string;
+  instanceId: string;
+  userId: string | null;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+/**
+ * `pending` invites are live (or expired, which is computed from `expiresAt`); every other
+ * status is final: accepted, rejected, revoked, or replaced by a newer invite or membership.
+ */
+export type InviteStatus = 'pending' | 'accepted' | 'rejected' | 'revoked' | 'replaced';
+
+export interface RoleGrant {
+  role: Role;
+  applicationRoles: ResourceRole[];
+  dashboardRoles: ResourceRole[];
+}
+
+export interface InviteRecord extends RoleGrant {
+  id: string;
+  orgId: string;
+  email: string;
+  disallowTransfer: boolean;
+  inviteDate: string;
+  ttl: number;
+  expiresAt: string;
+  status: InviteStatus;
+  invitedByTokenId: string | null;
+}
+
+export interface MemberRecord extends RoleGrant {
+  orgId: string;
+  userId: string;
+  /** Copied from the user so that member lists sort and filter on one indexed table. */
+  email: string;
+  disallowTransfer: boolean;
+  createdAt: string;
+}
+
+/** A membership joined with its user, as member answers need it. */
+export interface MemberView extends MemberRecord {
+  firstName: string | null;
+  lastName: string | null;
+  avatarUrl: string | null;
+  twoFactorAuthEnabled: boolean;
+  ssoLinked: boolean;
+}
+
+export type MailStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface MailRecord {
+  id: string;
+  inviteId: string | null;
+  to: string;
+  subject: string;
+  /** The bodies carry the invite link, so they are cleared once the mail is delivered. */
+  text: string | null;
+  html: string | null;
+  status: MailStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export interface ListQuery<F extends string> {
+  sortField: F;
+  sortDirection: 'asc' | 'desc';
+  filterField?: 'email' | 'role';
+  filter?: GlobMatch;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+}

@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** 256 random bits, URL-safe. Used for invite links and API tokens alike. */
+export function newSecret(prefix = ''): string {
+  return prefix + randomBytes(32).toString('base64url');
+}
+
+/**
+ * Secrets are stored only as this hash. A fast hash is enough: the input has 256 bits of
+ * entropy, so there is nothing for a slow hash to protect against.
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Config } from './config.js';
+import { Admin } from './domain/admin.js';
+import { Auth } from './domain/auth.js';
+import type { DomainDeps } from './domain/context.js';
+import { Invitations } from './domain/invitations.js';
+import { Members } from './domain/members.js';
+import { buildApp } from './http/app.js';
+import { loggerOptions } from './http/logging.js';
+import { inviteMailComposer } from './mail/templates.js';
+import { OutboxWorker } from './mail/outbox-worker.js';
+import { fileTransport } from './mail/transport.js';
+import { openSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+export interface Gatehouse {
+  store: Store;
+  admin: Admin;
+  app: FastifyInstance;
+  worker: OutboxWorker;
+  /** Stops the worker, the server and the store, in that order. */
+  close(): Promise<void>;
+}
+
+export interface GatehouseOptions {
+  clock?: () => Date;
+  logStream?: NodeJS.WritableStream;
+  /** Poll interval of the mail worker; tests shorten it. */
+  mailPollMs?: number;
+}
+
+/** The composition root: builds every part once, from the configuration, and wires them. */
+export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
+  const clock = options.clock ?? (() => new Date());
+  const store = await openSqliteStore(config.database);
+  const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout);
+  const worker = new OutboxWorker({
+    store,
+    transport: fileTransport(config.mail.folder),
+    from: config.mailFrom,
+    clock,
+    log,
+    pollMs: options.mailPollMs,
+  });
+  const deps: DomainDeps = {
+    store,
+    clock,
+    defaultInviteTtlMs: config.inviteTtlMs,
+    composeInviteMail: inviteMailComposer(config.publicUrl),
+    onMailQueued: () => worker.kick(),
+  };
+  const app = buildApp(
+    { auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps) },
+    { logLevel: config.logLevel, logStream: options.logStream },
+  );
+  return {
+    store,
+    admin: new Admin(store, clock),
+    app,
+    worker,
+    async close() {
+      await worker.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Auth } from '../domain/auth.js';
+import type { Invitations } from '../domain/invitations.js';
+import type { Members } from '../domain/members.js';
+import { registerAuth } from './auth.js';
+import { registerErrorMapper } from './errors.js';
+import { loggerOptions } from './logging.js';
+import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
+import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
+import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
+import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
+import { orgInvitesRoutes } from './routes/org-invites.js';
+import { validatorCompiler } from './validation.js';
+
+export interface Services {
+  auth: Auth;
+  invitations: Invitations;
+  members: Members;
+}
+
+export interface AppOptions {
+  logLevel?: string;
+  /** Pass a stream to capture log lines (tests check that no secret reaches them). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
+export const BODY_LIMIT = 64 * 1024;
+
+/** Builds the HTTP app from ready services; it owns no resources of its own. */
+export function buildApp(services: Services, options: AppOptions = {}): FastifyInstance {
+  const logger: FastifyServerOptions['logger'] = options.logLevel
+    ? { ...loggerOptions(options.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) }
+    : false;
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 200 } });
+  app.setValidatorCompiler(validatorCompiler);
+
+  // Clients such as losant-rest send `Content-Type: application/json` with no body on DELETE;
+  // an empty body is "no body", anything else goes through Fastify's prototype-safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cache-control', 'no-store');
+  });
+
+  registerErrorMapper(app);
+  registerAuth(app, services.auth);
+  app.register(instanceOrgInvitesRoutes, { services });
+  app.register(instanceOrgInviteRoutes, { services });
+  app.register(instanceOrgMembersRoutes, { services });
+  app.register(instanceOrgMemberRoutes, { services });
+  app.register(orgInvitesRoutes, { services });
+  app.get('/health', async () => ({ ok: true }));
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR_STATUS, type ErrorType } from '../contract/errors.js';
+import { AppError } from '../domain/errors.js';
+
+const TYPE_BY_STATUS = new Map<number, ErrorType>(
+  Object.entries(ERROR_STATUS).map(([type, status]) => [status, type as ErrorType]),
+);
+
+/**
+ * Fastify's own client errors, with messages of ours: the parser's would quote the body, and
+ * the body may hold an invite token.
+ */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Body is empty but Content-Type is application/json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Body is too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+};
+
+/** The one place where any error becomes an HTTP answer `{ type, message }`. */
+export function registerErrorMapper(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(ERROR_STATUS[error.type]).send({ type: error.type, message: error.message });
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      return reply.status(400).send({ type: 'Validation', message: fe.message });
+    }
+    if (error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.status(400).send({ type: 'Validation', message: FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY });
+    }
+    const status = fe.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const message = FASTIFY_MESSAGES[fe.code] ?? fe.message;
+      return reply.status(status).send({ type: TYPE_BY_STATUS.get(status) ?? 'Validation', message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ type: 'ServerError', message: 'Internal server error' });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    return reply.status(404).send({ type: 'NotFound', message: `No route for ${request.method} ${path}` });
+  });
+}

@@ -1,0 +1,454 @@
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { UniqueViolation } from '../domain/errors.js';
+import type {
+  InstanceRecord,
+  InstanceRole,
+  InviteRecord,
+  InviteStatus,
+  ListQuery,
+  MailRecord,
+  MemberRecord,
+  MemberView,
+  OrgRecord,
+  Page,
+  RoleGrant,
+  TokenRecord,
+  UserRecord,
+} from '../domain/records.js';
+import { bit, toInstanceRole, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import type { Database } from './schema.js';
+import type { InviteChange, InviteSortField, MemberSortField, Store } from './store.js';
+
+/** What differs between dialects; everything else is the shared SQL below. */
+export interface DialectHooks {
+  isUniqueViolation(error: unknown): boolean;
+  /**
+   * Whether `col >= prefix AND col < prefix || U+10FFFF` selects exactly the values starting
+   * with `prefix` (true for byte-wise text ordering), which lets a glob use the index range.
+   */
+  binaryTextOrder: boolean;
+}
+
+const INVITE_COLUMNS = { email: 'email', role: 'role', inviteDate: 'invite_date' } as const;
+const MAX_CHAR = '\u{10FFFF}';
+
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly hooks: DialectHooks,
+    private readonly inTransaction = false,
+  ) {}
+
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.hooks, true)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  private async unique<T>(constraint: string, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (this.hooks.isUniqueViolation(error)) throw new UniqueViolation(constraint);
+      throw error;
+    }
+  }
+
+  async countInstances(): Promise<number> {
+    const row = await this.db.selectFrom('instances').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insertInstance(i: InstanceRecord): Promise<void> {
+    await this.db.insertInto('instances').values({ id: i.id, name: i.name, created_at: i.createdAt }).execute();
+  }
+
+  async getInstance(id: string): Promise<InstanceRecord | null> {
+    const r = await this.db.selectFrom('instances').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? { id: r.id, name: r.name, createdAt: r.created_at } : null;
+  }
+
+  async setInstanceMember(instanceId: string, userId: string, role: InstanceRole): Promise<void> {
+    await this.db
+      .insertInto('instance_members')
+      .values({ instance_id: instanceId, user_id: userId, role })
+      .onConflict((oc) => oc.columns(['instance_id', 'user_id']).doUpdateSet({ role }))
+      .execute();
+  }
+
+  async getInstanceRole(instanceId: string, userId: string): Promise<InstanceRole | null> {
+    const r = await this.db
+      .selectFrom('instance_members')
+      .select('role')
+      .where('instance_id', '=', instanceId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return toInstanceRole(r?.role);
+  }
+
+  async insertOrg(o: OrgRecord): Promise<void> {
+    await this.db
+      .insertInto('orgs')
+      .values({
+        id: o.id,
+        instance_id: o.instanceId,
+        name: o.name,
+        member_limit: o.memberLimit,
+        invite_ttl_ms: o.inviteTtlMs,
+        created_at: o.createdAt,
+      })
+      .execute();
+  }
+
+  async getOrg(id: string): Promise<OrgRecord | null> {
+    const r = await this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toOrg(r) : null;
+  }
+
+  async insertUser(u: UserRecord): Promise<void> {
+    await this.unique(
+      'user_email',
+      this.db
+        .insertInto('users')
+        .values({
+          id: u.id,
+          email: u.email,
+          first_name: u.firstName,
+          last_name: u.lastName,
+          avatar_url: u.avatarUrl,
+          two_factor_auth_enabled: bit(u.twoFactorAuthEnabled),
+          sso_linked: bit(u.ssoLinked),
+          created_at: u.createdAt,
+        })
+        .execute(),
+    );
+  }
+
+  async getUser(id: string): Promise<UserRecord | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  async getUserByEmail(email: string): Promise<UserRecord | null> {
+    const r = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
+  async insertToken(t: TokenRecord, tokenHash: string): Promise<void> {
+    await this.db
+      .insertInto('api_tokens')
+      .values({
+        id: t.id,
+        instance_id: t.instanceId,
+        user_id: t.userId,
+        token_hash: tokenHash,
+        scopes: JSON.stringify(t.scopes),
+        created_at: t.createdAt,
+        expires_at: t.expiresAt,
+        revoked_at: t.revokedAt,
+      })
+      .execute();
+  }
+
+  async getTokenByHash(tokenHash: string): Promise<TokenRecord | null> {
+    const r = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return r ? toToken(r) : null;
+  }
+
+  async revokeToken(id: string, at: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async insertInvite(i: InviteRecord, tokenHash: string): Promise<void> {
+    await this.unique(
+      'invite_pending',
+      this.db
+        .insertInto('invites')
+        .values({
+          id: i.id,
+          org_id: i.orgId,
+          email: i.email,
+          role: i.role,
+          application_roles: JSON.stringify(i.applicationRoles),
+          dashboard_roles: JSON.stringify(i.dashboardRoles),
+          disallow_transfer: bit(i.disallowTransfer),
+          token_hash: tokenHash,
+          invite_date: i.inviteDate,
+          ttl: i.ttl,
+          expires_at: i.expiresAt,
+          status: i.status,
+          invited_by_token_id: i.invitedByTokenId,
+        })
+        .execute(),
+    );
+  }
+
+  async getInvite(orgId: string, id: string): Promise<InviteRecord | null> {
+    const r = await this.db.selectFrom('invites').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+    return r ? toInvite(r) : null;
+  }
+
+  async getInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null> {
+    const r = await this.db.selectFrom('invites').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return r ? toInvite(r) : null;
+  }
+
+  async listInvites(orgId: string, q: ListQuery<InviteSortField>): Promise<Page<InviteRecord>> {
+    const base = this.filtered(
+      this.db.selectFrom('invites').where('invites.org_id', '=', orgId).where('invites.status', '=', 'pending'),
+      q,
+    );
+    const column = INVITE_COLUMNS[q.sortField];
+    const [count, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+      this.paged(base.selectAll().orderBy(column, q.sortDirection).orderBy('id', q.sortDirection), q).execute(),
+    ]);
+    return { items: rows.map(toInvite), totalCount: Number(count.n) };
+  }
+
+  async updatePendingInvite(id: string, change: InviteChange): Promise<InviteRecord | null> {
+    const r = await this.db
+      .updateTable('invites')
+      .set({
+        status: change.status,
+        token_hash: change.tokenHash,
+        invite_date: change.inviteDate,
+        ttl: change.ttl,
+        expires_at: change.expiresAt,
+        role: change.role,
+        application_roles: change.applicationRoles && JSON.stringify(change.applicationRoles),
+        dashboard_roles: change.dashboardRoles && JSON.stringify(change.dashboardRoles),
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .executeTakeFirst();
+    return r ? toInvite(r) : null;
+  }
+
+  async retirePendingInvites(orgId: string, email: string, status: InviteStatus, onlyExpiredAt: string | null): Promise<string[]> {
+    let q = this.db
+      .updateTable('invites')
+      .set({ status })
+      .where('org_id', '=', orgId)
+      .where('email', '=', email)
+      .where('status', '=', 'pending');
+    if (onlyExpiredAt !== null) q = q.where('expires_at', '<', onlyExpiredAt);
+    const rows = await q.returning('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async countSeats(orgId: string, now: string): Promise<number> {
+    const members = this.db
+      .selectFrom('org_members')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('org_id', '=', orgId);
+    const invites = this.db
+      .selectFrom('invites')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>=', now);
+    const [m, i] = await Promise.all([members.executeTakeFirstOrThrow(), invites.executeTakeFirstOrThrow()]);
+    return Number(m.n) + Number(i.n);
+  }
+
+  async insertMember(m: MemberRecord): Promise<void> {
+    await this.unique(
+      'member',
+      this.db
+        .insertInto('org_members')
+        .values({
+          org_id: m.orgId,
+          user_id: m.userId,
+          email: m.email,
+          role: m.role,
+          application_roles: JSON.stringify(m.applicationRoles),
+          dashboard_roles: JSON.stringify(m.dashboardRoles),
+          disallow_transfer: bit(m.disallowTransfer),
+          created_at: m.createdAt,
+        })
+        .execute(),
+    );
+  }
+
+  private members() {
+    return this.db
+      .selectFrom('org_members')
+      .innerJoin('users', 'users.id', 'org_members.user_id')
+      .selectAll('org_members')
+      .select(['users.first_name', 'users.last_name', 'users.avatar_url', 'users.two_factor_auth_enabled', 'users.sso_linked']);
+  }
+
+  async getMember(orgId: string, userId: string): Promise<MemberView | null> {
+    const r = await this.members()
+      .where('org_members.org_id', '=', orgId)
+      .where('org_members.user_id', '=', userId)
+      .executeTakeFirst();
+    return r ? toMemberView(r) : null;
+  }
+
+  async listMembers(orgId: string, q: ListQuery<MemberSortField>): Promise<Page<MemberView>> {
+    const where = <QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB =>
+      this.filtered(qb.where('org_members.org_id', '=', orgId) as QB, q, 'org_members.');
+    const [count, rows] = await Promise.all([
+      where(this.db.selectFrom('org_members').select((eb) => eb.fn.countAll().as('n'))).executeTakeFirstOrThrow(),
+      this.paged(
+        where(this.members())
+          .orderBy(`org_members.${q.sortField}`, q.sortDirection)
+          .orderBy('org_members.email', q.sortDirection),
+        q,
+      ).execute(),
+    ]);
+    return { items: rows.map(toMemberView), totalCount: Number(count.n) };
+  }
+
+  async updateMember(orgId: string, userId: string, change: Partial<RoleGrant>): Promise<boolean> {
+    const r = await this.db
+      .updateTable('org_members')
+      .set({
+        role: change.role,
+        application_roles: change.applicationRoles && JSON.stringify(change.applicationRoles),
+        dashboard_roles: change.dashboardRoles && JSON.stringify(change.dashboardRoles),
+      })
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async deleteMember(orgId: string, userId: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('org_members').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async enqueueMail(m: MailRecord): Promise<void> {
+    await this.db
+      .insertInto('outbox')
+      .values({
+        id: m.id,
+        invite_id: m.inviteId,
+        to_address: m.to,
+        subject: m.subject,
+        text_body: m.text,
+        html_body: m.html,
+        status: m.status,
+        attempts: m.attempts,
+        next_attempt_at: m.nextAttemptAt,
+        last_error: m.lastError,
+        created_at: m.createdAt,
+        sent_at: m.sentAt,
+      })
+      .execute();
+  }
+
+  async cancelQueuedMail(inviteId: string): Promise<number> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'cancelled', text_body: null, html_body: null })
+      .where('invite_id', '=', inviteId)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]> {
+    // A message is due when queued and its time has come, or when a sender's lease on it ran
+    // out (that sender died). The conditional update is the claim: only one sender wins a row.
+    const due = await this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
+          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+        ]),
+      )
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    const claimed: MailRecord[] = [];
+    for (const { id } of due) {
+      const r = await this.db
+        .updateTable('outbox')
+        .set({ status: 'sending', lease_until: leaseUntil })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      if (r) claimed.push(toMail(r));
+    }
+    return claimed;
+  }
+
+  async markMailSent(id: string, at: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        status: 'sent',
+        sent_at: at,
+        attempts: eb('attempts', '+', 1),
+        lease_until: null,
+        last_error: null,
+        text_body: null,
+        html_body: null,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markMailRetry(id: string, nextAttemptAt: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        status: 'queued',
+        next_attempt_at: nextAttemptAt,
+        attempts: eb('attempts', '+', 1),
+        lease_until: null,
+        last_error: error,
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markMailFailed(id: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'failed', attempts: eb('attempts', '+', 1), lease_until: null, last_error: error }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async getMail(id: string): Promise<MailRecord | null> {
+    const r = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toMail(r) : null;
+  }
+
+  /** Adds the glob filter of a list query; `table` qualifies the column in joined queries. */
+  private filtered<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, q: ListQuery<string>, table = ''): QB {
+    if (!q.filterField || !q.filter) return qb;
+    const column = sql.ref(`${table}${q.filterField}`);
+    let out = qb.where(sql<boolean>`${column} like ${q.filter.like} escape '\\'`) as QB;
+    if (q.filter.prefix && this.hooks.binaryTextOrder) {
+      out = out
+        .where(sql<boolean>`${column} >= ${q.filter.prefix}`)
+        .where(sql<boolean>`${column} < ${q.filter.prefix + MAX_CHAR}`) as QB;
+    }
+    return out;
+  }
+
+  private paged<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, q: ListQuery<string>): QB {
+    return q.limit === undefined ? qb : (qb.limit(q.limit).offset(q.offset ?? 0) as unknown as QB);
+  }
+}

@@ -1,0 +1,100 @@
+import type { Selectable } from 'kysely';
+import type { ResourceRole, Role } from '../contract/common.js';
+import type {
+  InstanceRole,
+  InviteRecord,
+  InviteStatus,
+  MailRecord,
+  MailStatus,
+  MemberView,
+  OrgRecord,
+  TokenRecord,
+  UserRecord,
+} from '../domain/records.js';
+import type { Database } from './schema.js';
+
+/** Row <-> record conversions, shared by every dialect. */
+type Row<T extends keyof Database> = Selectable<Database[T]>;
+
+const json = (text: string): ResourceRole[] => JSON.parse(text) as ResourceRole[];
+
+export const toOrg = (r: Row<'orgs'>): OrgRecord => ({
+  id: r.id,
+  instanceId: r.instance_id,
+  name: r.name,
+  memberLimit: r.member_limit,
+  inviteTtlMs: r.invite_ttl_ms === null ? null : Number(r.invite_ttl_ms),
+  createdAt: r.created_at,
+});
+
+export const toUser = (r: Row<'users'>): UserRecord => ({
+  id: r.id,
+  email: r.email,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  avatarUrl: r.avatar_url,
+  twoFactorAuthEnabled: r.two_factor_auth_enabled === 1,
+  ssoLinked: r.sso_linked === 1,
+  createdAt: r.created_at,
+});
+
+export const toToken = (r: Row<'api_tokens'>): TokenRecord => ({
+  id: r.id,
+  instanceId: r.instance_id,
+  userId: r.user_id,
+  scopes: JSON.parse(r.scopes) as string[],
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+export const toInvite = (r: Row<'invites'>): InviteRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  email: r.email,
+  role: r.role as Role,
+  applicationRoles: json(r.application_roles),
+  dashboardRoles: json(r.dashboard_roles),
+  disallowTransfer: r.disallow_transfer === 1,
+  inviteDate: r.invite_date,
+  ttl: Number(r.ttl),
+  expiresAt: r.expires_at,
+  status: r.status as InviteStatus,
+  invitedByTokenId: r.invited_by_token_id,
+});
+
+export const toMemberView = (r: Row<'org_members'> & Omit<Row<'users'>, 'id' | 'email' | 'created_at'>): MemberView => ({
+  orgId: r.org_id,
+  userId: r.user_id,
+  email: r.email,
+  role: r.role as Role,
+  applicationRoles: json(r.application_roles),
+  dashboardRoles: json(r.dashboard_roles),
+  disallowTransfer: r.disallow_transfer === 1,
+  createdAt: r.created_at,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  avatarUrl: r.avatar_url,
+  twoFactorAuthEnabled: r.two_factor_auth_enabled === 1,
+  ssoLinked: r.sso_linked === 1,
+});
+
+export const toMail = (r: Row<'outbox'>): MailRecord => ({
+  id: r.id,
+  inviteId: r.invite_id,
+  to: r.to_address,
+  subject: r.subject,
+  text: r.text_body,
+  html: r.html_body,
+  status: r.status as MailStatus,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  sentAt: r.sent_at,
+});
+
+export const toInstanceRole = (role: string | undefined): InstanceRole | null =>
+  role === 'admin' || role === 'view' ? role : null;
+
+export const bit = (b: boolean): number => (b ? 1 : 0);

@@ -1,0 +1,79 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them. Both dialects use the same portable column types:
+ * booleans are 0/1 integers, role overrides are JSON text, dates are ISO-8601 text (which
+ * sorts in time order), so the queries are written once.
+ */
+export interface Database {
+  instances: { id: string; name: string; created_at: string };
+  instance_members: { instance_id: string; user_id: string; role: string };
+  orgs: {
+    id: string;
+    instance_id: string;
+    name: string;
+    member_limit: number | null;
+    invite_ttl_ms: number | string | null;
+    created_at: string;
+  };
+  users: {
+    id: string;
+    email: string;
+    first_name: string | null;
+    last_name: string | null;
+    avatar_url: string | null;
+    two_factor_auth_enabled: number;
+    sso_linked: number;
+    created_at: string;
+  };
+  api_tokens: {
+    id: string;
+    instance_id: string;
+    user_id: string | null;
+    token_hash: string;
+    scopes: string;
+    created_at: string;
+    expires_at: string | null;
+    revoked_at: string | null;
+  };
+  invites: {
+    id: string;
+    org_id: string;
+    email: string;
+    role: string;
+    application_roles: string;
+    dashboard_roles: string;
+    disallow_transfer: number;
+    token_hash: string;
+    invite_date: string;
+    ttl: number | string;
+    expires_at: string;
+    status: string;
+    invited_by_token_id: string | null;
+  };
+  org_members: {
+    org_id: string;
+    user_id: string;
+    email: string;
+    role: string;
+    application_roles: string;
+    dashboard_roles: string;
+    disallow_transfer: number;
+    created_at: string;
+  };
+  outbox: {
+    id: string;
+    invite_id: string | null;
+    to_address: string;
+    subject: string;
+    text_body: string | null;
+    html_body: string | null;
+    status: string;
+    attempts: Generated<number>;
+    next_attempt_at: string;
+    lease_until: string | null;
+    last_error: string | null;
+    created_at: string;
+    sent_at: string | null;
+  };
+}

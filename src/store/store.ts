@@ -1,0 +1,88 @@
+import type {
+  InstanceRecord,
+  InstanceRole,
+  InviteRecord,
+  InviteStatus,
+  ListQuery,
+  MailRecord,
+  MemberRecord,
+  MemberView,
+  OrgRecord,
+  Page,
+  RoleGrant,
+  TokenRecord,
+  UserRecord,
+} from '../domain/records.js';
+
+export type InviteSortField = 'email' | 'role' | 'inviteDate';
+export type MemberSortField = 'email' | 'role';
+
+/** Fields of an invite that a resend or a status change may rewrite. */
+export type InviteChange = Partial<
+  RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt'> & { tokenHash: string }
+>;
+
+/**
+ * Everything the domain asks of storage, in the domain's words. Implementations translate
+ * driver errors: a refused unique index surfaces as `UniqueViolation`, never as a driver error.
+ */
+export interface Store {
+  /** Runs `fn` atomically; calls made on the store it receives share the transaction. */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+
+  countInstances(): Promise<number>;
+  insertInstance(instance: InstanceRecord): Promise<void>;
+  getInstance(id: string): Promise<InstanceRecord | null>;
+  setInstanceMember(instanceId: string, userId: string, role: InstanceRole): Promise<void>;
+  getInstanceRole(instanceId: string, userId: string): Promise<InstanceRole | null>;
+
+  insertOrg(org: OrgRecord): Promise<void>;
+  getOrg(id: string): Promise<OrgRecord | null>;
+
+  /** Throws UniqueViolation('user_email') when the email is taken. */
+  insertUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByEmail(email: string): Promise<UserRecord | null>;
+
+  insertToken(token: TokenRecord, tokenHash: string): Promise<void>;
+  getTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  /** Returns false when no live token has that id. */
+  revokeToken(id: string, at: string): Promise<boolean>;
+
+  /** Throws UniqueViolation('invite_pending') when the org has a pending invite for the email. */
+  insertInvite(invite: InviteRecord, tokenHash: string): Promise<void>;
+  getInvite(orgId: string, id: string): Promise<InviteRecord | null>;
+  getInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null>;
+  /** Lists the org's pending invites (expired ones included). */
+  listInvites(orgId: string, query: ListQuery<InviteSortField>): Promise<Page<InviteRecord>>;
+  /**
+   * Applies `change` to the invite only if it is still `pending`, in one conditional write.
+   * Returns the updated invite, or null when it was not pending (someone else won).
+   */
+  updatePendingInvite(id: string, change: InviteChange): Promise<InviteRecord | null>;
+  /**
+   * Ends the pending invite of `email` in the org that matches `onlyExpiredAt` (expired at
+   * that instant) or any pending one when it is null; returns the ids it ended.
+   */
+  retirePendingInvites(orgId: string, email: string, status: InviteStatus, onlyExpiredAt: string | null): Promise<string[]>;
+  /** Members plus invites still pending and unexpired at `now`. */
+  countSeats(orgId: string, now: string): Promise<number>;
+
+  /** Throws UniqueViolation('member') when the user already belongs to the org. */
+  insertMember(member: MemberRecord): Promise<void>;
+  getMember(orgId: string, userId: string): Promise<MemberView | null>;
+  listMembers(orgId: string, query: ListQuery<MemberSortField>): Promise<Page<MemberView>>;
+  updateMember(orgId: string, userId: string, change: Partial<RoleGrant>): Promise<boolean>;
+  deleteMember(orgId: string, userId: string): Promise<boolean>;
+
+  enqueueMail(mail: MailRecord): Promise<void>;
+  /** Cancels the invite's mail that has not been handed to a transport yet. */
+  cancelQueuedMail(inviteId: string): Promise<number>;
+  /** Takes up to `limit` due messages for sending, leasing them until `leaseUntil`. */
+  claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]>;
+  markMailSent(id: string, at: string): Promise<void>;
+  markMailRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
+  markMailFailed(id: string, error: string): Promise<void>;
+  getMail(id: string): Promise<MailRecord | null>;
+}
