@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import * as instanceAddMember from './commands/instance-add-member.js';
 import * as instanceCreate from './commands/instance-create.js';
+import * as mailLast from './commands/mail-last.js';
 import * as orgCreate from './commands/org-create.js';
 import * as serve from './commands/serve.js';
 import * as tokenCreate from './commands/token-create.js';
@@ -20,5 +21,7 @@ userCreate.register(program.command('user').description('manage users'));
 const token = program.command('token').description('manage API tokens');
 tokenCreate.register(token);
 tokenRevoke.register(token);
+
+mailLast.register(program.command('mail').description('look at invitation mail'));
 
 await program.parseAsync(process.argv);

@@ -1,9 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 
-/** A new id in ObjectId form: 4 bytes of seconds since the epoch, then 8 random bytes. */
+// ObjectId layout: 4 bytes of seconds, 5 random bytes fixed per process, a 3-byte counter.
+// Ids made by one process therefore sort in creation order.
+const processPart = randomBytes(5).toString('hex');
+let counter = randomInt(0xffffff);
+
 export function newId(now = Date.now()): string {
+  counter = (counter + 1) % 0x1000000;
   const time = Math.floor(now / 1000).toString(16).padStart(8, '0');
-  return time + randomBytes(8).toString('hex');
+  return time + processPart + counter.toString(16).padStart(6, '0');
 }
 
 /** Ids arrive in either case (the upstream pattern allows A-F) and are stored lower-case. */

@@ -22,7 +22,7 @@ export interface MailTransport {
  * `.eml` file per mail, named by the outbox id so that a retry overwrites rather than adds.
  */
 export function fileTransport(folder: string): MailTransport {
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true });
   return {
     async send(mail) {
       const info = await builder.sendMail({ ...mail, messageId: `<${mail.id}@gatehouse>` });

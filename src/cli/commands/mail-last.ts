@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { lastMail } from '../../mail/eml.js';
+import { fail, type JsonOption, print } from '../output.js';
+
+export function register(mail: Command): void {
+  mail
+    .command('last')
+    .description('show the newest mail written by the file transport (GATEHOUSE_MAIL=file:…), decoded')
+    .option('--to <email>', 'only mail to this address')
+    .option('--json', 'print one JSON object')
+    .action(async (o: { to?: string } & JsonOption) => {
+      try {
+        const config = loadConfig();
+        const found = await lastMail(config.mail.folder, o.to);
+        if (!found) throw new Error(`no mail${o.to ? ` to ${o.to}` : ''} in ${config.mail.folder}`);
+        print(o, found, [`File:    ${found.file}`, `To:      ${found.to}`, `Subject: ${found.subject}`, '', found.text, '', `Link: ${found.link ?? '(none)'}`].join('\n'));
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

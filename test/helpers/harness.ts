@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { InjectOptions } from 'fastify';
+import { loadConfig } from '../../src/config.js';
+import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
+import { lastMail } from '../../src/mail/eml.js';
+
+export const DAY = 86_400_000;
+
+/** A scope set and the token that carries it, made through the same service the CLI uses. */
+export interface Tokens {
+  admin: string;
+  read: string;
+  otherInstance: string;
+  userAdmin: string;
+  userAdminRead: string;
+  userView: string;
+  outsider: string;
+  revoked: string;
+  expired: string;
+}
+
+export interface Harness {
+  gh: Gatehouse;
+  dir: string;
+  mailFolder: string;
+  instanceId: string;
+  orgId: string;
+  /** A second org of the same instance. */
+  otherOrgId: string;
+  /** An org of another instance. */
+  foreignOrgId: string;
+  tokens: Tokens;
+  /** Moves the service's clock forward. */
+  advance(ms: number): void;
+  now(): Date;
+  request(opts: { method: InjectOptions['method']; url: string; token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{
+    status: number;
+    body: any;
+    headers: Record<string, unknown>;
+  }>;
+  /** Creates a token with exactly these scopes on the harness instance. */
+  token(scopes: string[], extra?: { userId?: string; instanceId?: string; ttlMs?: number }): Promise<string>;
+  /** Delivers queued mail and returns the newest invitation link sent to `email`. */
+  inviteLink(email: string): Promise<{ token: string; email: string; link: string }>;
+  /** Everything logged so far. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Gatehouse on a real SQLite file in a temp folder, answering through Fastify's
+ * in-process HTTP (inject), with a movable clock and an instance seeded with tokens.
+ */
+export async function startHarness(options: { memberLimit?: number; inviteTtl?: string } = {}): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
+  const mailFolder = join(dir, 'mail');
+  const config = loadConfig({
+    GATEHOUSE_DATABASE: join(dir, 'gatehouse.db'),
+    GATEHOUSE_MAIL: `file:${mailFolder}`,
+    GATEHOUSE_PUBLIC_URL: 'http://gatehouse.test',
+    GATEHOUSE_INVITE_TTL: options.inviteTtl ?? '7d',
+    LOG_LEVEL: 'info',
+  });
+  let offset = 0;
+  const now = () => new Date(Date.now() + offset);
+  const logStream = new PassThrough();
+  let logText = '';
+  logStream.on('data', (chunk) => (logText += chunk.toString()));
+  const gh = await createGatehouse(config, { clock: now, logStream });
+  const { admin } = gh;
+
+  const instance = await admin.createInstance('Test instance');
+  const other = await admin.createInstance('Other instance');
+  const org = await admin.createOrg({ instanceId: instance.id, name: 'Acme', memberLimit: options.memberLimit });
+  const otherOrg = await admin.createOrg({ instanceId: instance.id, name: 'Second' });
+  const foreignOrg = await admin.createOrg({ instanceId: other.id, name: 'Foreign' });
+
+  const token = async (scopes: string[], extra: { userId?: string; instanceId?: string; ttlMs?: number } = {}) =>
+    (await admin.createToken({ instanceId: extra.instanceId ?? instance.id, scopes, userId: extra.userId, ttlMs: extra.ttlMs })).token;
+
+  const adminUser = await admin.createUser({ email: 'instance-admin@example.com', firstName: 'Ida' });
+  const viewUser = await admin.createUser({ email: 'instance-viewer@example.com' });
+  const outsider = await admin.createUser({ email: 'outsider@example.com' });
+  await admin.addInstanceMember(instance.id, adminUser.id, 'admin');
+  await admin.addInstanceMember(instance.id, viewUser.id, 'view');
+  await admin.addInstanceMember(other.id, outsider.id, 'admin');
+
+  const revokedToken = await admin.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
+  await admin.revokeToken(revokedToken.id);
+
+  const tokens: Tokens = {
+    admin: await token(['all.Instance']),
+    read: await token(['all.Instance.read']),
+    otherInstance: await token(['all.Instance'], { instanceId: other.id }),
+    userAdmin: await token(['all.User'], { userId: adminUser.id }),
+    userAdminRead: await token(['all.User.read'], { userId: adminUser.id }),
+    userView: await token(['all.User'], { userId: viewUser.id }),
+    outsider: await token(['all.User'], { userId: outsider.id }),
+    revoked: revokedToken.token,
+    expired: await token(['all.Instance'], { ttlMs: 1000 }),
+  };
+  // The expired token was valid for one second of service time; move past it.
+  offset += 2000;
+
+  return {
+    gh,
+    dir,
+    mailFolder,
+    instanceId: instance.id,
+    orgId: org.id,
+    otherOrgId: otherOrg.id,
+    foreignOrgId: foreignOrg.id,
+    tokens,
+    advance: (ms) => {
+      offset += ms;
+    },
+    now,
+    async request({ method, url, token: bearer, body, headers }) {
+      const res = await gh.app.inject({
+        method,
+        url,
+        headers: {
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      let parsed: unknown = res.body;
+      try {
+        parsed = JSON.parse(res.body);
+      } catch {
+        // not JSON: the test sees the raw text
+      }
+      return { status: res.statusCode, body: parsed, headers: res.headers };
+    },
+    token,
+    async inviteLink(email) {
+      await gh.worker.drain();
+      const mail = await lastMail(mailFolder, email);
+      if (!mail?.link) throw new Error(`no invitation mail to ${email}`);
+      const url = new URL(mail.link);
+      return { token: url.searchParams.get('token')!, email: url.searchParams.get('email')!, link: mail.link };
+    },
+    logs: () => logText,
+    async close() {
+      await gh.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION_SCOPES, KNOWN_SCOPES, USER_SCOPES } from '../../src/contract/scopes.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { call, ROUTES } from '../helpers/routes.js';
+
+/**
+ * The shared security cases, run for every authenticated route from the one route table:
+ * token presence and validity, every scope of the scope table, instance binding, read-only
+ * scopes, and the rights of user tokens.
+ */
+let h: Harness;
+let adminUserId: string;
+beforeAll(async () => {
+  h = await startHarness();
+  adminUserId = (await h.gh.store.getUserByEmail('instance-admin@example.com'))!.id;
+});
+afterAll(() => h.close());
+
+describe.each(ROUTES)('$method $action', (route) => {
+  const isWrite = !(ACTION_SCOPES[route.action] as readonly string[]).includes('all.Instance.read');
+
+  it('answers 401 without a token, with an unknown, a revoked or an expired token', async () => {
+    for (const token of [null, 'gh_not-a-real-token', h.tokens.revoked, h.tokens.expired]) {
+      const res = await call(h, route, token);
+      expect(res.status, `token ${token === null ? 'absent' : 'invalid'}`).toBe(401);
+      expect(res.body.type).toBe('Unauthorized');
+    }
+  });
+
+  it('answers 401 for a malformed Authorization header', async () => {
+    const ids = await route.prepare(h);
+    for (const authorization of ['Basic abc', 'Bearer', `Token ${h.tokens.admin}`]) {
+      const res = await h.request({ method: route.method, url: route.path(ids), headers: { authorization }, body: route.body?.() });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it.each([...KNOWN_SCOPES])('scope %s is allowed exactly when the scope table lists it', async (scope) => {
+    const token = await h.token([scope], USER_SCOPES.has(scope) ? { userId: adminUserId } : {});
+    const res = await call(h, route, token);
+    const allowed = (ACTION_SCOPES[route.action] as readonly string[]).includes(scope);
+    if (allowed) {
+      expect(res.status, JSON.stringify(res.body)).toBe(route.success);
+    } else {
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body.type).toBe('Forbidden');
+    }
+  });
+
+  it('answers 403 to a token of another instance, as for a missing scope', async () => {
+    const res = await call(h, route, h.tokens.otherInstance);
+    expect(res.status).toBe(403);
+    expect(res.body.message).not.toMatch(/not found|exist/i);
+  });
+
+  it('answers 403 when the path names another instance, even one that does not exist', async () => {
+    const ids = await route.prepare(h);
+    const res = await h.request({
+      method: route.method,
+      url: route.path({ ...ids, instanceId: 'ffffffffffffffffffffffff' }),
+      token: h.tokens.admin,
+      body: route.body?.(),
+    });
+    expect(res.status).toBe(403);
+  });
+
+  it(isWrite ? 'refuses read-only scopes (403)' : 'allows read-only scopes', async () => {
+    for (const token of [h.tokens.read, h.tokens.userAdminRead]) {
+      const res = await call(h, route, token);
+      expect(res.status).toBe(isWrite ? 403 : route.success);
+    }
+  });
+
+  it("user tokens act with the user's instance role", async () => {
+    expect((await call(h, route, h.tokens.userAdmin)).status).toBe(route.success);
+    expect((await call(h, route, h.tokens.userView)).status).toBe(isWrite ? 403 : route.success);
+    // A user who is not a member of the instance gets nothing, even to read.
+    expect((await call(h, route, h.tokens.outsider)).status).toBe(403);
+  });
+
+  it('a user token loses write access when its user is demoted to view', async () => {
+    const user = await h.gh.admin.createUser({ email: `demoted-${route.action}@example.com` });
+    await h.gh.admin.addInstanceMember(h.instanceId, user.id, 'admin');
+    const token = await h.token(['all.User'], { userId: user.id });
+    expect((await call(h, route, token)).status).toBe(route.success);
+    await h.gh.admin.addInstanceMember(h.instanceId, user.id, 'view');
+    expect((await call(h, route, token)).status).toBe(isWrite ? 403 : route.success);
+  });
+
+  it('answers 400 for a malformed id in any path position, before looking anything up', async () => {
+    const ids = await route.prepare(h);
+    for (const key of Object.keys(ids).filter((k) => k !== 'instanceId')) {
+      for (const bad of ['123', 'zzzzzzzzzzzzzzzzzzzzzzzz', `${ids[key]}0`]) {
+        const res = await h.request({ method: route.method, url: route.path({ ...ids, [key]: bad }), token: h.tokens.admin, body: route.body?.() });
+        expect(res.status, `${key}=${bad}`).toBe(400);
+        expect(res.body.type).toBe('Validation');
+      }
+    }
+  });
+
+  it('answers 404 for an org that is not in the instance', async () => {
+    for (const orgId of ['aaaaaaaaaaaaaaaaaaaaaaaa', h.foreignOrgId]) {
+      const ids = await route.prepare(h);
+      const res = await h.request({ method: route.method, url: route.path({ ...ids, orgId }), token: h.tokens.admin, body: route.body?.() });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ type: 'NotFound', message: 'Organization was not found' });
+    }
+  });
+
+  it('accepts upper-case hex ids and the query and headers every Losant client sends', async () => {
+    const ids = await route.prepare(h);
+    const upper = Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v.toUpperCase()]));
+    const res = await h.request({
+      method: route.method,
+      url: `${route.path(upper)}?_actions=false&_links=true&_embedded=true`,
+      token: h.tokens.admin,
+      body: route.body?.(),
+      headers: { 'accept-version': '^1.20.1', losantdomain: 'example.com', accept: 'application/json' },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(route.success);
+  });
+});
+
+describe('secrets stay secret', () => {
+  it('API tokens never appear in logs or error answers', async () => {
+    const bad = 'gh_secret-looking-token-value';
+    const res = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/orgs/${h.orgId}/invites`, token: bad });
+    expect(JSON.stringify(res.body)).not.toContain(bad);
+    await call(h, ROUTES[0], h.tokens.admin);
+    for (const token of [bad, ...Object.values(h.tokens)]) expect(h.logs()).not.toContain(token);
+    // The log is not empty: requests are being logged, just without secrets.
+    expect(h.logs()).toContain('/invites');
+  });
+});
