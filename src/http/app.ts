@@ -37,8 +37,9 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
 
   // Clients such as losant-rest send `Content-Type: application/json` with no body on DELETE;
   // an empty body is "no body", anything else goes through Fastify's prototype-safe parser.
+  // JSON is the only body type: anything else (text/plain included) is a 415.
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
     parseJson(request, body as string, done);

@@ -33,7 +33,7 @@ export interface Harness {
   /** An org of another instance. */
   foreignOrgId: string;
   tokens: Tokens;
-  /** Moves the service's clock forward. */
+  /** Moves the service's clock (which otherwise stands still) forward. */
   advance(ms: number): void;
   now(): Date;
   request(opts: { method: InjectOptions['method']; url: string; token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{
@@ -64,8 +64,9 @@ export async function startHarness(options: { memberLimit?: number; inviteTtl?: 
     GATEHOUSE_INVITE_TTL: options.inviteTtl ?? '7d',
     LOG_LEVEL: 'info',
   });
-  let offset = 0;
-  const now = () => new Date(Date.now() + offset);
+  // The service's clock stands still unless a test moves it, so dates can be asserted exactly.
+  let offset = Date.now();
+  const now = () => new Date(offset);
   const logStream = new PassThrough();
   let logText = '';
   logStream.on('data', (chunk) => (logText += chunk.toString()));
