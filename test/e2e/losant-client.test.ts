@@ -183,8 +183,13 @@ function startServer(): Promise<{ url: string; database: string; created?: { ins
     child.stderr!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
       serverOut += chunk;
-      const end = serverOut.indexOf('\n');
-      if (end >= 0) finish(null, serverOut.slice(0, end));
+      // The summary should be the first line; a pino line may race ahead of it (see the
+      // "first line" case in cli.test.ts), so look for it among the complete lines.
+      const summary = serverOut
+        .split('\n')
+        .slice(0, -1)
+        .find((line) => line.startsWith('{"url":'));
+      if (summary) finish(null, summary);
     });
     child.stderr!.on('data', (chunk: string) => (serverErr += chunk));
     child.once('exit', (code) => finish(new Error(`serve exited with ${code} before printing; stderr: ${serverErr}`)));
@@ -245,7 +250,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
   });
   const first = await startServer();
-  expect(first.created, JSON.stringify(first) + serverErr).toBeDefined();
+  expect(first.created, JSON.stringify(first)).toBeDefined();
   url = first.url;
   instanceId = first.created!.instanceId;
   orgId = first.created!.orgId;
@@ -609,7 +614,7 @@ describe('orgInvites.post', () => {
 describe('secrets', () => {
   it('never writes an invite token or the API token to the server log', () => {
     expect(seenInviteTokens.length).toBeGreaterThan(0);
-    const log = serverOut.slice(serverOut.indexOf('\n') + 1) + serverErr;
+    const log = serverOut.split('\n').filter((line) => !line.startsWith('{"url":')).join('\n') + serverErr;
     expect(log.length).toBeGreaterThan(0);
     for (const token of seenInviteTokens) expect(log).not.toContain(token);
     expect(log).not.toContain(apiToken);

@@ -1,0 +1,278 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ACTION_SCOPES, type Action } from '../../src/contract/scopes.js';
+
+/**
+ * The scope table of src/contract/scopes.ts against its sources: the endpoint table of
+ * CONTRACT.md, the text below it (instanceOrgMember.*), the seed documents, and the `auth`
+ * entries of the upstream request table.
+ */
+
+const SHARED = new URL('../../../shared/', import.meta.url);
+const CONTRACT = readFileSync(new URL('CONTRACT.md', SHARED), 'utf8');
+const SEEDS_DIR = new URL('seeds/', SHARED);
+const API_INFO: Record<string, { path: string; auth?: string[]; actions: Record<string, { method: string; auth?: string[] }> }> = JSON.parse(
+  readFileSync(new URL('contract/losant-schemas/apiInfo.invites-members.json', SHARED), 'utf8'),
+);
+
+const sorted = (xs: readonly string[]) => [...xs].sort();
+const tableScopes = (action: string): readonly string[] | undefined => (ACTION_SCOPES as Record<string, readonly string[]>)[action];
+
+interface ContractRow {
+  call: string;
+  method: string;
+  path: string;
+  /** Empty for the public endpoints ("none"). */
+  scopes: string[];
+  success: string;
+}
+
+/** The markdown table under "## Endpoints from the seeds (must)". */
+function contractSection(): string {
+  const start = CONTRACT.indexOf('## Endpoints from the seeds (must)');
+  if (start < 0) throw new Error('CONTRACT.md has no "Endpoints from the seeds" section');
+  const end = CONTRACT.indexOf('\n## ', start + 3);
+  return CONTRACT.slice(start, end < 0 ? undefined : end);
+}
+
+function parseContractTable(): ContractRow[] {
+  const lines = contractSection()
+    .split('\n')
+    .filter((l) => l.trim().startsWith('|'));
+  const cells = (line: string) =>
+    line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => c.trim());
+  const header = cells(lines[0]);
+  expect(header).toEqual(['client call', 'method and path', 'scopes (any one)', 'success']);
+  expect(cells(lines[1]).every((c) => /^-+$/.test(c))).toBe(true);
+
+  const rows: ContractRow[] = [];
+  let lastPath = '';
+  for (const line of lines.slice(2)) {
+    const [call, methodAndPath, scopes, success] = cells(line);
+    const m = /^(GET|POST|PATCH|DELETE)\s+(same path|\/\S*)/.exec(methodAndPath);
+    if (!m) throw new Error(`cannot read "${methodAndPath}"`);
+    // "POST /x, body = invite", "GET /invites?token=…": the path alone.
+    const path = m[2] === 'same path' ? lastPath : m[2].replace(/[?,].*$/, '');
+    if (!path) throw new Error(`"${methodAndPath}" refers to a previous path, and there is none`);
+    lastPath = path;
+    rows.push({
+      call,
+      method: m[1],
+      path,
+      scopes: scopes === 'none' ? [] : scopes.split(',').map((s) => s.trim()),
+      success,
+    });
+  }
+  return rows;
+}
+
+/** The paragraph below the table: instanceOrgMember get / patch / delete. */
+function parseMemberParagraph() {
+  const section = contractSection();
+  const text = section.slice(section.indexOf('Expected by users though not in the seeds'));
+  expect(text.length).toBeGreaterThan(0);
+  const path = /`(\/instances\/\{instanceId\}\/orgs\/\{orgId\}\/members\/\{userId\})`/.exec(text)?.[1];
+  const wildcard = /`(instanceOrgMember\.\*)`/.exec(text)?.[1];
+  const actions = /`instanceOrgMember\.((?:\w+\|)+\w+)`/.exec(text)?.[1].split('|');
+  const ops = /instanceOrgMember\s+((?:\w+\s*\/\s*)+\w+)\s+at/.exec(text)?.[1].split('/').map((s) => s.trim());
+  if (!path || !wildcard || !actions || !ops) throw new Error('cannot read the instanceOrgMember paragraph of CONTRACT.md');
+  expect(text).toMatch(/plus the `all\.\*` ones as above/);
+  return { path, wildcard, actions, ops };
+}
+
+const snakeToCamel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+interface SeedEntry {
+  file: string;
+  action: string;
+  /** null: "No api access token is required". */
+  scopes: string[] | null;
+}
+
+const AUTH_SENTENCE = 'The token must include at least one of the following scopes:';
+const NO_AUTH_SENTENCE = 'No api access token is required';
+
+/**
+ * Every client call in a seed (Ruby, Python or JavaScript: `client.instance_org_invite.resend_invite(`,
+ * `client.instanceOrgInvites.get(`) and the authentication sentence that follows it.
+ */
+function parseSeed(file: string, text: string): SeedEntry[] {
+  const entries: SeedEntry[] = [];
+  const calls = [...text.matchAll(/client\.(\w+)\.(\w+)\(/g)];
+  for (const [i, call] of calls.entries()) {
+    const action = `${snakeToCamel(call[1])}.${snakeToCamel(call[2])}`;
+    const from = call.index! + call[0].length;
+    const nextCall = i + 1 < calls.length ? calls[i + 1].index! : text.length;
+    const auth = text.indexOf(AUTH_SENTENCE, from);
+    const noAuth = text.indexOf(NO_AUTH_SENTENCE, from);
+    const candidates = [auth, noAuth].filter((x) => x >= 0);
+    if (!candidates.length) throw new Error(`${file}: no authentication sentence after ${action}`);
+    const at = Math.min(...candidates);
+    // The sentence belongs to this call only if no other action's call comes first.
+    if (at > nextCall) {
+      const next = calls[i + 1];
+      if (`${snakeToCamel(next[1])}.${snakeToCamel(next[2])}` !== action) {
+        throw new Error(`${file}: ${action} has no authentication sentence of its own`);
+      }
+    }
+    if (at === noAuth) {
+      entries.push({ file, action, scopes: null });
+      continue;
+    }
+    const list = /^\s*([\s\S]*?)\.(?=\s|$)/.exec(text.slice(at + AUTH_SENTENCE.length))?.[1];
+    if (!list) throw new Error(`${file}: cannot read the scopes of ${action}`);
+    const scopes = list
+      .split(/\s*,\s*(?:or\s+)?|\s+or\s+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    entries.push({ file, action, scopes });
+  }
+  return entries;
+}
+
+function parseSeeds(): Map<string, { scopes: string[] | null; files: Set<string> }> {
+  const files = readdirSync(SEEDS_DIR).filter((f) => f.endsWith('.txt'));
+  expect(files.length).toBeGreaterThan(0);
+  const byAction = new Map<string, { scopes: string[] | null; files: Set<string> }>();
+  for (const file of files) {
+    for (const entry of parseSeed(file, readFileSync(new URL(file, SEEDS_DIR), 'utf8'))) {
+      const known = byAction.get(entry.action);
+      if (known) {
+        expect(entry.scopes === null ? null : sorted(entry.scopes), `${entry.file} agrees with ${[...known.files]} on ${entry.action}`).toEqual(
+          known.scopes === null ? null : sorted(known.scopes),
+        );
+        known.files.add(file);
+      } else {
+        byAction.set(entry.action, { scopes: entry.scopes, files: new Set([file]) });
+      }
+    }
+  }
+  return byAction;
+}
+
+const ROWS = parseContractTable();
+const MEMBER = parseMemberParagraph();
+const SEEDS = parseSeeds();
+const AUTHENTICATED_ROWS = ROWS.filter((r) => r.scopes.length > 0);
+const isGet = (action: string) => action.endsWith('.get');
+
+/** The `all.*` scopes the table gives to reads and to writes; the member actions follow them. */
+function allScopesOf(reads: boolean): string[] {
+  const sets = AUTHENTICATED_ROWS.filter((r) => isGet(r.call) === reads).map((r) => sorted(r.scopes.filter((s) => s.startsWith('all.'))));
+  expect(sets.length).toBeGreaterThan(0);
+  for (const s of sets) expect(s, `all.* scopes of the ${reads ? 'reads' : 'writes'} agree`).toEqual(sets[0]);
+  return sets[0];
+}
+
+/** What CONTRACT.md says each authenticated action allows, table and paragraph together. */
+function expectedScopes(): Map<string, string[]> {
+  const expected = new Map<string, string[]>();
+  for (const row of AUTHENTICATED_ROWS) expected.set(row.call, row.scopes);
+  for (const op of MEMBER.actions) {
+    expected.set(`instanceOrgMember.${op}`, [...allScopesOf(op === 'get'), MEMBER.wildcard, `instanceOrgMember.${op}`]);
+  }
+  return expected;
+}
+
+describe('CONTRACT.md endpoint table', () => {
+  it('parses into the nine seeded calls', () => {
+    expect(ROWS.map((r) => r.call)).toEqual([
+      'instanceOrgInvites.get',
+      'instanceOrgInvites.post',
+      'instanceOrgInvite.get',
+      'instanceOrgInvite.delete',
+      'instanceOrgInvite.resendInvite',
+      'instanceOrgMembers.get',
+      'instanceOrgMembers.post',
+      'orgInvites.get',
+      'orgInvites.post',
+    ]);
+    for (const row of ROWS) {
+      expect(row.path, row.call).toMatch(/^\//);
+      for (const s of row.scopes) expect(s, row.call).toMatch(/^[A-Za-z]+(\.[A-Za-z]+|\.\*)*$/);
+      expect(new Set(row.scopes).size, `${row.call} lists no scope twice`).toBe(row.scopes.length);
+    }
+  });
+
+  it('has the same method and path as the upstream request table', () => {
+    for (const row of ROWS) {
+      const [resource, action] = row.call.split('.');
+      const upstream = API_INFO[resource]?.actions[action];
+      expect(upstream, `${row.call} is in apiInfo`).toBeDefined();
+      expect(row.method, row.call).toBe(upstream.method);
+      expect(row.path, row.call).toBe(API_INFO[resource].path);
+    }
+    expect(API_INFO.instanceOrgMember.path).toBe(MEMBER.path);
+    expect(sorted(Object.keys(API_INFO.instanceOrgMember.actions))).toEqual(sorted(MEMBER.actions));
+  });
+
+  it('names the same member actions in the paragraph below it, in both spellings', () => {
+    expect(sorted(MEMBER.ops)).toEqual(sorted(MEMBER.actions));
+    expect(MEMBER.wildcard).toBe('instanceOrgMember.*');
+  });
+
+  it('gives reads and writes consistent all.* scopes, read scopes only to gets', () => {
+    expect(allScopesOf(true)).toEqual(['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read']);
+    expect(allScopesOf(false)).toEqual(['all.Instance', 'all.User']);
+  });
+
+  it('gives each authenticated call its resource wildcard and its own action scope', () => {
+    for (const row of AUTHENTICATED_ROWS) {
+      const resource = row.call.split('.')[0];
+      expect(row.scopes, row.call).toContain(`${resource}.*`);
+      expect(row.scopes, row.call).toContain(row.call);
+    }
+  });
+});
+
+describe('seed documents', () => {
+  it('describe exactly the calls of the CONTRACT table', () => {
+    expect(sorted([...SEEDS.keys()])).toEqual(sorted(ROWS.map((r) => r.call)));
+  });
+
+  it.each(ROWS.map((r) => [r.call, r] as const))('%s: the seed scopes equal the CONTRACT table', (call, row) => {
+    const seed = SEEDS.get(call)!;
+    expect(seed, `a seed documents ${call}`).toBeDefined();
+    if (row.scopes.length === 0) expect(seed.scopes, `${call} needs no token in the seeds`).toBeNull();
+    else expect(sorted(seed.scopes ?? []), `${call} in ${[...seed.files]}`).toEqual(sorted(row.scopes));
+  });
+});
+
+describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
+  const expected = expectedScopes();
+
+  it('has exactly the authenticated actions of CONTRACT.md, and none of the public ones', () => {
+    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys()]));
+    for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(10);
+  });
+
+  it.each([...expected.entries()])('%s lists exactly the scopes CONTRACT.md gives it', (action, scopes) => {
+    const actual = tableScopes(action);
+    expect(actual, `${action} is in ACTION_SCOPES`).toBeDefined();
+    expect(new Set(actual).size, `${action} lists no scope twice`).toBe(actual!.length);
+    expect(sorted(actual!)).toEqual(sorted(scopes));
+  });
+
+  it.each([...SEEDS.entries()].filter(([, s]) => s.scopes !== null))('%s lists exactly the scopes of its seed', (action, seed) => {
+    expect(sorted(tableScopes(action) ?? [])).toEqual(sorted(seed.scopes!));
+  });
+
+  it('includes every scope the upstream request table names for an action (resource and action auth)', () => {
+    for (const [resource, info] of Object.entries(API_INFO)) {
+      for (const [name, spec] of Object.entries(info.actions)) {
+        const action = `${resource}.${name}`;
+        const upstream = [...(info.auth ?? []), ...(spec.auth ?? [])];
+        if (upstream.length === 0) {
+          expect(tableScopes(action), `${action} is public upstream`).toBeUndefined();
+          continue;
+        }
+        for (const scope of upstream) expect(tableScopes(action as Action), action).toContain(scope);
+      }
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { parseDuration } from '../../src/domain/duration.js';
+import { compileGlob } from '../../src/domain/glob.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      database: './data/gatehouse.db',
+      publicUrl: 'http://localhost:3000',
+      mail: { kind: 'file', folder: './data/mail' },
+      mailFrom: 'Gatehouse <no-reply@localhost>',
+      inviteTtlMs: 7 * 86_400_000,
+      logLevel: 'info',
+    });
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('reports every bad variable by name at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', GATEHOUSE_INVITE_TTL: 'soon', GATEHOUSE_MAIL: 'carrier-pigeon', GATEHOUSE_PUBLIC_URL: 'ftp://x', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems } = error as ConfigError;
+    expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'GATEHOUSE_PUBLIC_URL', 'GATEHOUSE_MAIL', 'GATEHOUSE_INVITE_TTL', 'LOG_LEVEL']);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['1500', 1500],
+    ['250ms', 250],
+    ['30s', 30_000],
+    ['15m', 900_000],
+    ['2h', 7_200_000],
+    ['7d', 604_800_000],
+  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'soon', '-5s', '1.5h', '0', '3w', '99999999999999999999d'])('%j is refused', (text) => expect(parseDuration(text)).toBeNull());
+});
+
+describe('globs', () => {
+  it('turn * and ? into LIKE wildcards and escape everything else', () => {
+    expect(compileGlob('A*b?C')).toEqual({ like: 'a%b_c', prefix: 'a' });
+    expect(compileGlob('50%_off\\*')).toEqual({ like: '50\\%\\_off\\\\%', prefix: '50%_off\\' });
+    expect(compileGlob('*@x.com')).toEqual({ like: '%@x.com', prefix: '' });
+  });
+});
