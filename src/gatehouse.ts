@@ -52,7 +52,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   };
   const app = buildApp(
     { auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps) },
-    { logLevel: config.logLevel, logStream: options.logStream },
+    { logger: log },
   );
   return {
     store,

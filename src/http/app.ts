@@ -1,10 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Auth } from '../domain/auth.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
 import { registerAuth } from './auth.js';
 import { registerErrorMapper } from './errors.js';
-import { loggerOptions } from './logging.js';
 import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
 import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
@@ -19,9 +18,8 @@ export interface Services {
 }
 
 export interface AppOptions {
-  logLevel?: string;
-  /** Pass a stream to capture log lines (tests check that no secret reaches them). */
-  logStream?: NodeJS.WritableStream;
+  /** A pino logger made with `loggerOptions` (so that secrets are redacted); none logs nothing. */
+  logger?: FastifyBaseLogger;
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
@@ -29,10 +27,11 @@ export const BODY_LIMIT = 64 * 1024;
 
 /** Builds the HTTP app from ready services; it owns no resources of its own. */
 export function buildApp(services: Services, options: AppOptions = {}): FastifyInstance {
-  const logger: FastifyServerOptions['logger'] = options.logLevel
-    ? { ...loggerOptions(options.logLevel), ...(options.logStream ? { stream: options.logStream } : {}) }
-    : false;
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT, routerOptions: { maxParamLength: 200 } });
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 200 },
+  });
   app.setValidatorCompiler(validatorCompiler);
 
   // Clients such as losant-rest send `Content-Type: application/json` with no body on DELETE;
