@@ -5,7 +5,8 @@ export interface Config {
   host: string;
   /** A SQLite file path (a postgres:// URL comes with the PostgreSQL store). */
   database: string;
-  publicUrl: string;
+  /** Base of invite links; null means http://localhost:<the port actually bound>. */
+  publicUrl: string | null;
   mail: { kind: 'file'; folder: string };
   mailFrom: string;
   inviteTtlMs: number;
@@ -38,11 +39,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('GATEHOUSE_DATABASE: PostgreSQL is not supported by this version yet; give a SQLite file path');
   }
 
-  const publicUrl = value('GATEHOUSE_PUBLIC_URL') ?? `http://localhost:${port || 3000}`;
-  try {
-    const u = new URL(publicUrl);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-  } catch {
+  const publicUrl = value('GATEHOUSE_PUBLIC_URL') ?? null;
+  if (publicUrl !== null && !/^https?:$/.test(URL.parse(publicUrl)?.protocol ?? '')) {
     problems.push(`GATEHOUSE_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
   }
 

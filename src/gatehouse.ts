@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
@@ -19,6 +20,8 @@ export interface Gatehouse {
   admin: Admin;
   app: FastifyInstance;
   worker: OutboxWorker;
+  /** Listens on the configured host and port; resolves to the base URL. */
+  listen(): Promise<string>;
   /** Stops the worker, the server and the store, in that order. */
   close(): Promise<void>;
 }
@@ -34,7 +37,10 @@ export interface GatehouseOptions {
 export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
   const clock = options.clock ?? (() => new Date());
   const store = await openSqliteStore(config.database);
-  const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stdout);
+  // Logs go to stderr: stdout carries what commands print (`serve --json` prints one object).
+  const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stderr);
+  // Without a configured public URL, links point at the port actually bound (PORT=0 included).
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const worker = new OutboxWorker({
     store,
     transport: fileTransport(config.mail.folder),
@@ -47,7 +53,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     store,
     clock,
     defaultInviteTtlMs: config.inviteTtlMs,
-    composeInviteMail: inviteMailComposer(config.publicUrl),
+    composeInviteMail: inviteMailComposer(() => publicUrl),
     onMailQueued: () => worker.kick(),
   };
   const app = buildApp(
@@ -59,6 +65,12 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     admin: new Admin(store, clock),
     app,
     worker,
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      const { port } = app.server.address() as AddressInfo;
+      if (config.publicUrl === null) publicUrl = `http://localhost:${port}`;
+      return address.replace('[::1]', 'localhost');
+    },
     async close() {
       await worker.stop();
       await app.close();

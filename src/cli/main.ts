@@ -8,6 +8,11 @@ import * as tokenCreate from './commands/token-create.js';
 import * as tokenRevoke from './commands/token-revoke.js';
 import * as userCreate from './commands/user-create.js';
 
+// `gatehouse serve --json | head -1` closes stdout early; that is not an error worth a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 const program = new Command('gatehouse')
   .description('Gatehouse: organization invitations and memberships. Configuration comes from the environment (see README).')
   .showHelpAfterError();

@@ -12,9 +12,9 @@ export function acceptLink(publicUrl: string, token: string, email: string): str
 }
 
 /** The invitation mail, in plain text and HTML; every inserted value is escaped in the HTML. */
-export function inviteMailComposer(publicUrl: string): ComposeInviteMail {
+export function inviteMailComposer(publicUrl: () => string): ComposeInviteMail {
   return ({ org, invite, token }) => {
-    const link = acceptLink(publicUrl, token, invite.email);
+    const link = acceptLink(publicUrl(), token, invite.email);
     const expires = new Date(Date.parse(invite.expiresAt)).toUTCString();
     const subject = `You are invited to join ${org.name}`.replace(/[\r\n]+/g, ' ');
     const text = [

@@ -9,13 +9,13 @@ describe('configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       database: './data/gatehouse.db',
-      publicUrl: 'http://localhost:3000',
+      publicUrl: null,
       mail: { kind: 'file', folder: './data/mail' },
       mailFrom: 'Gatehouse <no-reply@localhost>',
       inviteTtlMs: 7 * 86_400_000,
       logLevel: 'info',
     });
-    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://gate.example.com/' }).publicUrl).toBe('https://gate.example.com/');
   });
 
   it('reports every bad variable by name at once', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { AppError } from '../../domain/errors.js';
 import { lastMail } from '../../mail/eml.js';
 import { fail, type JsonOption, print } from '../output.js';
 
@@ -13,7 +14,7 @@ export function register(mail: Command): void {
       try {
         const config = loadConfig();
         const found = await lastMail(config.mail.folder, o.to);
-        if (!found) throw new Error(`no mail${o.to ? ` to ${o.to}` : ''} in ${config.mail.folder}`);
+        if (!found) throw new AppError('NotFound', `no mail${o.to ? ` to ${o.to}` : ''} in ${config.mail.folder}`);
         print(o, found, [`File:    ${found.file}`, `To:      ${found.to}`, `Subject: ${found.subject}`, '', found.text, '', `Link: ${found.link ?? '(none)'}`].join('\n'));
       } catch (error) {
         fail(error);

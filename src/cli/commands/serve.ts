@@ -20,9 +20,16 @@ export function register(program: Command): void {
 async function serve(o: JsonOption): Promise<void> {
   const config = loadConfig();
   const gatehouse = await createGatehouse(config);
+  // Registered first, so that a stop signal during start-up still closes everything cleanly.
+  const stop = async () => {
+    await gatehouse.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+
   const created = await gatehouse.admin.bootstrap();
-  const address = await gatehouse.app.listen({ port: config.port, host: config.host });
-  const url = address.replace('[::1]', 'localhost');
+  const url = await gatehouse.listen();
   gatehouse.worker.start();
 
   const summary = {
@@ -53,11 +60,4 @@ async function serve(o: JsonOption): Promise<void> {
     );
   }
   print(o, summary, lines.join('\n'));
-
-  const stop = async () => {
-    await gatehouse.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
