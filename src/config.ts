@@ -3,14 +3,21 @@ import { parseDuration } from './domain/duration.js';
 export interface Config {
   port: number;
   host: string;
-  /** A SQLite file path (a postgres:// URL comes with the PostgreSQL store). */
+  /** A SQLite file path, or a postgres:// URL. */
   database: string;
+  /** Connections in the PostgreSQL pool (per process). */
+  poolSize: number;
   /** Base of invite links; null means http://localhost:<the port actually bound>. */
   publicUrl: string | null;
   mail: { kind: 'file'; folder: string };
   mailFrom: string;
   inviteTtlMs: number;
   logLevel: string;
+}
+
+/** Start-up failed for a reason the operator can fix (say, a wrong database password). */
+export class StartupError extends Error {
+  override name = 'StartupError';
 }
 
 export class ConfigError extends Error {
@@ -35,8 +42,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = value('HOST') ?? '127.0.0.1';
 
   const database = value('GATEHOUSE_DATABASE') ?? './data/gatehouse.db';
-  if (/^postgres(ql)?:\/\//i.test(database)) {
-    problems.push('GATEHOUSE_DATABASE: PostgreSQL is not supported by this version yet; give a SQLite file path');
+
+  const poolText = value('GATEHOUSE_DATABASE_POOL') ?? '10';
+  const poolSize = Number(poolText);
+  if (!/^\d+$/.test(poolText) || poolSize < 1 || poolSize > 1000) {
+    problems.push(`GATEHOUSE_DATABASE_POOL must be a whole number from 1 to 1000, got "${poolText}"`);
   }
 
   const publicUrl = value('GATEHOUSE_PUBLIC_URL') ?? null;
@@ -64,5 +74,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, database, publicUrl, mail, mailFrom, inviteTtlMs: inviteTtlMs!, logLevel };
+  return { port, host, database, poolSize, publicUrl, mail, mailFrom, inviteTtlMs: inviteTtlMs!, logLevel };
 }

@@ -12,7 +12,7 @@ import { loggerOptions } from './http/logging.js';
 import { inviteMailComposer } from './mail/templates.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { fileTransport } from './mail/transport.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
 export interface Gatehouse {
@@ -31,14 +31,20 @@ export interface GatehouseOptions {
   logStream?: NodeJS.WritableStream;
   /** Poll interval of the mail worker; tests shorten it. */
   mailPollMs?: number;
+  /** Apply pending migrations at start (the default); `serve --no-migrate` turns it off. */
+  migrate?: boolean;
 }
 
 /** The composition root: builds every part once, from the configuration, and wires them. */
 export async function createGatehouse(config: Config, options: GatehouseOptions = {}): Promise<Gatehouse> {
   const clock = options.clock ?? (() => new Date());
-  const store = await openSqliteStore(config.database);
   // Logs go to stderr: stdout carries what commands print (`serve --json` prints one object).
   const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stderr);
+  const store = await openStore(config.database, {
+    poolSize: config.poolSize,
+    migrate: options.migrate,
+    onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
+  });
   // Without a configured public URL, links point at the port actually bound (PORT=0 included).
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const worker = new OutboxWorker({
@@ -57,7 +63,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     onMailQueued: () => worker.kick(),
   };
   const app = buildApp(
-    { auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps) },
+    { store, auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps) },
     { logger: log },
   );
   return {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import * as instanceAddMember from './commands/instance-add-member.js';
 import * as instanceCreate from './commands/instance-create.js';
 import * as mailLast from './commands/mail-last.js';
+import * as migrate from './commands/migrate.js';
 import * as orgCreate from './commands/org-create.js';
 import * as serve from './commands/serve.js';
 import * as tokenCreate from './commands/token-create.js';
@@ -18,6 +19,7 @@ const program = new Command('gatehouse')
   .showHelpAfterError();
 
 serve.register(program);
+migrate.register(program);
 const instance = program.command('instance').description('manage instances');
 instanceCreate.register(instance);
 instanceAddMember.register(instance);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, StartupError } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import type { Admin } from '../domain/admin.js';
 import { admin } from './open.js';
@@ -28,7 +28,7 @@ export function setupAction<A extends unknown[]>(run: (admin: Admin, ...args: A)
 }
 
 export function fail(error: unknown): never {
-  if (error instanceof AppError || error instanceof ConfigError) {
+  if (error instanceof AppError || error instanceof ConfigError || error instanceof StartupError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
   } else {
     process.stderr.write(`gatehouse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

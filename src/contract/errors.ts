@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   UnsupportedMediaType: 415,
   TooManyRequests: 429,
   ServerError: 500,
+  ServiceUnavailable: 503,
 } as const;
 
 export type ErrorType = keyof typeof ERROR_STATUS;

@@ -104,11 +104,16 @@ export class Admin {
    * a fresh `serve` is usable at once. Returns null when the database already has data.
    */
   async bootstrap() {
-    if ((await this.store.countInstances()) > 0) return null;
-    const instance = await this.createInstance('Default instance');
-    const org = await this.createOrg({ instanceId: instance.id, name: 'Default organization' });
-    const token = await this.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
-    return { instance, org, token };
+    // Under a lock, so that replicas starting together on an empty database create one set.
+    return this.store.transaction(async (store) => {
+      await store.lock('setup');
+      if ((await store.countInstances()) > 0) return null;
+      const admin = new Admin(store, this.clock);
+      const instance = await admin.createInstance('Default instance');
+      const org = await admin.createOrg({ instanceId: instance.id, name: 'Default organization' });
+      const token = await admin.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
+      return { instance, org, token };
+    });
   }
 
   private async instance(id: string): Promise<InstanceRecord> {

@@ -6,7 +6,7 @@ import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import type { InviteRecord, OrgRecord } from './records.js';
+import type { InviteRecord, OrgRecord, UserRecord } from './records.js';
 import { hashSecret, newSecret } from './secrets.js';
 
 /** Who asked, for the record an invite keeps of its inviter. */
@@ -200,10 +200,9 @@ export class Invitations {
   }
 }
 
-export async function findOrCreateUser(store: Store, email: string, now: Date) {
-  const existing = await store.getUserByEmail(email);
-  if (existing) return existing;
-  const user = {
+/** The user with this email, created (without names) if there is none. */
+export function findOrCreateUser(store: Store, email: string, now: Date): Promise<UserRecord> {
+  return store.ensureUser({
     id: newId(now.getTime()),
     email,
     firstName: null,
@@ -212,9 +211,7 @@ export async function findOrCreateUser(store: Store, email: string, now: Date) {
     twoFactorAuthEnabled: false,
     ssoLinked: false,
     createdAt: now.toISOString(),
-  };
-  await store.insertUser(user);
-  return user;
+  });
 }
 
 const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);

@@ -2,16 +2,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Auth } from '../domain/auth.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
+import type { Store } from '../store/store.js';
 import { registerAuth } from './auth.js';
 import { registerErrorMapper } from './errors.js';
 import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
 import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
 import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
+import { healthRoutes } from './routes/health.js';
 import { orgInvitesRoutes } from './routes/org-invites.js';
 import { validatorCompiler } from './validation.js';
 
 export interface Services {
+  store: Pick<Store, 'ping' | 'isUnavailable'>;
   auth: Auth;
   invitations: Invitations;
   members: Members;
@@ -50,13 +53,13 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     reply.header('cache-control', 'no-store');
   });
 
-  registerErrorMapper(app);
+  registerErrorMapper(app, (error) => services.store.isUnavailable(error));
   registerAuth(app, services.auth);
   app.register(instanceOrgInvitesRoutes, { services });
   app.register(instanceOrgInviteRoutes, { services });
   app.register(instanceOrgMembersRoutes, { services });
   app.register(instanceOrgMemberRoutes, { services });
   app.register(orgInvitesRoutes, { services });
-  app.get('/health', async () => ({ ok: true }));
+  app.register(healthRoutes, { services });
   return app;
 }

@@ -19,7 +19,7 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 };
 
 /** The one place where any error becomes an HTTP answer `{ type, message }`. */
-export function registerErrorMapper(app: FastifyInstance): void {
+export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       return reply.status(ERROR_STATUS[error.type]).send({ type: error.type, message: error.message });
@@ -30,6 +30,11 @@ export function registerErrorMapper(app: FastifyInstance): void {
     }
     if (error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return reply.status(400).send({ type: 'Validation', message: FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY });
+    }
+    if (isUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.status(503).send({ type: 'ServiceUnavailable', message: 'The database is unavailable; try again shortly' });
     }
     const status = fe.statusCode ?? 500;
     if (status >= 400 && status < 500) {

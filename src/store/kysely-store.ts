@@ -1,4 +1,4 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type LogConfig, type SelectQueryBuilder, sql } from 'kysely';
 import { UniqueViolation } from '../domain/errors.js';
 import type {
   InstanceRecord,
@@ -15,18 +15,32 @@ import type {
   TokenRecord,
   UserRecord,
 } from '../domain/records.js';
-import { bit, toInstanceRole, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import { bit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
-import type { InviteChange, InviteSortField, MemberSortField, Store } from './store.js';
+import type { InviteChange, InviteSortField, MemberSortField, OpenOptions, Store } from './store.js';
 
-/** What differs between dialects; everything else is the shared SQL below. */
+/** Kysely's log option for `OpenOptions.onQuery`. */
+export function queryLogger({ onQuery }: OpenOptions): LogConfig | undefined {
+  if (!onQuery) return undefined;
+  return (event) => {
+    if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
+  };
+}
+
+/**
+ * What differs between dialects; everything else is the shared SQL below. Text compares
+ * byte-wise in both (PostgreSQL columns are `collate "C"`), so a glob's literal prefix is an
+ * index range in both.
+ */
 export interface DialectHooks {
   isUniqueViolation(error: unknown): boolean;
+  /** The database cannot be reached (down, restarting, pool exhausted by a timeout). */
+  isUnavailable(error: unknown): boolean;
   /**
-   * Whether `col >= prefix AND col < prefix || U+10FFFF` selects exactly the values starting
-   * with `prefix` (true for byte-wise text ordering), which lets a glob use the index range.
+   * Takes a lock held until the transaction ends. PostgreSQL needs it because transactions
+   * run side by side; SQLite runs one write transaction at a time, so it has nothing to do.
    */
-  binaryTextOrder: boolean;
+  lock(db: Kysely<Database>, key: { org: string } | 'setup'): Promise<void>;
 }
 
 const INVITE_COLUMNS = { email: 'email', role: 'role', inviteDate: 'invite_date' } as const;
@@ -46,6 +60,19 @@ export class KyselyStore implements Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+  }
+
+  isUnavailable(error: unknown): boolean {
+    return this.hooks.isUnavailable(error);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async lock(key: { org: string } | 'setup'): Promise<void> {
+    if (!this.inTransaction) throw new Error('lock() is only meaningful inside a transaction');
+    await this.hooks.lock(this.db, key);
   }
 
   private async unique<T>(constraint: string, write: Promise<T>): Promise<T> {
@@ -113,18 +140,19 @@ export class KyselyStore implements Store {
       'user_email',
       this.db
         .insertInto('users')
-        .values({
-          id: u.id,
-          email: u.email,
-          first_name: u.firstName,
-          last_name: u.lastName,
-          avatar_url: u.avatarUrl,
-          two_factor_auth_enabled: bit(u.twoFactorAuthEnabled),
-          sso_linked: bit(u.ssoLinked),
-          created_at: u.createdAt,
-        })
+        .values(userRow(u))
         .execute(),
     );
+  }
+
+  async ensureUser(u: UserRecord): Promise<UserRecord> {
+    // Insert-or-keep in one statement: two first accepts by one new person must not collide.
+    await this.db
+      .insertInto('users')
+      .values(userRow(u))
+      .onConflict((oc) => oc.column('email').doNothing())
+      .execute();
+    return (await this.getUserByEmail(u.email))!;
   }
 
   async getUser(id: string): Promise<UserRecord | null> {
@@ -440,7 +468,7 @@ export class KyselyStore implements Store {
     if (!q.filterField || !q.filter) return qb;
     const column = sql.ref(`${table}${q.filterField}`);
     let out = qb.where(sql<boolean>`${column} like ${q.filter.like} escape '\\'`) as QB;
-    if (q.filter.prefix && this.hooks.binaryTextOrder) {
+    if (q.filter.prefix) {
       out = out
         .where(sql<boolean>`${column} >= ${q.filter.prefix}`)
         .where(sql<boolean>`${column} < ${q.filter.prefix + MAX_CHAR}`) as QB;

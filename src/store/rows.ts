@@ -38,6 +38,17 @@ export const toUser = (r: Row<'users'>): UserRecord => ({
   createdAt: r.created_at,
 });
 
+export const userRow = (u: UserRecord) => ({
+  id: u.id,
+  email: u.email,
+  first_name: u.firstName,
+  last_name: u.lastName,
+  avatar_url: u.avatarUrl,
+  two_factor_auth_enabled: bit(u.twoFactorAuthEnabled),
+  sso_linked: bit(u.ssoLinked),
+  created_at: u.createdAt,
+});
+
 export const toToken = (r: Row<'api_tokens'>): TokenRecord => ({
   id: r.id,
   instanceId: r.instance_id,

@@ -29,7 +29,16 @@ export type InviteChange = Partial<
 export interface Store {
   /** Runs `fn` atomically; calls made on the store it receives share the transaction. */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: serialises it with every other transaction taking the same lock
+   * (an org's seats, or first-start set-up) until it ends.
+   */
+  lock(key: { org: string } | 'setup'): Promise<void>;
   close(): Promise<void>;
+  /** Answers when the database is reachable; throws otherwise. */
+  ping(): Promise<void>;
+  /** Whether an error means the database could not be reached (a 503, not a 500). */
+  isUnavailable(error: unknown): boolean;
 
   countInstances(): Promise<number>;
   insertInstance(instance: InstanceRecord): Promise<void>;
@@ -42,6 +51,8 @@ export interface Store {
 
   /** Throws UniqueViolation('user_email') when the email is taken. */
   insertUser(user: UserRecord): Promise<void>;
+  /** Inserts the user unless one has the email already; returns the user with that email. */
+  ensureUser(user: UserRecord): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
 
@@ -85,4 +96,15 @@ export interface Store {
   markMailRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
   markMailFailed(id: string, error: string): Promise<void>;
   getMail(id: string): Promise<MailRecord | null>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations while opening (the default). */
+  migrate?: boolean;
+  /** PostgreSQL connection pool size. */
+  poolSize?: number;
+  /** Told about errors of idle pooled connections (a database restart), which are otherwise harmless. */
+  onIdleError?: (error: Error) => void;
+  /** Told every statement run (for debugging and for tests that check query plans). */
+  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }

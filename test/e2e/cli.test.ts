@@ -3,15 +3,12 @@
  * the way an operator runs it. Set-up commands print one JSON object with --json, bad input
  * fails with a message and no stack trace, and `serve` is started and stopped for real.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, envWith, killAll, run, type RunResult, type Server, serve, spawnServe, waitForMail } from '../helpers/cli.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/gatehouse.js');
 const PUBLIC_URL = 'http://gatehouse.test';
 const ID = /^[a-f\d]{24}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -21,59 +18,6 @@ const UNKNOWN_ID = 'ffffffffffffffffffffffff';
 
 // ---------------------------------------------------------------------------------------------
 // Running the CLI.
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((done) => {
-    execFile(file, args, { cwd: ROOT, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Builds dist/ when a source file is newer than the last build (one builder at a time). */
-async function ensureBuilt(): Promise<void> {
-  const newestSource = () =>
-    Math.max(
-      ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => statSync(join(ROOT, 'src', f)).mtimeMs),
-    );
-  const built = () => statSync(join(ROOT, 'dist/cli/main.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  if (built() >= newestSource()) return;
-  const lock = join(tmpdir(), `gatehouse-e2e-build-${Buffer.from(ROOT).toString('hex').slice(-16)}.lock`);
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    if (built() >= newestSource()) return;
-    const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], process.env);
-    if (result.code !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
-  } finally {
-    rmdirSync(lock);
-  }
-}
-
-/** The environment without any Gatehouse setting of the caller's shell, plus `vars`. */
-function envWith(vars: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['PORT', 'HOST', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[key];
-  for (const key of Object.keys(env)) if (key.startsWith('GATEHOUSE_')) delete env[key];
-  return { ...env, ...vars };
-}
 
 let dir = '';
 /** The set-up commands' database. */
@@ -105,100 +49,8 @@ function expectCleanFailure(result: RunResult, message: RegExp): void {
   expect(result.stderr).not.toMatch(STACK_LINE);
 }
 
-interface ReadMail {
-  file: string;
-  to: string;
-  subject: string;
-  text: string;
-  link: string | null;
-}
-
-/** Polls `mail last --to` until the worker has written a mail to `to` (it should within a second). */
-async function waitForMail(to: string, vars: Record<string, string> = {}): Promise<ReadMail> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const result = await gh(['mail', 'last', '--to', to, '--json'], vars);
-    if (result.code === 0) {
-      expect(result.stdout.trim().split('\n')).toHaveLength(1);
-      return JSON.parse(result.stdout) as ReadMail;
-    }
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} within 10 s: ${result.stderr}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Running the server.
-
-interface Summary {
-  url: string;
-  database: string;
-  created?: { instanceId: string; orgId: string; tokenId: string; token: string };
-}
-
-interface Server {
-  child: ChildProcess;
-  /** The first stdout line, as printed. */
-  firstLine: string;
-  summary: Summary;
-  stdout(): string;
-  stderr(): string;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
-/** Starts `serve --json`; resolves once the start-up summary line has been printed. */
-function serve(vars: Record<string, string>): Promise<Server> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--json'], { cwd: ROOT, env: { ...env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(child);
-    const exited = new Promise<number | null>((r) =>
-      child.once('exit', (code) => {
-        running.delete(child);
-        r(code);
-      }),
-    );
-    let out = '';
-    let err = '';
-    let settled = false;
-    const finish = (error: Error | null, firstLine?: string, summary?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) return fail(error);
-      done({
-        child,
-        firstLine: firstLine!,
-        summary: JSON.parse(summary!) as Summary,
-        stdout: () => out,
-        stderr: () => err,
-        async stop() {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000).unref());
-          const code = await Promise.race([exited, timeout]);
-          if (code === 'timeout') {
-            child.kill('SIGKILL');
-            throw new Error('serve did not exit within 5 s of SIGTERM');
-          }
-          return code;
-        },
-      });
-    };
-    const timer = setTimeout(() => finish(new Error(`serve printed no summary in 15 s; stderr: ${err}`)), 15_000);
-    child.stdout!.setEncoding('utf8');
-    child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      out += chunk;
-      const lines = out.split('\n').slice(0, -1);
-      const summary = lines.find((line) => line.startsWith('{"url":'));
-      if (summary) finish(null, lines[0], summary);
-    });
-    child.stderr!.on('data', (chunk: string) => (err += chunk));
-    void exited.then((code) => finish(new Error(`serve exited with ${code} before its summary; stderr: ${err}`)));
-  });
-}
 
 /** Fresh SQLite path and mail folder for a server of its own. */
 function freshStore(name: string): Record<string, string> {
@@ -218,7 +70,6 @@ async function getMembers(url: string, instanceId: string, orgId: string, token:
 const SERVE_VARS = { PORT: '0', HOST: '127.0.0.1' };
 
 beforeAll(async () => {
-  await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-cli-'));
   env = envWith({
     GATEHOUSE_DATABASE: join(dir, 'cli.db'),
@@ -229,7 +80,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of running) child.kill('SIGKILL');
+  killAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -388,7 +239,7 @@ describe.concurrent('configuration from the environment', () => {
 describe('serve', () => {
   it('on an empty database prints the created instance, org and token once; a restart does not', async () => {
     const store = freshStore('bootstrap');
-    const first = await serve({ ...store, ...SERVE_VARS });
+    const first = await serve({ ...env, ...store, ...SERVE_VARS });
     expect(first.summary).toEqual({
       url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
       database: store.GATEHOUSE_DATABASE,
@@ -402,7 +253,7 @@ describe('serve', () => {
     expect(first.stdout().split(token)).toHaveLength(2);
     expect(databaseBytes(store.GATEHOUSE_DATABASE).includes(token)).toBe(false);
 
-    const second = await serve({ ...store, ...SERVE_VARS });
+    const second = await serve({ ...env, ...store, ...SERVE_VARS });
     expect(second.summary.created).toBeUndefined();
     expect(Object.keys(second.summary).sort()).toEqual(['database', 'url']);
     // The bootstrap token still works, and is not shown again.
@@ -421,8 +272,7 @@ describe('serve', () => {
     /** Starts `serve --json` and sends SIGTERM as soon as its first stdout line is complete. */
     const startAndStopAtFirstLine = (vars: Record<string, string>) =>
       new Promise<(typeof starts)[number]>((done, fail) => {
-        const child = spawn(process.execPath, [BIN, 'serve', '--json'], { cwd: ROOT, env: { ...env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
-        running.add(child);
+        const child = spawnServe({ ...env, ...vars });
         let out = '';
         let firstLine: string | null = null;
         const timer = setTimeout(() => {
@@ -439,7 +289,6 @@ describe('serve', () => {
         });
         child.stderr!.resume();
         child.once('exit', (code, signal) => {
-          running.delete(child);
           clearTimeout(timer);
           if (firstLine === null) fail(new Error(`serve exited with ${code ?? signal} before printing`));
           else done({ firstLine, stdout: out, exitCode: code, signal });
@@ -467,7 +316,7 @@ describe('serve', () => {
   it('with PORT=0 and no GATEHOUSE_PUBLIC_URL, invitation links point at the port actually bound', async () => {
     // README: GATEHOUSE_PUBLIC_URL defaults to http://localhost:$PORT, and PORT=0 picks a free port.
     const store = freshStore('default-public-url');
-    const server = await serve({ ...store, ...SERVE_VARS, GATEHOUSE_PUBLIC_URL: '' });
+    const server = await serve({ ...env, ...store, ...SERVE_VARS, GATEHOUSE_PUBLIC_URL: '' });
     try {
       const { instanceId, orgId, token } = server.summary.created!;
       const res = await fetch(`${server.summary.url}/instances/${instanceId}/orgs/${orgId}/invites`, {
@@ -476,7 +325,7 @@ describe('serve', () => {
         body: JSON.stringify({ email: 'port@example.com', role: 'view' }),
       });
       expect(res.status).toBe(201);
-      const mail = await waitForMail('port@example.com', store);
+      const mail = await waitForMail({ ...env, ...store }, 'port@example.com');
       expect(mail.link).not.toBeNull();
       const link = new URL(mail.link!);
       expect(link.pathname).toBe('/accept');
@@ -495,7 +344,7 @@ describe('serve', () => {
     beforeAll(async () => {
       instanceId = (await ghJson<{ id: string }>('instance', 'create', '--name', 'Live')).id;
       orgId = (await ghJson<{ id: string }>('org', 'create', '--instance', instanceId, '--name', 'Live <Org>')).id;
-      server = await serve(SERVE_VARS);
+      server = await serve({ ...env, ...SERVE_VARS });
       url = server.summary.url;
     });
 
@@ -558,7 +407,7 @@ describe('serve', () => {
       });
       expect(res.status).toBe(201);
 
-      const mail = await waitForMail('invitee@example.com');
+      const mail = await waitForMail(env, 'invitee@example.com');
       expect(mail.file).toMatch(/\.eml$/);
       expect(existsSync(mail.file)).toBe(true);
       expect(mail.to).toContain('invitee@example.com');

@@ -4,16 +4,13 @@
  * promises and with node-style callbacks as the upstream docs show. Invite tokens come the way
  * an invitee gets them: from the invitation mail, read back with `gatehouse mail last`.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, envWith, killAll, run, type Server, serve, waitForMail } from '../helpers/cli.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = join(ROOT, 'bin/gatehouse.js');
 const PUBLIC_URL = 'http://gatehouse.test';
 const ID = /^[a-f\d]{24}$/;
 const SEVEN_DAYS = 7 * 86_400_000;
@@ -90,64 +87,9 @@ async function rejection(promise: Promise<unknown>): Promise<LosantError> {
 // ---------------------------------------------------------------------------------------------
 // The CLI and the server as child processes.
 
-/** Builds dist/ when a source file is newer than the last build (one builder at a time). */
-async function ensureBuilt(): Promise<void> {
-  const newestSource = () =>
-    Math.max(
-      ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.ts'))
-        .map((f) => statSync(join(ROOT, 'src', f)).mtimeMs),
-    );
-  const built = () => statSync(join(ROOT, 'dist/cli/main.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  if (built() >= newestSource()) return;
-  const lock = join(tmpdir(), `gatehouse-e2e-build-${Buffer.from(ROOT).toString('hex').slice(-16)}.lock`);
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    if (built() >= newestSource()) return;
-    const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], process.env);
-    if (result.code !== 0) throw new Error(`npm run build failed:\n${result.stdout}${result.stderr}`);
-  } finally {
-    rmdirSync(lock);
-  }
-}
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((done) => {
-    execFile(file, args, { cwd: ROOT, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      done({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** The environment without any Gatehouse setting of the caller's shell, plus `vars`. */
-function envWith(vars: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['PORT', 'HOST', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[key];
-  for (const key of Object.keys(env)) if (key.startsWith('GATEHOUSE_')) delete env[key];
-  return { ...env, ...vars };
-}
-
 let dir = '';
 let env: NodeJS.ProcessEnv = {};
-let server: ChildProcess | null = null;
-let serverOut = '';
-let serverErr = '';
+let server: Server | undefined;
 let url = '';
 let instanceId = '';
 let orgId = '';
@@ -165,37 +107,6 @@ async function cli<T>(...args: string[]): Promise<T> {
   return JSON.parse(lines[0]) as T;
 }
 
-/** Starts `serve --json` and resolves with its first stdout line, parsed. */
-function startServer(): Promise<{ url: string; database: string; created?: { instanceId: string; orgId: string; tokenId: string; token: string } }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    server = child;
-    let settled = false;
-    const timer = setTimeout(() => finish(new Error(`serve printed no first line in 15 s; stderr: ${serverErr}`)), 15_000);
-    const finish = (error: Error | null, line?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) fail(error);
-      else done(JSON.parse(line!));
-    };
-    child.stdout!.setEncoding('utf8');
-    child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      serverOut += chunk;
-      // The summary should be the first line; a pino line may race ahead of it (see the
-      // "first line" case in cli.test.ts), so look for it among the complete lines.
-      const summary = serverOut
-        .split('\n')
-        .slice(0, -1)
-        .find((line) => line.startsWith('{"url":'));
-      if (summary) finish(null, summary);
-    });
-    child.stderr!.on('data', (chunk: string) => (serverErr += chunk));
-    child.once('exit', (code) => finish(new Error(`serve exited with ${code} before printing; stderr: ${serverErr}`)));
-  });
-}
-
 /** Creates an invite over HTTP with the bearer token, the way an admin's tool would. */
 async function invite(email: string, role: string, org = orgId): Promise<void> {
   const res = await fetch(`${url}/instances/${instanceId}/orgs/${org}/invites`, {
@@ -210,21 +121,13 @@ async function invite(email: string, role: string, org = orgId): Promise<void> {
 
 /** Waits for the invitation mail to `email` and returns the token and email of its link. */
 async function linkFromMail(email: string): Promise<{ token: string; email: string; link: string }> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const result = await run(process.execPath, [BIN, 'mail', 'last', '--to', email, '--json'], env);
-    if (result.code === 0) {
-      const mail = JSON.parse(result.stdout) as { to: string; subject: string; link: string | null };
-      expect(mail.to.toLowerCase()).toContain(email.toLowerCase());
-      expect(mail.link).toBeTruthy();
-      const link = new URL(mail.link!);
-      const token = link.searchParams.get('token')!;
-      seenInviteTokens.push(token);
-      return { token, email: link.searchParams.get('email')!, link: mail.link! };
-    }
-    if (Date.now() > deadline) throw new Error(`no invitation mail to ${email} within 10 s: ${result.stderr}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const mail = await waitForMail(env, email);
+  expect(mail.to.toLowerCase()).toContain(email.toLowerCase());
+  expect(mail.link).toBeTruthy();
+  const link = new URL(mail.link!);
+  const token = link.searchParams.get('token')!;
+  seenInviteTokens.push(token);
+  return { token, email: link.searchParams.get('email')!, link: mail.link! };
 }
 
 async function invited(email: string, role: string) {
@@ -239,7 +142,6 @@ async function membersWithEmail(email: string, org = orgId): Promise<Member[]> {
 }
 
 beforeAll(async () => {
-  await ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-client-'));
   env = envWith({
     PORT: '0',
@@ -249,7 +151,8 @@ beforeAll(async () => {
     GATEHOUSE_PUBLIC_URL: PUBLIC_URL,
     LOG_LEVEL: 'info',
   });
-  const first = await startServer();
+  server = await serve(env);
+  const first = server.summary;
   expect(first.created, JSON.stringify(first)).toBeDefined();
   url = first.url;
   instanceId = first.created!.instanceId;
@@ -259,13 +162,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const child = server;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
+  // A graceful stop; one that takes over 5 s ends in SIGKILL, which is not this file's concern.
+  await server?.stop().catch(() => undefined);
+  killAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -276,8 +175,11 @@ describe('serve --json start-up line', () => {
     expect(instanceId).toMatch(ID);
     expect(orgId).toMatch(ID);
     expect(apiToken.length).toBeGreaterThanOrEqual(22);
-    const res = await fetch(`${url}/health`);
-    expect(res.status).toBe(200);
+    for (const probe of ['/healthz', '/readyz']) {
+      const res = await fetch(`${url}${probe}`);
+      expect(res.status, probe).toBe(200);
+      expect(await res.json()).toEqual({ ok: true });
+    }
   });
 });
 
@@ -614,7 +516,7 @@ describe('orgInvites.post', () => {
 describe('secrets', () => {
   it('never writes an invite token or the API token to the server log', () => {
     expect(seenInviteTokens.length).toBeGreaterThan(0);
-    const log = serverOut.split('\n').filter((line) => !line.startsWith('{"url":')).join('\n') + serverErr;
+    const log = server!.stdout().split('\n').filter((line) => !line.startsWith('{"url":')).join('\n') + server!.stderr();
     expect(log.length).toBeGreaterThan(0);
     for (const token of seenInviteTokens) expect(log).not.toContain(token);
     expect(log).not.toContain(apiToken);

@@ -6,6 +6,8 @@ import type { InjectOptions } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { lastMail } from '../../src/mail/eml.js';
+import { snapshotDatabase } from './snapshot.js';
+import { HTTP_STORE, type TestDatabase } from './stores.js';
 
 export const DAY = 86_400_000;
 
@@ -47,18 +49,22 @@ export interface Harness {
   inviteLink(email: string): Promise<{ token: string; email: string; link: string }>;
   /** Everything logged so far. */
   logs(): string;
+  /** Every row of every table, read through a separate connection: to prove nothing changed. */
+  snapshot(): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
- * A real Gatehouse on a real SQLite file in a temp folder, answering through Fastify's
- * in-process HTTP (inject), with a movable clock and an instance seeded with tokens.
+ * A real Gatehouse on a real database (a SQLite file, or with GATEHOUSE_TEST_STORE=postgres a
+ * fresh PostgreSQL database), answering through Fastify's in-process HTTP (inject), with a
+ * movable clock and an instance seeded with tokens.
  */
 export async function startHarness(options: { memberLimit?: number; inviteTtl?: string } = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   const mailFolder = join(dir, 'mail');
+  const database: TestDatabase = await HTTP_STORE.fresh();
   const config = loadConfig({
-    GATEHOUSE_DATABASE: join(dir, 'gatehouse.db'),
+    GATEHOUSE_DATABASE: database.location,
     GATEHOUSE_MAIL: `file:${mailFolder}`,
     GATEHOUSE_PUBLIC_URL: 'http://gatehouse.test',
     GATEHOUSE_INVITE_TTL: options.inviteTtl ?? '7d',
@@ -147,8 +153,10 @@ export async function startHarness(options: { memberLimit?: number; inviteTtl?: 
       return { token: url.searchParams.get('token')!, email: url.searchParams.get('email')!, link: mail.link };
     },
     logs: () => logText,
+    snapshot: () => snapshotDatabase(database.location),
     async close() {
       await gh.close();
+      await database.dispose();
       await rm(dir, { recursive: true, force: true });
     },
   };

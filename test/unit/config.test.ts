@@ -9,6 +9,7 @@ describe('configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       database: './data/gatehouse.db',
+      poolSize: 10,
       publicUrl: null,
       mail: { kind: 'file', folder: './data/mail' },
       mailFrom: 'Gatehouse <no-reply@localhost>',

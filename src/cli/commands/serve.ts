@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createGatehouse } from '../../gatehouse.js';
+import { redactUrl } from '../../store/postgres.js';
 import { fail, type JsonOption, print } from '../output.js';
 
 export function register(program: Command): void {
@@ -8,7 +9,8 @@ export function register(program: Command): void {
     .command('serve')
     .description('run the HTTP API and the mail worker (migrates the database first)')
     .option('--json', 'print the start-up summary as one JSON object')
-    .action(async (o: JsonOption) => {
+    .option('--no-migrate', 'do not apply pending migrations at start (run `gatehouse migrate` in the deploy pipeline)')
+    .action(async (o: JsonOption & { migrate: boolean }) => {
       try {
         await serve(o);
       } catch (error) {
@@ -17,9 +19,9 @@ export function register(program: Command): void {
     });
 }
 
-async function serve(o: JsonOption): Promise<void> {
+async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
   const config = loadConfig();
-  const gatehouse = await createGatehouse(config);
+  const gatehouse = await createGatehouse(config, { migrate: o.migrate });
   // Registered first, so that a stop signal during start-up still closes everything cleanly.
   const stop = async () => {
     await gatehouse.close();
@@ -34,7 +36,7 @@ async function serve(o: JsonOption): Promise<void> {
 
   const summary = {
     url,
-    database: config.database,
+    database: redactUrl(config.database),
     ...(created && {
       created: {
         instanceId: created.instance.id,

@@ -1,15 +1,19 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import * as m001 from './001_initial.js';
+import { initial } from './001_initial.js';
+
+export type DialectName = 'sqlite' | 'postgres';
 
 /** Migrations are listed in code (not read from a folder) so they ship inside the build. */
-const migrations: Record<string, Migration> = {
-  '001_initial': m001,
-};
+const migrations = (dialect: DialectName): Record<string, Migration> => ({
+  '001_initial': initial(dialect),
+});
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Brings the schema up to date; throws with the failing migration's error. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+/**
+ * Brings the schema up to date; throws with the failing migration's error. Kysely runs the
+ * set under a lock (an advisory lock on PostgreSQL), so replicas starting together are safe.
+ */
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

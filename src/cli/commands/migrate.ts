@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { openStore } from '../../store/open.js';
+import { redactUrl } from '../../store/postgres.js';
+import { fail, type JsonOption, print } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit (for deploy pipelines; safe to run from several places at once)')
+    .option('--json', 'print one JSON object')
+    .action(async (o: JsonOption) => {
+      try {
+        const config = loadConfig();
+        const store = await openStore(config.database, { poolSize: 1 });
+        await store.close();
+        print(o, { database: redactUrl(config.database), migrated: true }, `Database ${redactUrl(config.database)} is up to date`);
+      } catch (error) {
+        fail(error);
+      }
+    });
+}

@@ -1,0 +1,10 @@
+import { openPostgresStore } from './postgres.js';
+import { openSqliteStore } from './sqlite.js';
+import type { OpenOptions, Store } from './store.js';
+
+export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
+
+/** The store for `GATEHOUSE_DATABASE`: a postgres:// URL, or else a SQLite file path. */
+export function openStore(database: string, options: OpenOptions = {}): Promise<Store> {
+  return isPostgresUrl(database) ? openPostgresStore(database, options) : openSqliteStore(database, options);
+}

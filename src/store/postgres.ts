@@ -1,0 +1,51 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { StartupError } from '../config.js';
+import { KyselyStore, queryLogger } from './kysely-store.js';
+import { migrateToLatest } from './migrations/index.js';
+import type { Database } from './schema.js';
+import type { OpenOptions, Store } from './store.js';
+
+/** SQLSTATE classes and socket errors that mean "the database is not there right now". */
+const UNAVAILABLE_STATES = /^(08|53|57P0)/;
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && (UNAVAILABLE_STATES.test(e.code) || UNAVAILABLE_CODES.has(e.code))) return true;
+  // pg reports a dropped socket and a pool wait timeout with messages only.
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+/** The URL without its password, for messages. */
+export const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+
+/** Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. */
+export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Fail fast while the database is away: requests answer 503 instead of hanging.
+    connectionTimeoutMillis: 5000,
+  });
+  // A connection dropped while idle (a database restart) must not crash the process;
+  // the pool replaces it on the next checkout.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
+  try {
+    if (options.migrate !== false) await migrateToLatest(db, 'postgres');
+    else await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StartupError(`Cannot use the PostgreSQL database ${redactUrl(url)}: ${(error as Error).message}`);
+  }
+  return new KyselyStore(db, {
+    isUniqueViolation: (e) => (e as { code?: string })?.code === '23505',
+    isUnavailable,
+    lock: async (tx, key) => {
+      if (key === 'setup') await sql`select pg_advisory_xact_lock(hashtext('gatehouse.setup'))`.execute(tx);
+      else await tx.selectFrom('orgs').select('id').where('id', '=', key.org).forUpdate().execute();
+    },
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * The Gatehouse CLI and server as child processes, for the end-to-end tests: `node
+ * bin/gatehouse.js …` run from the repository root. dist/ is built by test/global-setup.ts.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { ReadMail } from '../../src/mail/eml.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = join(ROOT, 'bin/gatehouse.js');
+
+// ---------------------------------------------------------------------------------------------
+// Running a command.
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `file args` in the repository root; resolves (never rejects) with its exit code and output. */
+export function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+  return new Promise((done) => {
+    execFile(file, args, { cwd: ROOT, env, timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      done({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** The environment without any Gatehouse setting of the caller's shell, plus `vars`. */
+export function envWith(vars: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of ['PORT', 'HOST', 'LOG_LEVEL', 'NODE_OPTIONS']) delete env[key];
+  for (const key of Object.keys(env)) if (key.startsWith('GATEHOUSE_')) delete env[key];
+  return { ...env, ...vars };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the mail the server wrote.
+
+/** What `gatehouse mail last --json` prints: the CLI prints lastMail()'s object as it is. */
+export type { ReadMail };
+
+/** Polls `mail last --to` until the worker has written a mail to `to` (it should within a second). */
+export async function waitForMail(env: NodeJS.ProcessEnv, to: string): Promise<ReadMail> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const result = await run(process.execPath, [BIN, 'mail', 'last', '--to', to, '--json'], env);
+    if (result.code === 0) {
+      expect(result.stdout.trim().split('\n')).toHaveLength(1);
+      return JSON.parse(result.stdout) as ReadMail;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} within 10 s: ${result.stderr}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the server.
+
+/** The start-up summary `serve --json` prints as its first stdout line. */
+export interface Summary {
+  url: string;
+  database: string;
+  created?: { instanceId: string; orgId: string; tokenId: string; token: string };
+}
+
+export interface Server {
+  child: ChildProcess;
+  /** The first stdout line, as printed. */
+  firstLine: string;
+  summary: Summary;
+  stdout(): string;
+  stderr(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Spawns `serve --json` with stdout and stderr piped; the child is tracked until it exits, for killAll(). */
+export function spawnServe(env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [BIN, 'serve', '--json'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** SIGKILLs every server child that is still running (for afterAll). */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+function isSummary(value: unknown): value is Summary {
+  return typeof value === 'object' && value !== null && typeof (value as { url?: unknown }).url === 'string';
+}
+
+/**
+ * Starts `serve --json`; resolves once its first stdout line, the start-up summary, is complete.
+ * Logs go to stderr, so a first line that is not the summary fails the start.
+ */
+export function serve(env: NodeJS.ProcessEnv): Promise<Server> {
+  return new Promise((done, fail) => {
+    const child = spawnServe(env);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    let out = '';
+    let err = '';
+    let settled = false;
+    const finish = (error: Error | null, firstLine?: string, summary?: Summary) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        return fail(error);
+      }
+      done({
+        child,
+        firstLine: firstLine!,
+        summary: summary!,
+        stdout: () => out,
+        stderr: () => err,
+        async stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 5000).unref());
+          const code = await Promise.race([exited, timeout]);
+          if (code === 'timeout') {
+            child.kill('SIGKILL');
+            throw new Error('serve did not exit within 5 s of SIGTERM');
+          }
+          return code;
+        },
+      });
+    };
+    const timer = setTimeout(() => finish(new Error(`serve printed no summary in 15 s; stderr: ${err}`)), 15_000);
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      out += chunk;
+      const end = out.indexOf('\n');
+      if (end === -1) return;
+      const firstLine = out.slice(0, end);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(firstLine);
+      } catch {
+        parsed = undefined;
+      }
+      if (isSummary(parsed)) finish(null, firstLine, parsed);
+      else finish(new Error(`the first stdout line of serve --json is not its summary: ${firstLine}`));
+    });
+    child.stderr!.on('data', (chunk: string) => (err += chunk));
+    void exited.then((code) => finish(new Error(`serve exited with ${code} before its summary; stderr: ${err}`)));
+  });
+}

@@ -1,0 +1,414 @@
+/**
+ * One conformance suite for every store, on a real database of each kind: every method and
+ * every rule the domain relies on (uniqueness, atomic claims, ordering, globs, paging, expiry,
+ * outbox leases), and that lists run on indexes.
+ */
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UniqueViolation } from '../../src/domain/errors.js';
+import { compileGlob } from '../../src/domain/glob.js';
+import { newId } from '../../src/domain/ids.js';
+import type { InviteRecord, MailRecord, MemberRecord, UserRecord } from '../../src/domain/records.js';
+import { openStore } from '../../src/store/open.js';
+import type { Store } from '../../src/store/store.js';
+import { STORE_KINDS, type TestDatabase, titled } from '../helpers/stores.js';
+
+const T0 = Date.parse('2030-01-01T00:00:00.000Z');
+const at = (ms: number) => new Date(T0 + ms).toISOString();
+
+describe.each(STORE_KINDS)('$name store', (kind) => {
+  describe.skipIf(kind.skipped !== null)(titled(kind, 'conformance'), () => {
+    let db: TestDatabase;
+    let store: Store;
+    const queries: { sql: string; parameters: readonly unknown[] }[] = [];
+    let instanceId: string;
+    let orgId: string;
+    let otherOrgId: string;
+
+    beforeAll(async () => {
+      db = await kind.fresh();
+      store = await openStore(db.location, { onQuery: (sql, parameters) => queries.push({ sql, parameters }) });
+      instanceId = newId();
+      await store.insertInstance({ id: instanceId, name: 'Instance', createdAt: at(0) });
+      orgId = newId();
+      otherOrgId = newId();
+      for (const id of [orgId, otherOrgId]) {
+        await store.insertOrg({ id, instanceId, name: `Org ${id}`, memberLimit: null, inviteTtlMs: null, createdAt: at(0) });
+      }
+    });
+    afterAll(async () => {
+      await store?.close();
+      await db?.dispose();
+    });
+
+    const user = (email: string, extra: Partial<UserRecord> = {}): UserRecord => ({
+      id: newId(),
+      email,
+      firstName: null,
+      lastName: null,
+      avatarUrl: null,
+      twoFactorAuthEnabled: false,
+      ssoLinked: false,
+      createdAt: at(0),
+      ...extra,
+    });
+    const invite = (email: string, extra: Partial<InviteRecord> = {}): InviteRecord => ({
+      id: newId(),
+      orgId,
+      email,
+      role: 'view',
+      applicationRoles: [],
+      dashboardRoles: [],
+      disallowTransfer: false,
+      inviteDate: at(0),
+      ttl: 1000,
+      expiresAt: at(1000),
+      status: 'pending',
+      invitedByTokenId: null,
+      ...extra,
+    });
+    const member = (u: UserRecord, extra: Partial<MemberRecord> = {}): MemberRecord => ({
+      orgId,
+      userId: u.id,
+      email: u.email,
+      role: 'view',
+      applicationRoles: [],
+      dashboardRoles: [],
+      disallowTransfer: false,
+      createdAt: at(0),
+      ...extra,
+    });
+    const mail = (extra: Partial<MailRecord> = {}): MailRecord => ({
+      id: newId(),
+      inviteId: null,
+      to: 'x@example.com',
+      subject: 's',
+      text: 't',
+      html: 'h',
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: at(0),
+      lastError: null,
+      createdAt: at(0),
+      sentAt: null,
+      ...extra,
+    });
+
+    describe('instances, orgs and users', () => {
+      it('round-trips instances and orgs, with lifetimes beyond 32 bits', async () => {
+        expect(await store.getInstance(instanceId)).toEqual({ id: instanceId, name: 'Instance', createdAt: at(0) });
+        expect(await store.countInstances()).toBe(1);
+        const id = newId();
+        const thirtyDays = 30 * 86_400_000;
+        await store.insertOrg({ id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, createdAt: at(1) });
+        expect(await store.getOrg(id)).toEqual({ id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, createdAt: at(1) });
+        expect(await store.getOrg(newId())).toBeNull();
+        expect(await store.getInstance(newId())).toBeNull();
+      });
+
+      it('one user per email; ensureUser keeps the existing one', async () => {
+        const u = user('unique@example.com', { firstName: 'Uma', twoFactorAuthEnabled: true });
+        await store.insertUser(u);
+        expect(await store.getUser(u.id)).toEqual(u);
+        expect(await store.getUserByEmail('unique@example.com')).toEqual(u);
+        await expect(store.insertUser({ ...u, id: newId() })).rejects.toEqual(new UniqueViolation('user_email'));
+        expect(await store.ensureUser(user('unique@example.com'))).toEqual(u);
+        const created = user('ensured@example.com');
+        expect(await store.ensureUser(created)).toEqual(created);
+      });
+
+      it('ensureUser called concurrently for one new email makes one user', async () => {
+        const results = await Promise.all(Array.from({ length: 8 }, () => store.ensureUser(user('together@example.com'))));
+        expect(new Set(results.map((r) => r.id)).size).toBe(1);
+      });
+
+      it('instance roles are set and replaced', async () => {
+        const u = user('role@example.com');
+        await store.insertUser(u);
+        expect(await store.getInstanceRole(instanceId, u.id)).toBeNull();
+        await store.setInstanceMember(instanceId, u.id, 'view');
+        await store.setInstanceMember(instanceId, u.id, 'admin');
+        expect(await store.getInstanceRole(instanceId, u.id)).toBe('admin');
+      });
+    });
+
+    describe('tokens', () => {
+      it('are found by hash only, and revoked once', async () => {
+        const token = { id: newId(), instanceId, userId: null, scopes: ['all.Instance'], createdAt: at(0), expiresAt: at(5000), revokedAt: null };
+        await store.insertToken(token, 'token-hash');
+        expect(await store.getTokenByHash('token-hash')).toEqual(token);
+        expect(await store.getTokenByHash('other')).toBeNull();
+        expect(await store.revokeToken(token.id, at(1))).toBe(true);
+        expect(await store.revokeToken(token.id, at(2))).toBe(false);
+        expect((await store.getTokenByHash('token-hash'))?.revokedAt).toBe(at(1));
+      });
+    });
+
+    describe('invites', () => {
+      it('round-trip with their role overrides, by id and by token hash', async () => {
+        const i = invite('roundtrip@example.com', {
+          applicationRoles: [{ resourceId: 'a'.repeat(24), role: 'collaborate' }],
+          dashboardRoles: [{ resourceId: 'b'.repeat(24), role: 'none' }],
+          disallowTransfer: true,
+          ttl: 30 * 86_400_000,
+          invitedByTokenId: newId(),
+        });
+        await store.insertInvite(i, 'hash-roundtrip');
+        expect(await store.getInvite(orgId, i.id)).toEqual(i);
+        expect(await store.getInviteByTokenHash('hash-roundtrip')).toEqual(i);
+        expect(await store.getInvite(otherOrgId, i.id)).toBeNull();
+      });
+
+      it('one pending invite per org and email; other orgs and ended invites do not count', async () => {
+        const first = invite('once@example.com');
+        await store.insertInvite(first, 'hash-once-1');
+        await expect(store.insertInvite(invite('once@example.com'), 'hash-once-2')).rejects.toEqual(new UniqueViolation('invite_pending'));
+        await store.insertInvite(invite('once@example.com', { orgId: otherOrgId }), 'hash-once-3');
+        await store.updatePendingInvite(first.id, { status: 'revoked' });
+        await store.insertInvite(invite('once@example.com'), 'hash-once-4');
+      });
+
+      it('a pending invite changes state exactly once under concurrency', async () => {
+        const i = invite('claim@example.com');
+        await store.insertInvite(i, 'hash-claim');
+        const results = await Promise.all(
+          Array.from({ length: 10 }, (_, n) => store.updatePendingInvite(i.id, { status: n % 2 ? 'accepted' : 'rejected' })),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.updatePendingInvite(i.id, { role: 'admin' })).toBeNull();
+      });
+
+      it('resend-style changes rewrite token, dates and roles', async () => {
+        const i = invite('change@example.com');
+        await store.insertInvite(i, 'hash-change-1');
+        const changed = await store.updatePendingInvite(i.id, {
+          tokenHash: 'hash-change-2',
+          inviteDate: at(10),
+          ttl: 50,
+          expiresAt: at(60),
+          role: 'admin',
+          applicationRoles: [{ resourceId: 'c'.repeat(24), role: 'view' }],
+        });
+        expect(changed).toMatchObject({ inviteDate: at(10), ttl: 50, expiresAt: at(60), role: 'admin', dashboardRoles: [] });
+        expect(await store.getInviteByTokenHash('hash-change-1')).toBeNull();
+        expect((await store.getInviteByTokenHash('hash-change-2'))?.id).toBe(i.id);
+      });
+
+      it('retires expired or all pending invites of an email, and counts seats', async () => {
+        const org = newId();
+        await store.insertOrg({ id: org, instanceId, name: 'Seats', memberLimit: 3, inviteTtlMs: null, createdAt: at(0) });
+        const live = invite('live@example.com', { orgId: org, expiresAt: at(5000) });
+        const old = invite('old@example.com', { orgId: org, expiresAt: at(100) });
+        await store.insertInvite(live, 'hash-live');
+        await store.insertInvite(old, 'hash-old');
+        const u = user('seated@example.com');
+        await store.insertUser(u);
+        await store.insertMember(member(u, { orgId: org }));
+        expect(await store.countSeats(org, at(50))).toBe(3);
+        expect(await store.countSeats(org, at(200))).toBe(2);
+        expect(await store.retirePendingInvites(org, 'live@example.com', 'replaced', at(200))).toEqual([]);
+        expect(await store.retirePendingInvites(org, 'old@example.com', 'replaced', at(200))).toEqual([old.id]);
+        expect(await store.retirePendingInvites(org, 'live@example.com', 'replaced', null)).toEqual([live.id]);
+        expect((await store.getInvite(org, live.id))?.status).toBe('replaced');
+        expect(await store.countSeats(org, at(0))).toBe(1);
+      });
+
+      describe('lists', () => {
+        const listOrg = newId();
+        const emails = ['b@x.com', 'a_c@x.com', 'abc@x.com', 'c@y.org', 'zz@x.com'];
+        beforeAll(async () => {
+          await store.insertOrg({ id: listOrg, instanceId, name: 'Lists', memberLimit: null, inviteTtlMs: null, createdAt: at(0) });
+          for (const [n, email] of emails.entries()) {
+            await store.insertInvite(invite(email, { orgId: listOrg, inviteDate: at(n * 10), role: n % 2 ? 'admin' : 'view' }), `hash-list-${n}`);
+          }
+          const gone = invite('gone@x.com', { orgId: listOrg });
+          await store.insertInvite(gone, 'hash-list-gone');
+          await store.updatePendingInvite(gone.id, { status: 'accepted' });
+        });
+        const list = (q: Partial<Parameters<Store['listInvites']>[1]> = {}) =>
+          store.listInvites(listOrg, { sortField: 'inviteDate', sortDirection: 'asc', ...q }).then((p) => ({ ...p, emails: p.items.map((i) => i.email) }));
+
+        it('show pending invites only, sorted by each field both ways', async () => {
+          expect((await list()).emails).toEqual(emails);
+          expect((await list({ sortDirection: 'desc' })).emails).toEqual([...emails].reverse());
+          expect((await list({ sortField: 'email' })).emails).toEqual([...emails].sort());
+          expect((await list({ sortField: 'email', sortDirection: 'desc' })).emails).toEqual([...emails].sort().reverse());
+          const byRole = (await list({ sortField: 'role' })).items.map((i) => i.role);
+          expect(byRole).toEqual(['admin', 'admin', 'view', 'view', 'view']);
+        });
+
+        it('filter with globs: wildcards, literal SQL wildcards, whole field', async () => {
+          const f = (glob: string, field: 'email' | 'role' = 'email') => list({ sortField: 'email', filterField: field, filter: compileGlob(glob) });
+          expect((await f('*@x.com')).emails).toEqual(['a_c@x.com', 'abc@x.com', 'b@x.com', 'zz@x.com']);
+          expect((await f('a?c@x.com')).emails).toEqual(['a_c@x.com', 'abc@x.com']);
+          expect((await f('a_c@x.com')).emails).toEqual(['a_c@x.com']);
+          expect((await f('A*')).emails).toEqual(['a_c@x.com', 'abc@x.com']);
+          expect((await f('b')).emails).toEqual([]);
+          expect((await f('%')).emails).toEqual([]);
+          expect((await f('ADM?N', 'role')).totalCount).toBe(2);
+        });
+
+        it('page with limit and offset, totalCount counting the whole match', async () => {
+          const page = await list({ sortField: 'email', limit: 2, offset: 2 });
+          expect(page.emails).toEqual([...emails].sort().slice(2, 4));
+          expect(page.totalCount).toBe(5);
+          expect((await list({ limit: 2, offset: 10 })).items).toEqual([]);
+        });
+      });
+    });
+
+    describe('members', () => {
+      it('one membership per org and user; get, update, delete', async () => {
+        const u = user('member@example.com', { firstName: 'Mia', lastName: 'M', avatarUrl: 'https://a.example/m.png', ssoLinked: true });
+        await store.insertUser(u);
+        await store.insertMember(member(u, { role: 'edit', disallowTransfer: true }));
+        await expect(store.insertMember(member(u))).rejects.toEqual(new UniqueViolation('member'));
+        expect(await store.getMember(orgId, u.id)).toMatchObject({
+          email: 'member@example.com',
+          role: 'edit',
+          firstName: 'Mia',
+          lastName: 'M',
+          avatarUrl: 'https://a.example/m.png',
+          ssoLinked: true,
+          twoFactorAuthEnabled: false,
+          disallowTransfer: true,
+        });
+        const roles = [{ resourceId: 'd'.repeat(24), role: 'view' as const }];
+        expect(await store.updateMember(orgId, u.id, { role: 'admin', dashboardRoles: roles })).toBe(true);
+        expect(await store.getMember(orgId, u.id)).toMatchObject({ role: 'admin', dashboardRoles: roles, applicationRoles: [] });
+        expect(await store.updateMember(otherOrgId, u.id, { role: 'view' })).toBe(false);
+        expect(await store.deleteMember(orgId, u.id)).toBe(true);
+        expect(await store.deleteMember(orgId, u.id)).toBe(false);
+        expect(await store.getMember(orgId, u.id)).toBeNull();
+      });
+
+      it('list sorted, filtered and paged', async () => {
+        const org = newId();
+        await store.insertOrg({ id: org, instanceId, name: 'Members', memberLimit: null, inviteTtlMs: null, createdAt: at(0) });
+        for (const [email, role] of [['m3@x.com', 'view'], ['m1@x.com', 'admin'], ['m2@y.com', 'edit']] as const) {
+          const u = user(email);
+          await store.insertUser(u);
+          await store.insertMember(member(u, { orgId: org, role }));
+        }
+        const list = (q: Partial<Parameters<Store['listMembers']>[1]>) =>
+          store.listMembers(org, { sortField: 'email', sortDirection: 'asc', ...q }).then((p) => ({ ...p, emails: p.items.map((m) => m.email) }));
+        expect((await list({})).emails).toEqual(['m1@x.com', 'm2@y.com', 'm3@x.com']);
+        expect((await list({ sortField: 'role', sortDirection: 'desc' })).emails).toEqual(['m3@x.com', 'm2@y.com', 'm1@x.com']);
+        expect((await list({ filterField: 'email', filter: compileGlob('*@X.COM') })).emails).toEqual(['m1@x.com', 'm3@x.com']);
+        const page = await list({ limit: 1, offset: 1 });
+        expect(page).toMatchObject({ emails: ['m2@y.com'], totalCount: 3 });
+      });
+    });
+
+    describe('outbox', () => {
+      it('each due message is claimed by exactly one of many concurrent senders', async () => {
+        const ids = [];
+        for (let n = 0; n < 20; n++) {
+          const m = mail({ nextAttemptAt: at(n) });
+          ids.push(m.id);
+          await store.enqueueMail(m);
+        }
+        await store.enqueueMail(mail({ nextAttemptAt: at(1_000_000) }));
+        const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimDueMail(at(100), at(60_100), 20)));
+        const claimed = claims.flat().map((m) => m.id);
+        expect(claimed.sort()).toEqual(ids.sort());
+        expect(await store.claimDueMail(at(100), at(60_100), 20)).toEqual([]);
+        // A lease that ran out (its sender died) makes the message due again.
+        expect((await store.claimDueMail(at(60_200), at(120_000), 50)).length).toBe(20);
+      });
+
+      it('records sent, retry, failure and cancellation', async () => {
+        const sent = mail({ inviteId: 'i1' });
+        const retry = mail();
+        const failed = mail();
+        const cancelled = mail({ inviteId: 'i2' });
+        for (const m of [sent, retry, failed, cancelled]) await store.enqueueMail(m);
+        await store.markMailSent(sent.id, at(5));
+        await store.markMailRetry(retry.id, at(500), 'try later');
+        await store.markMailFailed(failed.id, '550 no such user');
+        expect(await store.cancelQueuedMail('i1')).toBe(0);
+        expect(await store.cancelQueuedMail('i2')).toBe(1);
+        expect(await store.getMail(sent.id)).toMatchObject({ status: 'sent', sentAt: at(5), attempts: 1, text: null, html: null });
+        expect(await store.getMail(retry.id)).toMatchObject({ status: 'queued', nextAttemptAt: at(500), attempts: 1, lastError: 'try later' });
+        expect(await store.getMail(failed.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: '550 no such user' });
+        expect(await store.getMail(cancelled.id)).toMatchObject({ status: 'cancelled', text: null });
+      });
+    });
+
+    describe('transactions', () => {
+      it('roll back on error and see their own writes', async () => {
+        const u = user('tx@example.com');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.insertUser(u);
+            expect(await tx.getUser(u.id)).toEqual(u);
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
+        expect(await store.getUser(u.id)).toBeNull();
+      });
+
+      it('locks only inside a transaction, and serialise holders of the same lock', async () => {
+        await expect(store.lock('setup')).rejects.toThrow(/inside a transaction/);
+        const order: string[] = [];
+        await Promise.all(
+          ['a', 'b', 'c'].map((name) =>
+            store.transaction(async (tx) => {
+              await tx.lock({ org: orgId });
+              order.push(`${name}-in`);
+              await new Promise((r) => setTimeout(r, 20));
+              order.push(`${name}-out`);
+            }),
+          ),
+        );
+        for (let n = 0; n < order.length; n += 2) expect(order[n].split('-')[0]).toBe(order[n + 1].split('-')[0]);
+      });
+
+      it('ping answers, and ordinary errors are not "unavailable"', async () => {
+        await store.ping();
+        expect(store.isUnavailable(new Error('nope'))).toBe(false);
+      });
+    });
+
+    it('list queries run on indexes of the org, never a scan of the table', async () => {
+      const lists = queries.filter((q) => /^select .* from "(invites|org_members)"/i.test(q.sql) && /order by|count\(\*\)/i.test(q.sql));
+      expect(lists.length).toBeGreaterThan(10);
+      const plans = await explain(kind.name, db.location, lists);
+      for (const [n, plan] of plans.entries()) {
+        const table = /from "(invites|org_members)"/.exec(lists[n].sql)![1];
+        expect(plan, lists[n].sql).not.toMatch(new RegExp(kind.name === 'sqlite' ? `SCAN ${table}\\b(?! USING)` : `Seq Scan on ${table}`));
+        expect(plan, lists[n].sql).toMatch(kind.name === 'sqlite' ? /USING (COVERING )?INDEX/ : /Index/);
+      }
+    });
+  });
+});
+
+/** The query plan of each statement, through a separate connection to the same database. */
+async function explain(kind: 'sqlite' | 'postgres', location: string, statements: { sql: string; parameters: readonly unknown[] }[]) {
+  if (kind === 'sqlite') {
+    const reader = new SQLite(location, { readonly: true });
+    try {
+      return statements.map(({ sql, parameters }) =>
+        (reader.prepare(`explain query plan ${sql}`).all(...(parameters as unknown[])) as { detail: string }[]).map((r) => r.detail).join('\n'),
+      );
+    } finally {
+      reader.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: location });
+  await client.connect();
+  try {
+    // The test tables are tiny, where a sequential scan is cheapest; the question is whether
+    // an index can serve the query at all, so sequential scans are priced out.
+    await client.query('set enable_seqscan = off');
+    const plans = [];
+    for (const { sql, parameters } of statements) {
+      const { rows } = await client.query(`explain ${sql}`, parameters as unknown[]);
+      plans.push(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
+    }
+    return plans;
+  } finally {
+    await client.end();
+  }
+}
