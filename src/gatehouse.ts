@@ -22,7 +22,7 @@ export interface Gatehouse {
   worker: OutboxWorker;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
-  /** Stops the worker, the server and the store, in that order. */
+  /** Stops accepting requests and finishes those in flight, then stops the worker, then closes the store. */
   close(): Promise<void>;
 }
 
@@ -78,8 +78,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       return address.replace('[::1]', 'localhost');
     },
     async close() {
-      await worker.stop();
       await app.close();
+      await worker.stop();
       await store.close();
     },
   };

@@ -24,18 +24,21 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
-  private stopped = true;
+  /** kick() does nothing until start(). */
+  private started = false;
+  /** Set by stop(): no new batch is claimed; the batch in hand is finished. */
+  private stopping = false;
 
   constructor(private readonly o: OutboxWorkerOptions) {}
 
   start(): void {
-    this.stopped = false;
+    this.started = true;
     this.kick();
   }
 
   /** Looks for due mail now (after an invite committed), instead of at the next poll. */
   kick(): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopping) return;
     if (this.running) {
       this.again = true;
       return;
@@ -45,7 +48,7 @@ export class OutboxWorker {
       .catch((error) => this.o.log.error({ err: error }, 'outbox worker pass failed'))
       .finally(() => {
         this.running = null;
-        if (this.stopped) return;
+        if (this.stopping) return;
         if (this.again) {
           this.again = false;
           this.kick();
@@ -57,15 +60,15 @@ export class OutboxWorker {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     this.o.transport.close();
   }
 
-  /** Sends every message due now; resolves when none is left. */
+  /** Sends every message due now; resolves when none is left, or after the batch in hand once stopped. */
   async drain(): Promise<void> {
-    for (;;) {
+    while (!this.stopping) {
       const now = this.o.clock();
       const batch = await this.o.store.claimDueMail(
         now.toISOString(),
