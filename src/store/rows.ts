@@ -59,14 +59,19 @@ export const toToken = (r: Row<'api_tokens'>): TokenRecord => ({
   revokedAt: r.revoked_at,
 });
 
-export const toInvite = (r: Row<'invites'>): InviteRecord => ({
-  id: r.id,
-  orgId: r.org_id,
-  email: r.email,
+/** The role grant an invite carries and a membership keeps: the same columns in both tables. */
+const grant = (r: { role: string; application_roles: string; dashboard_roles: string; disallow_transfer: number }) => ({
   role: r.role as Role,
   applicationRoles: json(r.application_roles),
   dashboardRoles: json(r.dashboard_roles),
   disallowTransfer: r.disallow_transfer === 1,
+});
+
+export const toInvite = (r: Row<'invites'>): InviteRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  email: r.email,
+  ...grant(r),
   inviteDate: r.invite_date,
   ttl: Number(r.ttl),
   expiresAt: r.expires_at,
@@ -78,10 +83,7 @@ export const toMemberView = (r: Row<'org_members'> & Omit<Row<'users'>, 'id' | '
   orgId: r.org_id,
   userId: r.user_id,
   email: r.email,
-  role: r.role as Role,
-  applicationRoles: json(r.application_roles),
-  dashboardRoles: json(r.dashboard_roles),
-  disallowTransfer: r.disallow_transfer === 1,
+  ...grant(r),
   createdAt: r.created_at,
   firstName: r.first_name,
   lastName: r.last_name,
