@@ -15,6 +15,9 @@ import { fileTransport } from './mail/transport.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
+/** How long a stopping server waits for requests in flight before it cuts the remaining connections. */
+const SHUTDOWN_GRACE_MS = 3000;
+
 export interface Gatehouse {
   store: Store;
   admin: Admin;
@@ -78,7 +81,11 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       return address.replace('[::1]', 'localhost');
     },
     async close() {
+      // Connections that never send a request (load balancers open some ahead of use) would
+      // hold close() open for ever: after a grace period for requests in flight, cut them.
+      const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
+      clearTimeout(cut);
       await worker.stop();
       await store.close();
     },

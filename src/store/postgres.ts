@@ -29,9 +29,11 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     // Fail fast while the database is away: requests answer 503 instead of hanging.
     connectionTimeoutMillis: 5000,
   });
-  // A connection dropped while idle (a database restart) must not crash the process;
-  // the pool replaces it on the next checkout.
+  // A connection the database drops (a restart) must not crash the process: the pool reports
+  // idle ones here, and a checked-out client emits on itself, where the query also fails and
+  // answers 503. Either way the pool replaces the connection on the next checkout.
   pool.on('error', (error) => options.onIdleError?.(error));
+  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   try {
     if (options.migrate !== false) await migrateToLatest(db, 'postgres');

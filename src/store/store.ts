@@ -103,7 +103,7 @@ export interface OpenOptions {
   migrate?: boolean;
   /** PostgreSQL connection pool size. */
   poolSize?: number;
-  /** Told about errors of idle pooled connections (a database restart), which are otherwise harmless. */
+  /** Told about errors of pooled connections (a database restart), which are otherwise harmless. */
   onIdleError?: (error: Error) => void;
   /** Told every statement run (for debugging and for tests that check query plans). */
   onQuery?: (sql: string, parameters: readonly unknown[]) => void;

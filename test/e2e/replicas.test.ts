@@ -7,6 +7,7 @@
  * Skipped, loudly, when there is no PostgreSQL for this run.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -175,7 +176,9 @@ describe.skipIf(POSTGRES.skipped)(titled(POSTGRES, 'two replicas on one PostgreS
     const email = 'accept-race@example.com';
     const created = await call(replica(0), 'POST', `${orgPath()}/invites`, { token, body: { email, role: 'edit' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const link = new URL((await mailTo(email)).link);
+    const mail = await mailTo(email);
+    expect(mail.link, 'the accept link in the mail').toEqual(expect.any(String));
+    const link = new URL(mail.link!);
     const inviteToken = link.searchParams.get('token')!;
     expect(link.searchParams.get('email')).toBe(email);
 
@@ -287,6 +290,24 @@ describe.skipIf(POSTGRES.skipped)(titled(POSTGRES, 'two replicas on one PostgreS
       const list = await call(url, 'GET', `${orgPath(limited)}/invites`, { token });
       expect(list.status).toBe(200);
       expect(list.body.count).toBe(3);
+    }
+  });
+
+  it('a replica stops on SIGTERM (exit 0 within 5 s) although a client holds a connection on which it sent no request yet', async () => {
+    // Load balancers and HTTP clients open connections ahead of the requests they will carry;
+    // a rolling deploy must not wait for them. A third replica, so that the two above stop alone.
+    const third = await serve({ ...env[0], GATEHOUSE_MAIL: `file:${join(dir, 'mail-c')}` });
+    expect(third.summary).not.toHaveProperty('created');
+    const { port, hostname } = new URL(third.summary.url);
+    const socket = await new Promise<Socket>((done, fail) => {
+      const s = connect(Number(port), hostname, () => done(s));
+      s.once('error', fail);
+    });
+    try {
+      // stop() sends SIGTERM and rejects when the process has not exited 5 s later.
+      expect(await third.stop(), `stderr: ${third.stderr()}`).toBe(0);
+    } finally {
+      socket.destroy();
     }
   });
 });
