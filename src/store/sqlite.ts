@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { StartupError } from '../config.js';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
+import { openDatabase, SQLite } from './sqlite-native.js';
 import type { Database } from './schema.js';
 import type { OpenOptions, Store } from './store.js';
 
@@ -15,15 +15,14 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
   let database: SQLite.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    database = new SQLite(path);
-    database.pragma('journal_mode = WAL');
+    database = openDatabase(path);
+    // exec(), not pragma(): pragma() makes a throwaway statement (see sqlite-native.ts).
+    database.exec('pragma journal_mode = WAL');
   } catch (error) {
     throw new StartupError(`Cannot open the SQLite database ${path}: ${(error as Error).message}`);
   }
   // Another process (the CLI next to a running server) may hold the write lock for a moment.
-  database.pragma('busy_timeout = 5000');
-  database.pragma('foreign_keys = ON');
-  database.pragma('synchronous = NORMAL');
+  database.exec('pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLogger(options) });
   if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   return new KyselyStore(db, {

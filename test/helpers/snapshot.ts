@@ -1,4 +1,4 @@
-import SQLite from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite-native.js';
 import pg from 'pg';
 import { isPostgresUrl } from '../../src/store/open.js';
 
@@ -17,7 +17,7 @@ export async function snapshotDatabase(location: string): Promise<string> {
       await client.end();
     }
   }
-  const reader = new SQLite(location, { readonly: true });
+  const reader = openDatabase(location, { readonly: true });
   try {
     return JSON.stringify(TABLES.map((table) => reader.prepare(`select * from "${table}" order by 1, 2`).all()));
   } finally {

@@ -3,7 +3,7 @@
  * every rule the domain relies on (uniqueness, atomic claims, ordering, globs, paging, expiry,
  * outbox leases), and that lists run on indexes.
  */
-import SQLite from 'better-sqlite3';
+import { openDatabase } from '../../src/store/sqlite-native.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/domain/errors.js';
@@ -387,7 +387,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 /** The query plan of each statement, through a separate connection to the same database. */
 async function explain(kind: 'sqlite' | 'postgres', location: string, statements: { sql: string; parameters: readonly unknown[] }[]) {
   if (kind === 'sqlite') {
-    const reader = new SQLite(location, { readonly: true });
+    const reader = openDatabase(location, { readonly: true });
     try {
       return statements.map(({ sql, parameters }) =>
         (reader.prepare(`explain query plan ${sql}`).all(...(parameters as unknown[])) as { detail: string }[]).map((r) => r.detail).join('\n'),
