@@ -19,7 +19,7 @@ function isUnavailable(error: unknown): boolean {
 }
 
 /** The URL without its password, for messages. */
-export const redactUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+export const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 
 /** Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. */
 export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<Store> {
@@ -40,7 +40,7 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     else await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy();
-    throw new StartupError(`Cannot use the PostgreSQL database ${redactUrl(url)}: ${(error as Error).message}`);
+    throw new StartupError(`Cannot use the PostgreSQL database ${redactDatabaseUrl(url)}: ${(error as Error).message}`);
   }
   return new KyselyStore(db, {
     isUniqueViolation: (e) => (e as { code?: string })?.code === '23505',

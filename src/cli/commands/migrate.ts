@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { openStore } from '../../store/open.js';
-import { redactUrl } from '../../store/postgres.js';
+import { redactDatabaseUrl } from '../../store/postgres.js';
 import { fail, type JsonOption, print } from '../output.js';
 
 export function register(program: Command): void {
@@ -14,7 +14,7 @@ export function register(program: Command): void {
         const config = loadConfig();
         const store = await openStore(config.database, { poolSize: 1 });
         await store.close();
-        print(o, { database: redactUrl(config.database), migrated: true }, `Database ${redactUrl(config.database)} is up to date`);
+        print(o, { database: redactDatabaseUrl(config.database), migrated: true }, `Database ${redactDatabaseUrl(config.database)} is up to date`);
       } catch (error) {
         fail(error);
       }

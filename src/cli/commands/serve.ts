@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { createGatehouse } from '../../gatehouse.js';
-import { redactUrl } from '../../store/postgres.js';
+import { redactDatabaseUrl } from '../../store/postgres.js';
 import { fail, type JsonOption, print } from '../output.js';
 
 export function register(program: Command): void {
@@ -36,7 +36,7 @@ async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
 
   const summary = {
     url,
-    database: redactUrl(config.database),
+    database: redactDatabaseUrl(config.database),
     ...(created && {
       created: {
         instanceId: created.instance.id,
