@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseDuration } from './domain/duration.js';
 
 export interface Config {
@@ -9,8 +10,10 @@ export interface Config {
   poolSize: number;
   /** Base of invite links; null means http://localhost:<the port actually bound>. */
   publicUrl: string | null;
-  mail: { kind: 'file'; folder: string };
+  mail: { kind: 'file'; folder: string } | { kind: 'smtp'; url: string };
   mailFrom: string;
+  /** A folder whose invite.subject.txt, invite.txt and invite.html replace the built-in templates. */
+  mailTemplates: string | null;
   inviteTtlMs: number;
   logLevel: string;
 }
@@ -58,11 +61,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let mail: Config['mail'] = { kind: 'file', folder: './data/mail' };
   if (mailText.startsWith('file:') && mailText.length > 'file:'.length) {
     mail = { kind: 'file', folder: mailText.slice('file:'.length) };
+  } else if (/^smtps?:$/.test(URL.parse(mailText)?.protocol ?? '') && URL.parse(mailText)?.hostname) {
+    mail = { kind: 'smtp', url: mailText };
   } else {
-    problems.push(`GATEHOUSE_MAIL must be file:<folder>, got "${mailText}"`);
+    // Not echoed: an SMTP URL carries a password.
+    problems.push('GATEHOUSE_MAIL must be file:<folder>, smtp://[user:pass@]host[:port] or smtps://…');
   }
 
   const mailFrom = value('GATEHOUSE_MAIL_FROM') ?? 'Gatehouse <no-reply@localhost>';
+
+  const mailTemplates = value('GATEHOUSE_MAIL_TEMPLATES') ?? null;
+  if (mailTemplates !== null && !existsSync(mailTemplates)) problems.push(`GATEHOUSE_MAIL_TEMPLATES: no such folder "${mailTemplates}"`);
 
   const ttlText = value('GATEHOUSE_INVITE_TTL') ?? '7d';
   const inviteTtlMs = parseDuration(ttlText);
@@ -74,5 +83,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, database, poolSize, publicUrl, mail, mailFrom, inviteTtlMs: inviteTtlMs!, logLevel };
+  return { port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, logLevel };
 }

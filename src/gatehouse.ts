@@ -11,7 +11,7 @@ import { buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import { inviteMailComposer } from './mail/templates.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
-import { fileTransport } from './mail/transport.js';
+import { openTransport } from './mail/transport.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -52,7 +52,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const worker = new OutboxWorker({
     store,
-    transport: fileTransport(config.mail.folder),
+    transport: openTransport(config.mail),
     from: config.mailFrom,
     clock,
     log,
@@ -62,7 +62,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     store,
     clock,
     defaultInviteTtlMs: config.inviteTtlMs,
-    composeInviteMail: inviteMailComposer(() => publicUrl),
+    composeInviteMail: inviteMailComposer(() => publicUrl, config.mailTemplates),
     onMailQueued: () => worker.kick(),
   };
   const app = buildApp(

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import * as instanceAddMember from './commands/instance-add-member.js';
 import * as instanceCreate from './commands/instance-create.js';
 import * as mailLast from './commands/mail-last.js';
+import * as mailRetry from './commands/mail-retry.js';
+import * as mailStatus from './commands/mail-status.js';
 import * as migrate from './commands/migrate.js';
 import * as orgCreate from './commands/org-create.js';
 import * as serve from './commands/serve.js';
@@ -29,6 +31,9 @@ const token = program.command('token').description('manage API tokens');
 tokenCreate.register(token);
 tokenRevoke.register(token);
 
-mailLast.register(program.command('mail').description('look at invitation mail'));
+const mail = program.command('mail').description('invitation mail delivery');
+mailStatus.register(mail);
+mailRetry.register(mail);
+mailLast.register(mail);
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,9 @@ export const Invite = Type.Object({
   ttl: Type.Number(),
   hasExpired: Type.Boolean(),
   disallowTransfer: Type.Boolean(),
+  // Gatehouse's addition (upstream invites allow extra fields): delivery of the latest invitation mail.
+  mailStatus: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')])),
+  mailError: Type.Optional(Type.String()),
 });
 export type Invite = Static<typeof Invite>;
 

@@ -116,6 +116,17 @@ export class Admin {
     });
   }
 
+  /** Mail not delivered yet: queued (or being sent) and failed, oldest first. Bodies are left out. */
+  async undeliveredMail(limit = 1000) {
+    const mails = await this.store.listMail(['queued', 'sending', 'failed'], limit);
+    return mails.map(({ text: _text, html: _html, ...rest }) => rest);
+  }
+
+  /** Puts a failed message back in the queue, with a fresh set of attempts. */
+  async retryMail(id: string): Promise<void> {
+    if (!(await this.store.requeueFailedMail(normId(id), this.now()))) throw notFound('Failed mail with that id');
+  }
+
   private async instance(id: string): Promise<InstanceRecord> {
     const instance = await this.store.getInstance(normId(id));
     if (!instance) throw notFound('Instance');
@@ -130,5 +141,7 @@ export class Admin {
 function requireText(value: string, what: string): string {
   const text = value.trim();
   if (!text || text.length > 255) throw invalid(`${what} must be 1 to 255 characters`);
+  // Names end up in mail subjects and pages: no line breaks or other control characters.
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw invalid(`${what} must not contain control characters`);
   return text;
 }

@@ -1,5 +1,5 @@
 import type { Store } from '../store/store.js';
-import type { InviteRecord, OrgRecord } from './records.js';
+import type { InviteRecord, OrgRecord, UserRecord } from './records.js';
 
 export interface InviteMail {
   to: string;
@@ -9,7 +9,7 @@ export interface InviteMail {
 }
 
 /** Renders the mail that carries an invite link; the only place the plain token goes. */
-export type ComposeInviteMail = (input: { org: OrgRecord; invite: InviteRecord; token: string }) => InviteMail;
+export type ComposeInviteMail = (input: { org: OrgRecord; invite: InviteRecord; token: string; inviter: UserRecord | null }) => InviteMail;
 
 /** What every domain service is built with, by the composition root. */
 export interface DomainDeps {

@@ -6,12 +6,13 @@ import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import type { InviteRecord, OrgRecord, UserRecord } from './records.js';
+import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.js';
 import { hashSecret, newSecret } from './secrets.js';
 
-/** Who asked, for the record an invite keeps of its inviter. */
+/** Who asked: the token, and its user when it acts for one (named as the inviter in the mail). */
 export interface Actor {
   tokenId: string | null;
+  userId: string | null;
 }
 
 export class Invitations {
@@ -25,13 +26,16 @@ export class Invitations {
     const org = await resolveOrg(this.store, instanceId, orgId);
     const { query, echo } = resolveList(params, INVITE_LIST_DEFAULTS);
     const page = await this.store.listInvites(org.id, query);
+    const mail = await this.store.latestMailOf(page.items.map((i) => i.id));
     const now = this.deps.clock();
-    return collection(org, echo, page.items.map((i) => toInvite(i, now)), page.totalCount);
+    return collection(org, echo, page.items.map((i) => toInvite(i, now, mail.get(i.id))), page.totalCount);
   }
 
   async get(instanceId: string, orgId: string, inviteId: string): Promise<Invite> {
     const org = await resolveOrg(this.store, instanceId, orgId);
-    return toInvite(await this.pending(org, inviteId), this.deps.clock());
+    const invite = await this.pending(org, inviteId);
+    const mail = await this.store.latestMailOf([invite.id]);
+    return toInvite(invite, this.deps.clock(), mail.get(invite.id));
   }
 
   /**
@@ -69,11 +73,11 @@ export class Invitations {
         if (error instanceof UniqueViolation) throw invalid(`${email} already has a pending invite to this organization`);
         throw error;
       }
-      await this.queueMail(store, org, record, token);
+      await this.queueMail(store, org, record, token, actor);
       return record;
     });
     this.deps.onMailQueued();
-    return toInvite(invite, now);
+    return toInvite(invite, now, QUEUED);
   }
 
   /** Revokes a pending (or expired) invite; its link stops working and unsent mail is dropped. */
@@ -90,7 +94,7 @@ export class Invitations {
    * Applies new role info, issues a new token (the old link dies), restarts the lifetime and
    * mails the new link. Works on expired invites too: that is what resending is for.
    */
-  async resend(instanceId: string, orgId: string, inviteId: string, roleInfo: RoleInfo): Promise<Invite> {
+  async resend(instanceId: string, orgId: string, inviteId: string, roleInfo: RoleInfo, actor: Actor): Promise<Invite> {
     const now = this.deps.clock();
     const invite = await this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
@@ -106,11 +110,11 @@ export class Invitations {
       if (!updated) throw notFound('Invite');
       // The invitee must never receive the dead link after the live one.
       await store.cancelQueuedMail(updated.id);
-      await this.queueMail(store, org, updated, token);
+      await this.queueMail(store, org, updated, token, actor);
       return updated;
     });
     this.deps.onMailQueued();
-    return toInvite(invite, now);
+    return toInvite(invite, now, QUEUED);
   }
 
   /** What the link holder may see. Reads only: mail scanners open links. */
@@ -183,8 +187,9 @@ export class Invitations {
     return { inviteDate: now.toISOString(), ttl, expiresAt: new Date(now.getTime() + ttl).toISOString() };
   }
 
-  private async queueMail(store: Store, org: OrgRecord, invite: InviteRecord, token: string): Promise<void> {
-    const mail = this.deps.composeInviteMail({ org, invite, token });
+  private async queueMail(store: Store, org: OrgRecord, invite: InviteRecord, token: string, actor: Actor): Promise<void> {
+    const inviter = actor.userId ? await store.getUser(actor.userId) : null;
+    const mail = this.deps.composeInviteMail({ org, invite, token, inviter });
     const now = this.deps.clock().toISOString();
     await store.enqueueMail({
       id: newId(),
@@ -216,7 +221,13 @@ export function findOrCreateUser(store: Store, email: string, now: Date): Promis
 
 const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
 
-export function toInvite(i: InviteRecord, now: Date): Invite {
+const QUEUED = { status: 'queued', lastError: null } as const;
+/** What operators see of the outbox states: a message being handed over is still queued. */
+const MAIL_STATUS = { queued: 'queued', sending: 'queued', sent: 'sent', failed: 'failed', cancelled: undefined } as const;
+
+/** The API invite; `mail` is its latest invitation mail, whose state operators want to see. */
+export function toInvite(i: InviteRecord, now: Date, mail?: Pick<MailRecord, 'status' | 'lastError'>): Invite {
+  const mailStatus = mail && MAIL_STATUS[mail.status];
   return {
     id: i.id,
     email: i.email,
@@ -227,5 +238,7 @@ export function toInvite(i: InviteRecord, now: Date): Invite {
     ttl: i.ttl,
     hasExpired: isExpired(i, now),
     disallowTransfer: i.disallowTransfer,
+    ...(mailStatus ? { mailStatus } : {}),
+    ...(mailStatus === 'failed' && mail?.lastError ? { mailError: mail.lastError } : {}),
   };
 }

@@ -1,7 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ComposeInviteMail } from '../domain/context.js';
+import type { UserRecord } from '../domain/records.js';
+
+/** The built-in templates, shipped beside src/ and dist/ in templates/mail. */
+const BUILT_IN = fileURLToPath(new URL('../../templates/mail/', import.meta.url));
+const FILES = { subject: 'invite.subject.txt', text: 'invite.txt', html: 'invite.html' } as const;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+
+/** Fills `{{name}}` placeholders; unknown names become empty. */
+const fill = (template: string, values: Record<string, string>, escape: (s: string) => string = (s) => s) =>
+  template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => escape(values[name] ?? ''));
 
 /** `<public url>/accept?token=…&email=…`, the link format every invite mail carries. */
 export function acceptLink(publicUrl: string, token: string, email: string): string {
@@ -11,29 +23,37 @@ export function acceptLink(publicUrl: string, token: string, email: string): str
   return url.toString();
 }
 
-/** The invitation mail, in plain text and HTML; every inserted value is escaped in the HTML. */
-export function inviteMailComposer(publicUrl: () => string): ComposeInviteMail {
-  return ({ org, invite, token }) => {
-    const link = acceptLink(publicUrl(), token, invite.email);
-    const expires = new Date(Date.parse(invite.expiresAt)).toUTCString();
-    const subject = `You are invited to join ${org.name}`.replace(/[\r\n]+/g, ' ');
-    const text = [
-      `You have been invited to join the organization "${org.name}" with the role "${invite.role}".`,
-      '',
-      'Open this link to accept or decline the invitation:',
-      link,
-      '',
-      `The invitation expires on ${expires}.`,
-      'If you did not expect this invitation, you can ignore this message.',
-    ].join('\n');
-    const html = [
-      '<!doctype html><html><body>',
-      `<p>You have been invited to join the organization <strong>${escapeHtml(org.name)}</strong> with the role <strong>${escapeHtml(invite.role)}</strong>.</p>`,
-      `<p><a href="${escapeHtml(link)}">Accept or decline the invitation</a></p>`,
-      `<p>The invitation expires on ${escapeHtml(expires)}.</p>`,
-      '<p>If you did not expect this invitation, you can ignore this message.</p>',
-      '</body></html>',
-    ].join('\n');
-    return { to: invite.email, subject, text, html };
+const describe = (user: UserRecord | null) => {
+  if (!user) return 'An administrator';
+  const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  return name ? `${name} (${user.email})` : user.email;
+};
+
+/**
+ * The invitation mail from templates: the built-in ones, each replaceable by a file of the
+ * same name in `overrides` (GATEHOUSE_MAIL_TEMPLATES). Read once, at start. Every value is
+ * HTML-escaped in the HTML part, and the subject cannot carry a line break into the header.
+ */
+export function inviteMailComposer(publicUrl: () => string, overrides: string | null = null): ComposeInviteMail {
+  const load = (file: string) => {
+    const custom = overrides ? join(overrides, file) : null;
+    return readFileSync(custom && existsSync(custom) ? custom : join(BUILT_IN, file), 'utf8');
+  };
+  const templates = { subject: load(FILES.subject), text: load(FILES.text), html: load(FILES.html) };
+  return ({ org, invite, token, inviter }) => {
+    const values = {
+      orgName: org.name,
+      role: invite.role,
+      email: invite.email,
+      inviter: describe(inviter),
+      expires: new Date(Date.parse(invite.expiresAt)).toUTCString(),
+      link: acceptLink(publicUrl(), token, invite.email),
+    };
+    return {
+      to: invite.email,
+      subject: fill(templates.subject, values).replace(/\s+/g, ' ').trim(),
+      text: fill(templates.text, values),
+      html: fill(templates.html, values, escapeHtml),
+    };
   };
 }

@@ -1,6 +1,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import type { Config } from '../config.js';
 
 export interface OutgoingMail {
   id: string;
@@ -11,7 +12,7 @@ export interface OutgoingMail {
   html: string;
 }
 
-/** Delivers one message or throws; `permanent` on the error says retrying cannot help. */
+/** Delivers one message or throws; `permanent: true` on the error says retrying cannot help. */
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<void>;
   close(): void;
@@ -36,4 +37,35 @@ export function fileTransport(folder: string): MailTransport {
       builder.close();
     },
   };
+}
+
+/**
+ * SMTP through nodemailer: `smtp://` upgrades with STARTTLS when the server offers it,
+ * `smtps://` is TLS from the start; `?tls.rejectUnauthorized=false` and other nodemailer
+ * options may ride on the query string. Connections are pooled and reused between messages.
+ */
+export function smtpTransport(url: string): MailTransport {
+  const withPool = new URL(url);
+  if (!withPool.searchParams.has('pool')) withPool.searchParams.set('pool', 'true');
+  const transport = nodemailer.createTransport(withPool.toString());
+  return {
+    async send(mail) {
+      try {
+        await transport.sendMail({ ...mail, messageId: `<${mail.id}@gatehouse>` });
+      } catch (error) {
+        // 5xx is the server's final word (no such mailbox, refused); 4xx and connection
+        // failures are worth another try.
+        const code = (error as { responseCode?: number }).responseCode;
+        if (code !== undefined && code >= 500) Object.assign(error as object, { permanent: true });
+        throw error;
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}
+
+export function openTransport(mail: Config['mail']): MailTransport {
+  return mail.kind === 'smtp' ? smtpTransport(mail.url) : fileTransport(mail.folder);
 }

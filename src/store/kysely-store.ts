@@ -7,6 +7,7 @@ import type {
   InviteStatus,
   ListQuery,
   MailRecord,
+  MailStatus,
   MemberRecord,
   MemberView,
   OrgRecord,
@@ -461,6 +462,29 @@ export class KyselyStore implements Store {
   async getMail(id: string): Promise<MailRecord | null> {
     const r = await this.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? toMail(r) : null;
+  }
+
+  async latestMailOf(inviteIds: string[]): Promise<Map<string, MailRecord>> {
+    const latest = new Map<string, MailRecord>();
+    if (inviteIds.length === 0) return latest;
+    const rows = await this.db.selectFrom('outbox').selectAll().where('invite_id', 'in', inviteIds).orderBy('created_at').orderBy('id').execute();
+    for (const row of rows) latest.set(row.invite_id!, toMail(row));
+    return latest;
+  }
+
+  async listMail(statuses: MailStatus[], limit: number): Promise<MailRecord[]> {
+    const rows = await this.db.selectFrom('outbox').selectAll().where('status', 'in', statuses).orderBy('created_at').orderBy('id').limit(limit).execute();
+    return rows.map(toMail);
+  }
+
+  async requeueFailedMail(id: string, now: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'queued', attempts: 0, next_attempt_at: now, lease_until: null })
+      .where('id', '=', id)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   /** Adds the glob filter of a list query; `table` qualifies the column in joined queries. */

@@ -5,6 +5,7 @@ import type {
   InviteStatus,
   ListQuery,
   MailRecord,
+  MailStatus,
   MemberRecord,
   MemberView,
   OrgRecord,
@@ -96,6 +97,12 @@ export interface Store {
   markMailRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
   markMailFailed(id: string, error: string): Promise<void>;
   getMail(id: string): Promise<MailRecord | null>;
+  /** The newest message of each invite that has one. */
+  latestMailOf(inviteIds: string[]): Promise<Map<string, MailRecord>>;
+  /** Messages in these states, oldest first. */
+  listMail(statuses: MailStatus[], limit: number): Promise<MailRecord[]>;
+  /** Puts a failed message back in the queue with a fresh set of attempts; false if it is not failed. */
+  requeueFailedMail(id: string, now: string): Promise<boolean>;
 }
 
 export interface OpenOptions {

@@ -228,7 +228,7 @@ describe.concurrent('configuration from the environment', () => {
       PORT: '70000',
       GATEHOUSE_INVITE_TTL: '0',
       LOG_LEVEL: 'loud',
-      GATEHOUSE_MAIL: 'smtp://mail.example.com',
+      GATEHOUSE_MAIL: 'carrier-pigeon://coop',
       GATEHOUSE_PUBLIC_URL: 'ftp://example.com',
     });
     expectCleanFailure(result, /PORT/);

@@ -59,13 +59,16 @@ export interface Harness {
  * fresh PostgreSQL database), answering through Fastify's in-process HTTP (inject), with a
  * movable clock and an instance seeded with tokens.
  */
-export async function startHarness(options: { memberLimit?: number; inviteTtl?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { memberLimit?: number; inviteTtl?: string; mail?: string; mailTemplates?: string } = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   const mailFolder = join(dir, 'mail');
   const database: TestDatabase = await HTTP_STORE.fresh();
   const config = loadConfig({
     GATEHOUSE_DATABASE: database.location,
-    GATEHOUSE_MAIL: `file:${mailFolder}`,
+    GATEHOUSE_MAIL: options.mail ?? `file:${mailFolder}`,
+    ...(options.mailTemplates ? { GATEHOUSE_MAIL_TEMPLATES: options.mailTemplates } : {}),
     GATEHOUSE_PUBLIC_URL: 'http://gatehouse.test',
     GATEHOUSE_INVITE_TTL: options.inviteTtl ?? '7d',
     LOG_LEVEL: 'info',

@@ -13,10 +13,12 @@ describe('configuration', () => {
       publicUrl: null,
       mail: { kind: 'file', folder: './data/mail' },
       mailFrom: 'Gatehouse <no-reply@localhost>',
+      mailTemplates: null,
       inviteTtlMs: 7 * 86_400_000,
       logLevel: 'info',
     });
     expect(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://gate.example.com/' }).publicUrl).toBe('https://gate.example.com/');
+    expect(loadConfig({ GATEHOUSE_MAIL: 'smtps://u:p@mail.example.com:465' }).mail).toEqual({ kind: 'smtp', url: 'smtps://u:p@mail.example.com:465' });
   });
 
   it('reports every bad variable by name at once', () => {
@@ -28,6 +30,7 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const { problems } = error as ConfigError;
+    expect(problems.join('\n')).not.toContain('carrier-pigeon');
     expect(problems.map((p) => p.split(' ')[0])).toEqual(['PORT', 'GATEHOUSE_PUBLIC_URL', 'GATEHOUSE_MAIL', 'GATEHOUSE_INVITE_TTL', 'LOG_LEVEL']);
   });
 });

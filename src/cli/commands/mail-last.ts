@@ -12,9 +12,10 @@ export function register(mail: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (o: { to?: string } & JsonOption) => {
       try {
-        const config = loadConfig();
-        const found = await lastMail(config.mail.folder, o.to);
-        if (!found) throw new AppError('NotFound', `no mail${o.to ? ` to ${o.to}` : ''} in ${config.mail.folder}`);
+        const { mail } = loadConfig();
+        if (mail.kind !== 'file') throw new AppError('Validation', 'mail last reads the file transport (GATEHOUSE_MAIL=file:<folder>)');
+        const found = await lastMail(mail.folder, o.to);
+        if (!found) throw new AppError('NotFound', `no mail${o.to ? ` to ${o.to}` : ''} in ${mail.folder}`);
         print(o, found, [`File:    ${found.file}`, `To:      ${found.to}`, `Subject: ${found.subject}`, '', found.text, '', `Link: ${found.link ?? '(none)'}`].join('\n'));
       } catch (error) {
         fail(error);

@@ -1,6 +1,6 @@
 import { Success } from '../../contract/common.js';
 import { Invite, InvitePath, RoleInfo } from '../../contract/invites.js';
-import { errors, type RoutePlugin } from './shared.js';
+import { actor, errors, type RoutePlugin } from './shared.js';
 
 const path = '/instances/:instanceId/orgs/:orgId/invites/:inviteId';
 
@@ -28,7 +28,7 @@ export const instanceOrgInviteRoutes: RoutePlugin = async (app, { services }) =>
     },
     async (req, reply) => {
       const { instanceId, orgId, inviteId } = req.params;
-      return reply.status(201).send(await services.invitations.resend(instanceId, orgId, inviteId, req.body));
+      return reply.status(201).send(await services.invitations.resend(instanceId, orgId, inviteId, req.body, actor(req)));
     },
   );
 };

@@ -1,6 +1,6 @@
 import { OrgPath } from '../../contract/common.js';
 import { InviteCollection, InviteListQuery, InvitePost } from '../../contract/invites.js';
-import { errors, type RoutePlugin } from './shared.js';
+import { actor, errors, type RoutePlugin } from './shared.js';
 
 const path = '/instances/:instanceId/orgs/:orgId/invites';
 
@@ -24,7 +24,7 @@ export const instanceOrgInvitesRoutes: RoutePlugin = async (app, { services }) =
     },
     async (req, reply) => {
       const { instanceId, orgId } = req.params;
-      await services.invitations.create(instanceId, orgId, req.body, { tokenId: req.token?.id ?? null });
+      await services.invitations.create(instanceId, orgId, req.body, actor(req));
       return reply.status(201).send(await services.invitations.list(instanceId, orgId, req.query));
     },
   );
