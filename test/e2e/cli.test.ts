@@ -427,5 +427,11 @@ describe('serve', () => {
       const newest = await ghJson<{ file: string }>('mail', 'last');
       expect(newest.file).toBe(mail.file);
     });
+
+    it('mail status lists nothing once everything is delivered; mail retry refuses a message that is not failed', async () => {
+      expect(await ghJson<{ messages: unknown[] }>('mail', 'status')).toEqual({ messages: [] });
+      expect((await gh(['mail', 'status'])).stdout).toContain('All invitation mail has been delivered.');
+      expectCleanFailure(await gh(['mail', 'retry', '--id', 'ffffffffffffffffffffffff', '--json']), /Failed mail with that id was not found/);
+    });
   });
 });
