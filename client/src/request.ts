@@ -1,0 +1,136 @@
+import { GatehouseError, GatehouseNetworkError } from './errors.js';
+
+export interface ClientOptions {
+  /** Base URL of the Gatehouse server, e.g. `https://gatehouse.example.com`. */
+  url: string;
+  /** An API token (`gh_…`); the public invite calls need none. */
+  accessToken?: string;
+  /** Milliseconds before a call gives up with a GatehouseNetworkError (`timedOut`); default 30 s. */
+  timeout?: number;
+  /** A fetch implementation; default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** Extra attempts of idempotent calls (GET, DELETE) answered 429 or 503; default 2. */
+  retries?: number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeout?: number;
+}
+
+export type Callback<T> = (error: Error | null, result?: T) => void;
+
+/** How one action maps its params object onto the HTTP request. */
+export interface ActionSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path with `{name}` placeholders filled from params. */
+  path: string;
+  query?: readonly string[];
+  /** The params property sent as the JSON body. */
+  body?: string;
+}
+
+const RETRIABLE = new Set([429, 503]);
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new GatehouseNetworkError('The call was aborted', false, true));
+    });
+  });
+
+function retryAfterMs(header: string | null, attempt: number): number {
+  const seconds = header !== null ? Number(header) : NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1000;
+  return 200 * 2 ** attempt;
+}
+
+/** Builds the URL, headers and body of an action from its params object. */
+function build(options: ClientOptions, spec: ActionSpec, params: Record<string, unknown>) {
+  const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null) throw new TypeError(`Missing required parameter ${name}`);
+    return encodeURIComponent(String(value));
+  });
+  const url = new URL(path.replace(/^\//, ''), options.url.endsWith('/') ? options.url : `${options.url}/`);
+  for (const name of spec.query ?? []) {
+    if (params[name] !== undefined) url.searchParams.set(name, String(params[name]));
+  }
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
+  if (typeof params.losantdomain === 'string') headers.losantdomain = params.losantdomain;
+  let body: string | undefined;
+  if (spec.body) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(params[spec.body] ?? {});
+  }
+  return { url, headers, body };
+}
+
+async function attempt(options: ClientOptions, spec: ActionSpec, request: ReturnType<typeof build>, call: CallOptions) {
+  const timeout = call.timeout ?? options.timeout ?? 30_000;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  const onAbort = () => controller.abort();
+  call.signal?.addEventListener('abort', onAbort);
+  try {
+    const fetcher = options.fetch ?? globalThis.fetch;
+    const response = await fetcher(request.url, { method: spec.method, headers: request.headers, body: request.body, signal: controller.signal });
+    const text = await response.text();
+    return { response, text };
+  } catch (error) {
+    if (call.signal?.aborted) throw new GatehouseNetworkError('The call was aborted', false, true, { cause: error });
+    if (controller.signal.aborted) throw new GatehouseNetworkError(`No answer within ${timeout} ms`, true, false, { cause: error });
+    throw new GatehouseNetworkError(`Could not reach ${options.url}: ${(error as Error).message}`, false, false, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    call.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Performs an action and resolves with the parsed answer. Non-2xx answers reject with a
+ * GatehouseError; 429 and 503 on GET and DELETE are retried (honouring Retry-After), never
+ * on POST or PATCH, which may not be safe to repeat.
+ */
+export async function perform<T>(options: ClientOptions, spec: ActionSpec, params: Record<string, unknown>, call: CallOptions = {}): Promise<T> {
+  const request = build(options, spec, params);
+  const idempotent = spec.method === 'GET' || spec.method === 'DELETE';
+  const retries = idempotent ? (options.retries ?? 2) : 0;
+  for (let n = 0; ; n++) {
+    const { response, text } = await attempt(options, spec, request, call);
+    let body: { type?: string; message?: string } | undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) return body as T;
+    const retryAfter = response.headers.get('retry-after');
+    if (RETRIABLE.has(response.status) && n < retries) {
+      await sleep(retryAfterMs(retryAfter, n), call.signal);
+      continue;
+    }
+    throw new GatehouseError(
+      response.status,
+      body?.type ?? 'Error',
+      body?.message ?? `HTTP ${response.status}`,
+      retryAfter !== null && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined,
+    );
+  }
+}
+
+/** Lets a method be used with a promise, or with a node-style callback as its last argument. */
+export function dual<T>(run: (call: CallOptions) => Promise<T>, optionsOrCallback?: CallOptions | Callback<T>, callback?: Callback<T>): Promise<T> | undefined {
+  const cb = typeof optionsOrCallback === 'function' ? optionsOrCallback : callback;
+  const call = typeof optionsOrCallback === 'object' ? optionsOrCallback : {};
+  const promise = run(call);
+  if (!cb) return promise;
+  promise.then(
+    (result) => setTimeout(() => cb(null, result), 0),
+    (error: Error) => setTimeout(() => cb(error), 0),
+  );
+  return undefined;
+}
