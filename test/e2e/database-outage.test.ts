@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, envWith, killAll, run, type RunResult, type Server, serve } from '../helpers/cli.js';
 import { type Cluster, createDatabase, findPostgresBin, freePort, startCluster } from '../helpers/postgres.js';
 import { POSTGRES, titled } from '../helpers/stores.js';
+import { sleep, until } from '../helpers/wait.js';
 
 /** A line of a Node stack trace: what an operator should never see for a bad database URL. */
 const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
@@ -21,7 +22,6 @@ const PASSWORD = 'Wr0ng-Passw0rd-91f3';
 /** Longest acceptable answer while the database is down: the pool's connect timeout is 5 s. */
 const OUTAGE_ANSWER_MS = 6_000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
 // The dedicated cluster, started while the file is collected so that a skip is visible in the
@@ -75,16 +75,6 @@ async function call(url: string, init: { method?: string; token?: string; body?:
   return { status: res.status, body, ms: Date.now() - started };
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Light load: an invite of a new email every ~50 ms, each request on its own.

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, envWith, killAll, run, type Server, serve, waitForMail } from '../helpers/cli.js';
 import { createDatabase, TEST_PG_URL } from '../helpers/postgres.js';
 import { POSTGRES, titled } from '../helpers/stores.js';
+import { sleep, until } from '../helpers/wait.js';
 
 const ID = /^[a-f\d]{24}$/;
 /** No single request may take longer than this: a hang fails the test instead of blocking it. */
@@ -53,18 +54,7 @@ function tally(answers: Answer[]): Record<number, number> {
   return counts;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `check` until it returns a value other than undefined, or fails after `ms`. */
-async function until<T>(what: string, ms: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe.skipIf(POSTGRES.skipped)(titled(POSTGRES, 'two replicas on one PostgreSQL database'), () => {
   let dir = '';
