@@ -10,6 +10,7 @@ import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
 import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
 import { healthRoutes } from './routes/health.js';
+import { registerOpenApi } from './openapi.js';
 import { orgInvitesRoutes } from './routes/org-invites.js';
 import { validatorCompiler } from './validation.js';
 
@@ -55,6 +56,8 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));
   registerAuth(app, services.auth);
+  // Before the routes: the document describes the routes registered after it.
+  registerOpenApi(app);
   app.register(instanceOrgInvitesRoutes, { services });
   app.register(instanceOrgInviteRoutes, { services });
   app.register(instanceOrgMembersRoutes, { services });
