@@ -10,12 +10,15 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export default function setup(): void {
+  // The build compiles src/ and client/src/ (the CLI uses the client).
   const newestSource = Math.max(
-    ...readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => statSync(join(ROOT, 'src', f)).mtimeMs),
+    ...['src', 'client/src'].flatMap((folder) =>
+      readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => statSync(join(ROOT, folder, f)).mtimeMs),
+    ),
   );
-  const built = statSync(join(ROOT, 'dist/cli/main.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const built = statSync(join(ROOT, 'dist/src/cli/main.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (built >= newestSource) return;
   const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: ROOT,

@@ -1,4 +1,15 @@
 import { Command } from 'commander';
+import * as invitesCreate from './commands/invites-create.js';
+import * as invitesGet from './commands/invites-get.js';
+import * as invitesImport from './commands/invites-import.js';
+import * as invitesList from './commands/invites-list.js';
+import * as invitesResend from './commands/invites-resend.js';
+import * as invitesRevoke from './commands/invites-revoke.js';
+import * as membersAdd from './commands/members-add.js';
+import * as membersGet from './commands/members-get.js';
+import * as membersList from './commands/members-list.js';
+import * as membersRemove from './commands/members-remove.js';
+import * as membersSetRole from './commands/members-set-role.js';
 import * as instanceAddMember from './commands/instance-add-member.js';
 import * as instanceCreate from './commands/instance-create.js';
 import * as mailLast from './commands/mail-last.js';
@@ -30,6 +41,12 @@ userCreate.register(program.command('user').description('manage users'));
 const token = program.command('token').description('manage API tokens');
 tokenCreate.register(token);
 tokenRevoke.register(token);
+
+// Everyday administration against a running server (through the client).
+const invites = program.command('invites').description('invitations of an organization (talks to a running server)');
+for (const command of [invitesList, invitesGet, invitesCreate, invitesResend, invitesRevoke, invitesImport]) command.register(invites);
+const members = program.command('members').description('members of an organization (talks to a running server)');
+for (const command of [membersList, membersGet, membersAdd, membersSetRole, membersRemove]) command.register(members);
 
 const mail = program.command('mail').description('invitation mail delivery');
 mailStatus.register(mail);

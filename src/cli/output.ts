@@ -27,11 +27,10 @@ export function setupAction<A extends unknown[]>(run: (admin: Admin, ...args: A)
   };
 }
 
-export function fail(error: unknown): never {
-  if (error instanceof AppError || error instanceof ConfigError || error instanceof StartupError) {
-    process.stderr.write(`gatehouse: ${error.message}\n`);
-  } else {
-    process.stderr.write(`gatehouse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  }
+/** Prints one line to stderr and exits 1; a stack only for errors nobody foresaw (bugs). */
+export function fail(error: unknown, withStack = true): never {
+  const known = !withStack || error instanceof AppError || error instanceof ConfigError || error instanceof StartupError;
+  const text = error instanceof Error ? (known ? error.message : (error.stack ?? error.message)) : String(error);
+  process.stderr.write(`gatehouse: ${text}\n`);
   process.exit(1);
 }

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ComposeInviteMail } from '../domain/context.js';
 import type { UserRecord } from '../domain/records.js';
+import { PACKAGE_ROOT } from '../paths.js';
 
-/** The built-in templates, shipped beside src/ and dist/ in templates/mail. */
-const BUILT_IN = fileURLToPath(new URL('../../templates/mail/', import.meta.url));
+/** The built-in templates, shipped in the package's templates/mail. */
+const BUILT_IN = join(PACKAGE_ROOT, 'templates/mail');
 const FILES = { subject: 'invite.subject.txt', text: 'invite.txt', html: 'invite.html' } as const;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,0 +1,110 @@
+/**
+ * The administrator's CLI against a running server (`invites …`, `members …`), end to end:
+ * real processes, a real port, the TypeScript client underneath.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, envWith, killAll, run, type Server, serve } from '../helpers/cli.js';
+
+let dir = '';
+let server: Server;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-remote-'));
+  const base = { GATEHOUSE_DATABASE: join(dir, 'db.sqlite'), GATEHOUSE_MAIL: `file:${join(dir, 'mail')}`, LOG_LEVEL: 'warn' };
+  server = await serve(envWith({ ...base, PORT: '0', HOST: '127.0.0.1' }));
+  const created = server.summary.created!;
+  env = envWith({ ...base, GATEHOUSE_URL: server.summary.url, GATEHOUSE_TOKEN: created.token, GATEHOUSE_INSTANCE: created.instanceId, GATEHOUSE_ORG: created.orgId });
+});
+afterAll(async () => {
+  await server?.stop();
+  killAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const gh = (...args: string[]) => run(process.execPath, [BIN, ...args], env);
+async function json<T = any>(...args: string[]): Promise<T> {
+  const result = await gh(...args, '--json');
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as T;
+}
+
+describe('invites', () => {
+  it('create, list (table and JSON, with sort, filter and page), get, resend, revoke', async () => {
+    const created = await json('invites', 'create', '--email', 'Ada@Example.com', '--role', 'edit');
+    expect(created).toMatchObject({ email: 'ada@example.com', role: 'edit', id: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    await json('invites', 'create', '--email', 'bob@example.com', '--role', 'view');
+    const table = await gh('invites', 'list', '--sort-field', 'email', '--sort-direction', 'asc');
+    expect(table.stdout.split('\n')[0]).toMatch(/^id\s+email\s+role\s+inviteDate\s+expired\s+mail$/);
+    expect(table.stdout).toMatch(/ada@example\.com\s+edit/);
+    expect(table.stdout).toContain('2 of 2');
+    const page = await json('invites', 'list', '--filter-field', 'email', '--filter', '*@EXAMPLE.com', '--per-page', '1', '--page', '1', '--sort-field', 'email', '--sort-direction', 'asc');
+    expect(page).toMatchObject({ count: 1, totalCount: 2, items: [{ email: 'bob@example.com' }] });
+    expect(await json('invites', 'get', '--id', created.id)).toMatchObject({ id: created.id, role: 'edit' });
+    expect(await json('invites', 'resend', '--id', created.id, '--role', 'admin')).toMatchObject({ id: created.id, role: 'admin' });
+    expect(await json('invites', 'revoke', '--id', created.id)).toEqual({ success: true });
+  });
+
+  it('errors print one clear line and exit non-zero', async () => {
+    const missing = await gh('invites', 'get', '--id', 'ffffffffffffffffffffffff');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('gatehouse: 404 NotFound: Invite was not found\n');
+    const badToken = await run(process.execPath, [BIN, 'invites', 'list'], { ...env, GATEHOUSE_TOKEN: 'gh_wrong' });
+    expect(badToken.stderr.trim()).toMatch(/^gatehouse: 401 Unauthorized: /);
+    const down = await run(process.execPath, [BIN, 'members', 'list'], { ...env, GATEHOUSE_URL: 'http://127.0.0.1:1' });
+    expect(down.code).toBe(1);
+    expect(down.stderr.trim().split('\n')).toHaveLength(1);
+    const badId = await gh('invites', 'get', '--id', 'nope');
+    expect(badId.code).not.toBe(0);
+    expect(badId.stderr).toMatch(/24-character hex id/);
+  });
+
+  it('--help shows an example', async () => {
+    for (const command of [['invites', 'list'], ['invites', 'import'], ['members', 'set-role']]) {
+      const help = await gh(...command, '--help');
+      expect(help.stdout).toMatch(/Example:\n {2}\$ gatehouse /);
+    }
+  });
+
+  it('imports a 500-row CSV with duplicates and bad rows, and a second run skips everything done', async () => {
+    const lines = ['Role,EMAIL'];
+    for (let n = 0; n < 480; n++) lines.push(`${n % 3 ? 'view' : 'edit'},person${n}@import.example.com`);
+    for (let n = 0; n < 10; n++) lines.push(`view,PERSON${n}@import.example.com`); // duplicates in the file
+    for (let n = 0; n < 5; n++) lines.push(`owner,bad-role${n}@import.example.com`); // not a role
+    for (let n = 0; n < 5; n++) lines.push(`view,"not an email ${n}"`);
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+
+    const first = await gh('invites', 'import', file, '--concurrency', '8', '--json');
+    expect(first.code).toBe(1); // some rows failed
+    const summary = JSON.parse(first.stdout);
+    expect(summary).toMatchObject({ created: 480, skipped: 10, failed: 10 });
+    expect(summary.rows.filter((r: any) => r.result === 'failed').map((r: any) => r.reason)).toEqual([
+      ...Array(5).fill('role must be one of admin, edit, collaborate, view, none'),
+      ...Array(5).fill('not an email address'),
+    ]);
+    expect(first.stderr).toContain('imported 500/500');
+    const listed = await json('invites', 'list', '--filter-field', 'email', '--filter', '*@import.example.com', '--per-page', '1');
+    expect(listed.totalCount).toBe(480);
+
+    const again = JSON.parse((await gh('invites', 'import', file, '--json')).stdout);
+    expect(again).toMatchObject({ created: 0, skipped: 490, failed: 10 });
+    expect(again.rows.find((r: any) => r.email === 'person7@import.example.com').reason).toMatch(/already has a pending invite/);
+  });
+});
+
+describe('members', () => {
+  it('add, list, get, set-role, remove', async () => {
+    const added = await json('members', 'add', '--email', 'Member@Example.com', '--role', 'view');
+    expect(added).toMatchObject({ email: 'member@example.com', role: 'view' });
+    expect((await gh('members', 'list')).stdout).toMatch(/member@example\.com\s+view/);
+    expect(await json('members', 'get', '--user', added.userId)).toMatchObject({ userId: added.userId });
+    expect(await json('members', 'set-role', '--user', added.userId, '--role', 'admin')).toMatchObject({ role: 'admin' });
+    expect(await json('members', 'remove', '--user', added.userId)).toEqual({ success: true });
+    const both = await gh('members', 'add', '--email', 'x@example.com', '--user', added.userId, '--role', 'view');
+    expect(both.stderr).toBe('gatehouse: give exactly one of --email and --user\n');
+  });
+});
