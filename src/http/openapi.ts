@@ -45,6 +45,10 @@ interface OperationDoc {
 }
 
 const ORG_NOT_FOUND: [string, string] = ['The organization was not found in the instance', 'Organization was not found'];
+const MEMBER_NOT_FOUND: [string, string] = ['The organization or the member was not found', 'Member was not found'];
+const INVITE_NOT_FOUND: [string, string] = ['The organization or the invite was not found', 'Invite was not found'];
+const LINK_NOT_FOUND: [string, string] = ['The invite is unknown, or was accepted, rejected or revoked, or the email does not match', 'Invite was not found'];
+const LINK_GONE: [string, string] = ['The invite has expired', 'Invite has expired'];
 
 const OPERATIONS: Record<Operation, OperationDoc> = {
   'instanceOrgInvites.get': {
@@ -65,20 +69,20 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   'instanceOrgInvite.get': {
     summary: 'Returns an organization invite',
     success: 'A single organization invite',
-    notFound: ['The organization or the invite was not found', 'Invite was not found'],
+    notFound: INVITE_NOT_FOUND,
   },
   'instanceOrgInvite.delete': {
     summary: 'Revokes an instance org invitation',
     description: 'Its link stops working and its unsent mail is not sent.',
     success: 'The invite was revoked',
-    notFound: ['The organization or the invite was not found', 'Invite was not found'],
+    notFound: INVITE_NOT_FOUND,
   },
   'instanceOrgInvite.resendInvite': {
     summary: 'Resend an organization invite with modified role info',
     description: 'Applies the role info, issues a new link (the old one stops working), restarts the lifetime and mails the new link.',
     success: 'The new org invite',
     body: 'Object containing updated role info',
-    notFound: ['The organization or the invite was not found', 'Invite was not found'],
+    notFound: INVITE_NOT_FOUND,
   },
   'instanceOrgMembers.get': {
     summary: 'Returns a collection of instance organization members',
@@ -95,25 +99,25 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
   'instanceOrgMember.get': {
     summary: 'Returns an organization member',
     success: 'A single organization member',
-    notFound: ['The organization or the member was not found', 'Member was not found'],
+    notFound: MEMBER_NOT_FOUND,
   },
   'instanceOrgMember.patch': {
     summary: 'Modifies the role of an organization member',
     success: 'The modified organization member',
     body: 'Object containing new role info',
-    notFound: ['The organization or the member was not found', 'Member was not found'],
+    notFound: MEMBER_NOT_FOUND,
   },
   'instanceOrgMember.delete': {
     summary: 'Deletes an organization member',
     success: 'The member was removed',
-    notFound: ['The organization or the member was not found', 'Member was not found'],
+    notFound: MEMBER_NOT_FOUND,
   },
   'orgInvites.get': {
     summary: 'Gets information about an invite',
     description: 'For the page an invitation link opens. Changes nothing, so mail scanners may open links.',
     success: 'Information about invite',
-    notFound: ['The invite is unknown, or was accepted, rejected or revoked, or the email does not match', 'Invite was not found'],
-    gone: ['The invite has expired', 'Invite has expired'],
+    notFound: LINK_NOT_FOUND,
+    gone: LINK_GONE,
   },
   'orgInvites.post': {
     summary: 'Accepts/Rejects an invite',
@@ -122,8 +126,8 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
       'Of concurrent answers to one invite, exactly one succeeds.',
     success: 'Acceptance/Rejection of invite',
     body: 'Invite info and acceptance',
-    notFound: ['The invite is unknown, or was accepted, rejected or revoked, or the email does not match', 'Invite was not found'],
-    gone: ['The invite has expired', 'Invite has expired'],
+    notFound: LINK_NOT_FOUND,
+    gone: LINK_GONE,
   },
   'operations.liveness': {
     summary: 'Liveness check',
