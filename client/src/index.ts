@@ -9,11 +9,13 @@
  */
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from '../../src/contract/invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from '../../src/contract/members.js';
+import type { Org, OrgCollection, OrgListQuery, OrgPost } from '../../src/contract/orgs.js';
+import type { TokenInfo } from '../../src/contract/tokens.js';
 import { type ActionSpec, type Callback, type CallOptions, type ClientOptions, dual, perform } from './request.js';
 
 export { GatehouseError, GatehouseNetworkError } from './errors.js';
 export type { Callback, CallOptions, ClientOptions };
-export type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, RoleInfo };
+export type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPost, RoleInfo, TokenInfo };
 
 /** A call: returns a promise, or with a node-style callback as its last argument, nothing. */
 export interface Method<P, R> {
@@ -31,6 +33,31 @@ export interface OrgParams extends Common {
   orgId: string;
 }
 export type Success = { success: true };
+
+export interface InstanceOrgs {
+  /**
+   * Returns the organizations of the instance, paged (100 per page unless asked otherwise).
+   * @example
+   * const { items } = await client.instanceOrgs.get({ instanceId, filterField: 'name', filter: 'acme*', sortField: 'creationDate' });
+   */
+  get: Method<Common & { instanceId: string } & OrgListQuery, OrgCollection>;
+  /**
+   * Creates an organization in the instance.
+   * @example
+   * const org = await client.instanceOrgs.post({ instanceId, orgConfig: { name: 'Acme', limits: { member: 50 } } });
+   */
+  post: Method<Common & { instanceId: string; orgConfig: OrgPost }, Org>;
+}
+
+export interface Me {
+  /**
+   * Describes the client's own token: its instance, scopes, user and the actions it may call.
+   * @example
+   * const { instanceId, actions } = await client.me.token({});
+   * if (actions.includes('instanceOrgInvites.post')) console.log('this token may invite');
+   */
+  token: Method<Common, TokenInfo>;
+}
 
 export interface InstanceOrgInvites {
   /**
@@ -121,6 +148,8 @@ export interface OrgInvites {
 }
 
 export interface GatehouseClient {
+  instanceOrgs: InstanceOrgs;
+  me: Me;
   instanceOrgInvites: InstanceOrgInvites;
   instanceOrgInvite: InstanceOrgInvite;
   instanceOrgMembers: InstanceOrgMembers;
@@ -133,6 +162,13 @@ const LIST = ['sortField', 'sortDirection', 'filterField', 'filter', 'page', 'pe
 
 /** How each action maps onto HTTP: the one table the client is built from. */
 const ACTIONS = {
+  instanceOrgs: {
+    get: { method: 'GET', path: '/instances/{instanceId}/orgs', query: LIST },
+    post: { method: 'POST', path: '/instances/{instanceId}/orgs', body: 'orgConfig' },
+  },
+  me: {
+    token: { method: 'GET', path: '/me/token' },
+  },
   instanceOrgInvites: {
     get: { method: 'GET', path: `${ORG}/invites`, query: LIST },
     post: { method: 'POST', path: `${ORG}/invites`, query: LIST, body: 'invite' },

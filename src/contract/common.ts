@@ -27,7 +27,7 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const Success = Type.Object({ success: Type.Literal(true) });
 
 /** Upstream collections echo sortDirection in any of these spellings. */
-const sortDirection = (options = {}) =>
+export const sortDirection = (options = {}) =>
   Type.Union([Type.Literal('asc'), Type.Literal('desc'), Type.Literal('ASC'), Type.Literal('DESC')], options);
 export const SortDirection = sortDirection();
 

@@ -57,6 +57,8 @@ export const InviteInfo = Type.Object({
   inviteDate: Type.String({ format: 'date-time' }),
   ttl: Type.Number(),
   disallowTransfer: Type.Boolean(),
+  // Gatehouse's addition (upstream's schema allows extra fields): who sent the live link, when a person did.
+  invitedBy: Type.Optional(Type.String()),
 });
 export type InviteInfo = Static<typeof InviteInfo>;
 

@@ -3,7 +3,9 @@ import type { Store } from '../store/store.js';
 import { normalizeEmail } from './email.js';
 import { invalid, notFound, UniqueViolation } from './errors.js';
 import { newId, normId } from './ids.js';
+import { newOrg } from './orgs.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
+import { requireText } from './text.js';
 import { hashSecret, newSecret } from './secrets.js';
 
 /** API tokens start with this, so that secret scanners and people can tell one when they see it. */
@@ -32,14 +34,7 @@ export class Admin {
 
   async createOrg(input: { instanceId: string; name: string; memberLimit?: number; inviteTtlMs?: number }): Promise<OrgRecord> {
     const instance = await this.instance(input.instanceId);
-    const org: OrgRecord = {
-      id: newId(),
-      instanceId: instance.id,
-      name: requireText(input.name, 'name'),
-      memberLimit: input.memberLimit ?? null,
-      inviteTtlMs: input.inviteTtlMs ?? null,
-      createdAt: this.now(),
-    };
+    const org = newOrg(instance.id, input, this.clock());
     await this.store.insertOrg(org);
     return org;
   }
@@ -136,12 +131,4 @@ export class Admin {
   private now(): string {
     return this.clock().toISOString();
   }
-}
-
-function requireText(value: string, what: string): string {
-  const text = value.trim();
-  if (!text || text.length > 255) throw invalid(`${what} must be 1 to 255 characters`);
-  // Names end up in mail subjects and pages: no line breaks or other control characters.
-  if (/[\u0000-\u001f\u007f]/.test(text)) throw invalid(`${what} must not contain control characters`);
-  return text;
 }

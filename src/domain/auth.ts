@@ -1,4 +1,5 @@
-import { type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
+import { ACTION_SCOPES, type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
+import type { TokenInfo } from '../contract/tokens.js';
 import type { Store } from '../store/store.js';
 import { AppError } from './errors.js';
 import type { TokenRecord } from './records.js';
@@ -33,8 +34,33 @@ export class Auth {
     if (token.instanceId !== instanceId || !scopeAllows(token.scopes, action)) throw forbidden(action);
     if (token.userId === null) return;
     const role = await this.store.getInstanceRole(instanceId, token.userId);
-    if (role === null || (role !== 'admin' && !isReadAction(action))) throw forbidden(action);
+    if (!userMay(role, action)) throw forbidden(action);
+  }
+
+  /** What a token may learn about itself: its instance, scopes, user and the actions it opens. */
+  async describe(token: TokenRecord): Promise<TokenInfo> {
+    const [instance, user, role] = await Promise.all([
+      this.store.getInstance(token.instanceId),
+      token.userId ? this.store.getUser(token.userId) : null,
+      token.userId ? this.store.getInstanceRole(token.instanceId, token.userId) : null,
+    ]);
+    const actions = (Object.keys(ACTION_SCOPES) as Action[]).filter(
+      (a) => scopeAllows(token.scopes, a) && (token.userId === null || userMay(role, a)),
+    );
+    return {
+      id: token.id,
+      instanceId: token.instanceId,
+      instanceName: instance?.name ?? '',
+      scopes: token.scopes,
+      createdAt: token.createdAt,
+      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+      ...(user && role ? { user: { id: user.id, email: user.email, instanceRole: role } } : {}),
+      actions,
+    };
   }
 }
+
+/** A user token reaches its instance while the user is a member there; writes need an admin. */
+const userMay = (role: string | null, action: Action) => role !== null && (role === 'admin' || isReadAction(action));
 
 const forbidden = (action: Action) => new AppError('Forbidden', `The token is not allowed to perform ${action} here`);

@@ -8,6 +8,7 @@ import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
 import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.js';
 import { hashSecret, newSecret } from './secrets.js';
+import { personLabel } from './text.js';
 
 /** Who asked: the token, and its user when it acts for one (named as the inviter in the mail). */
 export interface Actor {
@@ -102,6 +103,7 @@ export class Invitations {
       const token = newSecret();
       const updated = await store.updatePendingInvite(current.id, {
         tokenHash: hashSecret(token),
+        invitedByTokenId: actor.tokenId,
         ...this.lifetime(org, now),
         role: roleInfo.role,
         applicationRoles: roleInfo.applicationRoles,
@@ -120,7 +122,7 @@ export class Invitations {
   /** What the link holder may see. Reads only: mail scanners open links. */
   async info(token: string, email: string): Promise<InviteInfo> {
     const invite = await this.live(token, email);
-    const org = await this.store.getOrg(invite.orgId);
+    const [org, inviter] = await Promise.all([this.store.getOrg(invite.orgId), this.store.getInviter(invite.id)]);
     if (!org) throw notFound('Invite');
     return {
       orgName: org.name,
@@ -129,6 +131,7 @@ export class Invitations {
       inviteDate: invite.inviteDate,
       ttl: invite.ttl,
       disallowTransfer: invite.disallowTransfer,
+      ...(inviter ? { invitedBy: personLabel(inviter) } : {}),
     };
   }
 

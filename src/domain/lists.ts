@@ -5,7 +5,7 @@ import type { ListQuery, OrgRecord } from './records.js';
 export interface ListParams<F extends string> {
   sortField?: F;
   sortDirection?: 'asc' | 'desc' | 'ASC' | 'DESC';
-  filterField?: 'email' | 'role' | '';
+  filterField?: 'email' | 'role' | 'name' | '';
   filter?: string;
   page?: number;
   perPage?: number;
@@ -14,13 +14,17 @@ export interface ListParams<F extends string> {
 /** Page size when a client asks for a page without saying how big. */
 export const DEFAULT_PER_PAGE = 100;
 
-/** The store query for a list request, and the parameters the answer echoes. */
-export function resolveList<F extends string>(p: ListParams<F>, defaults: { sortField: F; sortDirection: 'asc' | 'desc' }) {
+/**
+ * The store query for a list request, and the parameters the answer echoes. A list whose
+ * defaults name a page size is always paged (upstream's org list); the others only on request.
+ */
+export function resolveList<F extends string>(p: ListParams<F>, defaults: { sortField: F; sortDirection: 'asc' | 'desc'; perPage?: number }) {
   const sortField = p.sortField ?? defaults.sortField;
   const sortDirection = (p.sortDirection?.toLowerCase() ?? defaults.sortDirection) as 'asc' | 'desc';
   // A blank field or filter means no filtering, as upstream documents.
   const filter = p.filterField && p.filter ? { filterField: p.filterField, filter: p.filter } : null;
-  const page = p.page === undefined && p.perPage === undefined ? null : { page: p.page ?? 0, perPage: p.perPage ?? DEFAULT_PER_PAGE };
+  const paged = p.page !== undefined || p.perPage !== undefined || defaults.perPage !== undefined;
+  const page = paged ? { page: p.page ?? 0, perPage: p.perPage ?? defaults.perPage ?? DEFAULT_PER_PAGE } : null;
   const query: ListQuery<F> = {
     sortField,
     sortDirection,

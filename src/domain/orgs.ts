@@ -1,6 +1,74 @@
+import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, type OrgPost } from '../contract/orgs.js';
 import type { Store } from '../store/store.js';
+import type { DomainDeps } from './context.js';
 import { invalid, notFound } from './errors.js';
+import { newId } from './ids.js';
+import { resolveList } from './lists.js';
 import type { OrgRecord } from './records.js';
+import { requireText } from './text.js';
+
+/** An instance's organizations, as the API lists and creates them. */
+export class Orgs {
+  constructor(private readonly deps: DomainDeps) {}
+
+  async list(instanceId: string, params: OrgListQuery): Promise<OrgCollection> {
+    await this.instance(instanceId);
+    const { query, echo } = resolveList(params, ORG_LIST_DEFAULTS);
+    const page = await this.deps.store.listOrgs(instanceId, query);
+    const items = page.items.map(toOrg);
+    return { items, instanceId, count: items.length, totalCount: page.totalCount, page: 0, perPage: ORG_LIST_DEFAULTS.perPage, ...echo };
+  }
+
+  async create(instanceId: string, body: OrgPost): Promise<Org> {
+    await this.instance(instanceId);
+    const org = newOrg(instanceId, { name: body.name, description: body.description, iconColor: body.iconColor, memberLimit: body.limits?.member }, this.deps.clock());
+    await this.deps.store.insertOrg(org);
+    return toOrg(org);
+  }
+
+  private async instance(instanceId: string): Promise<void> {
+    if (!(await this.deps.store.getInstance(instanceId))) throw notFound('Instance');
+  }
+}
+
+export interface NewOrg {
+  name: string;
+  description?: string;
+  iconColor?: string;
+  memberLimit?: number;
+  inviteTtlMs?: number;
+}
+
+/** A new org record; its name is shown in mail and pages, so it is one trimmed line. */
+export function newOrg(instanceId: string, input: NewOrg, now: Date): OrgRecord {
+  const at = now.toISOString();
+  return {
+    id: newId(now.getTime()),
+    instanceId,
+    name: requireText(input.name, 'name'),
+    memberLimit: input.memberLimit ?? null,
+    inviteTtlMs: input.inviteTtlMs ?? null,
+    description: input.description || null,
+    iconColor: input.iconColor || null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Upstream's org shape; `orgId` repeats `id` as upstream's org answers do. */
+export function toOrg(o: OrgRecord): Org {
+  return {
+    id: o.id,
+    orgId: o.id,
+    instanceId: o.instanceId,
+    name: o.name,
+    ...(o.description ? { description: o.description } : {}),
+    ...(o.iconColor ? { iconColor: o.iconColor } : {}),
+    limits: o.memberLimit === null ? {} : { member: o.memberLimit },
+    creationDate: o.createdAt,
+    lastUpdated: o.updatedAt,
+  };
+}
 
 /** The org at `orgId`, which must belong to `instanceId`; a 404 otherwise. */
 export async function resolveOrg(store: Store, instanceId: string, orgId: string): Promise<OrgRecord> {

@@ -18,7 +18,10 @@ export interface OrgRecord {
   memberLimit: number | null;
   /** Invite lifetime for this org; null for the server default. */
   inviteTtlMs: number | null;
+  description: string | null;
+  iconColor: string | null;
   createdAt: string;
+  updatedAt: string;
 }
 
 export interface UserRecord {
@@ -105,7 +108,7 @@ export interface MailRecord {
 export interface ListQuery<F extends string> {
   sortField: F;
   sortDirection: 'asc' | 'desc';
-  filterField?: 'email' | 'role';
+  filterField?: 'email' | 'role' | 'name';
   filter?: GlobMatch;
   offset?: number;
   limit?: number;

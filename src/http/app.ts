@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Auth } from '../domain/auth.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
+import type { Orgs } from '../domain/orgs.js';
 import type { Store } from '../store/store.js';
 import { registerAuth } from './auth.js';
 import { registerErrorMapper } from './errors.js';
@@ -9,6 +10,8 @@ import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
 import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
 import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
+import { instanceOrgsRoutes } from './routes/instance-orgs.js';
+import { meRoutes } from './routes/me.js';
 import { healthRoutes } from './routes/health.js';
 import { registerOpenApi } from './openapi.js';
 import { orgInvitesRoutes } from './routes/org-invites.js';
@@ -19,6 +22,7 @@ export interface Services {
   auth: Auth;
   invitations: Invitations;
   members: Members;
+  orgs: Orgs;
 }
 
 export interface AppOptions {
@@ -58,11 +62,13 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   registerAuth(app, services.auth);
   // Before the routes: the document describes the routes registered after it.
   registerOpenApi(app);
+  app.register(instanceOrgsRoutes, { services });
   app.register(instanceOrgInvitesRoutes, { services });
   app.register(instanceOrgInviteRoutes, { services });
   app.register(instanceOrgMembersRoutes, { services });
   app.register(instanceOrgMemberRoutes, { services });
   app.register(orgInvitesRoutes, { services });
+  app.register(meRoutes, { services });
   app.register(healthRoutes, { services });
   return app;
 }

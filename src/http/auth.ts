@@ -7,6 +7,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The API action a route performs; routes with one require a token allowed to do it. */
     action?: Action;
+    /** Set on routes that need a live token but no particular scope (`GET /me/token`). */
+    authenticated?: boolean;
   }
   interface FastifyRequest {
     token: TokenRecord | null;
@@ -20,7 +22,8 @@ declare module 'fastify' {
 export function registerAuth(app: FastifyInstance, auth: Auth): void {
   app.decorateRequest('token', null);
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.action) request.token = await auth.authenticate(request.headers.authorization);
+    const { action, authenticated } = request.routeOptions.config;
+    if (action || authenticated) request.token = await auth.authenticate(request.headers.authorization);
   });
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
     // Every path parameter is an id; ids are stored lower-case but may arrive in either case.

@@ -5,6 +5,8 @@ import { ErrorBody, ResourceRole, Role, Success } from '../contract/common.js';
 import { ERROR_STATUS, type ErrorType } from '../contract/errors.js';
 import { Invite, InviteAction, InviteCollection, InviteInfo, InvitePost, InviteResult, RoleInfo } from '../contract/invites.js';
 import { Member, MemberCollection, MemberPost } from '../contract/members.js';
+import { Org, OrgCollection, OrgPost } from '../contract/orgs.js';
+import { TokenInfo } from '../contract/tokens.js';
 import { ACTION_SCOPES, type Action } from '../contract/scopes.js';
 import { packageJson } from '../paths.js';
 
@@ -18,8 +20,8 @@ import { packageJson } from '../paths.js';
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PREFIX = '/docs';
 
-/** Operations without an API action: the public invite endpoints and the health checks. */
-type OpenOperation = 'orgInvites.get' | 'orgInvites.post' | 'operations.liveness' | 'operations.readiness';
+/** Operations without an API action: the public invite endpoints, the health checks, and a token's look at itself. */
+type OpenOperation = 'orgInvites.get' | 'orgInvites.post' | 'operations.liveness' | 'operations.readiness' | 'me.token';
 type Operation = Action | OpenOperation;
 
 /** Routes that carry no `config.action`, by method and URL. A new one must be named here. */
@@ -28,7 +30,11 @@ const OPEN_ROUTES: Record<string, OpenOperation> = {
   'POST /invites': 'orgInvites.post',
   'GET /healthz': 'operations.liveness',
   'GET /readyz': 'operations.readiness',
+  'GET /me/token': 'me.token',
 };
+
+/** Operations that need a live token of any scope. */
+const ANY_TOKEN: ReadonlySet<Operation> = new Set(['me.token']);
 
 interface OperationDoc {
   /** Upstream's summary where upstream has the operation. */
@@ -51,6 +57,21 @@ const LINK_NOT_FOUND: [string, string] = ['The invite is unknown, or was accepte
 const LINK_GONE: [string, string] = ['The invite has expired', 'Invite has expired'];
 
 const OPERATIONS: Record<Operation, OperationDoc> = {
+  'instanceOrgs.get': {
+    summary: 'Returns the organizations associated with the current instance',
+    description: 'Paged like upstream: page 0 and 100 per page unless asked otherwise. Filter by `name`.',
+    success: 'A collection of organizations',
+    notFound: ['The instance was not found', 'Instance was not found'],
+  },
+  'instanceOrgs.post': {
+    summary: 'Create a new organization',
+    description:
+      'Of upstream\'s limits only `member` is kept (members plus pending invites); other limits, `members` and the other ' +
+      'upstream fields are refused with a 400 rather than ignored.',
+    success: 'The newly created organization',
+    body: 'Object containing configurations for the new organization',
+    notFound: ['The instance was not found', 'Instance was not found'],
+  },
   'instanceOrgInvites.get': {
     summary: 'Returns a collection of instance organization invites',
     description: "The organization's pending and expired invites (not accepted, rejected or revoked ones).",
@@ -134,6 +155,13 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
     description: 'Answers while the process runs; never touches the database.',
     success: 'The process is running',
   },
+  'me.token': {
+    summary: 'Describes the token of the request',
+    description:
+      'Its id, instance, scopes, expiry, the user it acts for (with their instance role) and the actions it may call. ' +
+      'Any live token may ask; the secret is never answered.',
+    success: 'What the token is and may do',
+  },
   'operations.readiness': {
     summary: 'Readiness check',
     description: 'Answers 200 when the database answers, 503 when it does not (take the replica out of the load balancer).',
@@ -142,11 +170,13 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
 };
 
 const TAGS: Record<string, string> = {
+  instanceOrgs: "An instance's organizations",
   instanceOrgInvites: "An organization's invitations",
   instanceOrgInvite: 'One invitation of an organization',
   instanceOrgMembers: "An organization's members",
   instanceOrgMember: 'One member of an organization',
   orgInvites: 'The public endpoints behind an invitation link: no API token, the invite token is the key',
+  me: 'The caller itself',
   operations: 'Health checks for load balancers and orchestrators',
 };
 
@@ -198,9 +228,12 @@ const BODIES: Record<string, object> = {
   InviteResult,
   MemberCollection,
   MemberPost,
+  OrgCollection,
+  OrgPost,
+  TokenInfo,
 };
 /** …and so does any part of them equal to one of these. */
-const PARTS: Record<string, object> = { Invite, Member, Role, ResourceRole };
+const PARTS: Record<string, object> = { Invite, Member, Org, Role, ResourceRole };
 
 /** The operation a route performs: its `config.action`, or its entry in OPEN_ROUTES. */
 function operationOf(route: Parameters<SwaggerTransform>[0]['route']): Operation {
@@ -221,6 +254,7 @@ function errorStatuses(schema: FastifySchema, operation: Operation): number[] {
   const statuses: number[] = [];
   if (schema.params || schema.querystring || schema.body) statuses.push(400);
   if (operation in ACTION_SCOPES) statuses.push(401, 403);
+  if (ANY_TOKEN.has(operation)) statuses.push(401);
   if (doc.notFound) statuses.push(404);
   if (doc.gone) statuses.push(410);
   if (schema.body) statuses.push(413, 415);
@@ -257,7 +291,9 @@ function describeRoute({ schema, url, route }: Parameters<SwaggerTransform>[0], 
     ? `**Authorization:** a bearer token with any one of these scopes: ${scopes.map((s) => `\`${s}\``).join(', ')}.`
     : operation.startsWith('orgInvites.')
       ? '**Authorization:** none; the invite token of the link is the key.'
-      : undefined;
+      : ANY_TOKEN.has(operation)
+        ? '**Authorization:** a bearer token with any scope.'
+        : undefined;
   return {
     url,
     schema: {
@@ -267,6 +303,7 @@ function describeRoute({ schema, url, route }: Parameters<SwaggerTransform>[0], 
       description: [doc.description, authorization].filter(Boolean).join('\n\n') || undefined,
       tags: [operation.split('.')[0]],
       ...(scopes ? { security: [{ bearerAuth: [] }], 'x-scopes': [...scopes] } : {}),
+      ...(ANY_TOKEN.has(operation) ? { security: [{ bearerAuth: [] }] } : {}),
       response,
     },
   };

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComposeInviteMail } from '../domain/context.js';
-import type { UserRecord } from '../domain/records.js';
+import { personLabel } from '../domain/text.js';
 import { PACKAGE_ROOT } from '../paths.js';
 
 /** The built-in templates, shipped in the package's templates/mail. */
@@ -23,11 +23,6 @@ export function acceptLink(publicUrl: string, token: string, email: string): str
   return url.toString();
 }
 
-const describe = (user: UserRecord | null) => {
-  if (!user) return 'An administrator';
-  const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
-  return name ? `${name} (${user.email})` : user.email;
-};
 
 /**
  * The invitation mail from templates: the built-in ones, each replaceable by a file of the
@@ -45,7 +40,7 @@ export function inviteMailComposer(publicUrl: () => string, overrides: string | 
       orgName: org.name,
       role: invite.role,
       email: invite.email,
-      inviter: describe(inviter),
+      inviter: inviter ? personLabel(inviter) : 'An administrator',
       expires: new Date(Date.parse(invite.expiresAt)).toUTCString(),
       link: acceptLink(publicUrl(), token, invite.email),
     };

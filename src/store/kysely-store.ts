@@ -18,7 +18,7 @@ import type {
 } from '../domain/records.js';
 import { bit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
-import type { InviteChange, InviteSortField, MemberSortField, OpenOptions, Store } from './store.js';
+import type { InviteChange, InviteSortField, MemberSortField, OpenOptions, OrgSortField, Store } from './store.js';
 
 /** Kysely's log option for `OpenOptions.onQuery`. */
 export function queryLogger({ onQuery }: OpenOptions): LogConfig | undefined {
@@ -45,6 +45,9 @@ export interface DialectHooks {
 }
 
 const INVITE_COLUMNS = { email: 'email', role: 'role', inviteDate: 'invite_date' } as const;
+const ORG_COLUMNS = { name: 'name_key', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at' } as const;
+/** Globs are lower-cased, so each filter field has a lower-case column; an org's is `name_key`. */
+const FILTER_COLUMNS = { email: 'email', role: 'role', name: 'name_key' } as const;
 const MAX_CHAR = '\u{10FFFF}';
 
 export class KyselyStore implements Store {
@@ -124,9 +127,13 @@ export class KyselyStore implements Store {
         id: o.id,
         instance_id: o.instanceId,
         name: o.name,
+        name_key: o.name.toLowerCase(),
         member_limit: o.memberLimit,
         invite_ttl_ms: o.inviteTtlMs,
+        description: o.description,
+        icon_color: o.iconColor,
         created_at: o.createdAt,
+        updated_at: o.updatedAt,
       })
       .execute();
   }
@@ -134,6 +141,15 @@ export class KyselyStore implements Store {
   async getOrg(id: string): Promise<OrgRecord | null> {
     const r = await this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
     return r ? toOrg(r) : null;
+  }
+
+  async listOrgs(instanceId: string, q: ListQuery<OrgSortField>): Promise<Page<OrgRecord>> {
+    const base = this.filtered(this.db.selectFrom('orgs').where('instance_id', '=', instanceId), q);
+    const [count, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+      this.paged(base.selectAll().orderBy(ORG_COLUMNS[q.sortField], q.sortDirection).orderBy('id', q.sortDirection), q).execute(),
+    ]);
+    return { items: rows.map(toOrg), totalCount: Number(count.n) };
   }
 
   async insertUser(u: UserRecord): Promise<void> {
@@ -226,6 +242,17 @@ export class KyselyStore implements Store {
     return r ? toInvite(r) : null;
   }
 
+  async getInviter(inviteId: string): Promise<UserRecord | null> {
+    const r = await this.db
+      .selectFrom('invites')
+      .innerJoin('api_tokens', 'api_tokens.id', 'invites.invited_by_token_id')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .selectAll('users')
+      .where('invites.id', '=', inviteId)
+      .executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
   async getInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null> {
     const r = await this.db.selectFrom('invites').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     return r ? toInvite(r) : null;
@@ -250,6 +277,7 @@ export class KyselyStore implements Store {
       .set({
         status: change.status,
         token_hash: change.tokenHash,
+        invited_by_token_id: change.invitedByTokenId,
         invite_date: change.inviteDate,
         ttl: change.ttl,
         expires_at: change.expiresAt,
@@ -490,7 +518,7 @@ export class KyselyStore implements Store {
   /** Adds the glob filter of a list query; `table` qualifies the column in joined queries. */
   private filtered<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, q: ListQuery<string>, table = ''): QB {
     if (!q.filterField || !q.filter) return qb;
-    const column = sql.ref(`${table}${q.filterField}`);
+    const column = sql.ref(`${table}${FILTER_COLUMNS[q.filterField]}`);
     let out = qb.where(sql<boolean>`${column} like ${q.filter.like} escape '\\'`) as QB;
     if (q.filter.prefix) {
       out = out

@@ -24,7 +24,10 @@ export const toOrg = (r: Row<'orgs'>): OrgRecord => ({
   name: r.name,
   memberLimit: r.member_limit,
   inviteTtlMs: r.invite_ttl_ms === null ? null : Number(r.invite_ttl_ms),
+  description: r.description,
+  iconColor: r.icon_color,
   createdAt: r.created_at,
+  updatedAt: r.updated_at ?? r.created_at,
 });
 
 export const toUser = (r: Row<'users'>): UserRecord => ({

@@ -15,6 +15,11 @@ export interface Database {
     member_limit: number | null;
     invite_ttl_ms: number | string | null;
     created_at: string;
+    description: string | null;
+    icon_color: string | null;
+    /** These two are null only between the statements of migration 002. */
+    updated_at: string | null;
+    name_key: string | null;
   };
   users: {
     id: string;

@@ -17,10 +17,12 @@ import type {
 
 export type InviteSortField = 'email' | 'role' | 'inviteDate';
 export type MemberSortField = 'email' | 'role';
+import type { OrgSortField } from '../contract/orgs.js';
+export type { OrgSortField };
 
 /** Fields of an invite that a resend or a status change may rewrite. */
 export type InviteChange = Partial<
-  RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt'> & { tokenHash: string }
+  RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt' | 'invitedByTokenId'> & { tokenHash: string }
 >;
 
 /**
@@ -49,6 +51,7 @@ export interface Store {
 
   insertOrg(org: OrgRecord): Promise<void>;
   getOrg(id: string): Promise<OrgRecord | null>;
+  listOrgs(instanceId: string, query: ListQuery<OrgSortField>): Promise<Page<OrgRecord>>;
 
   /** Throws UniqueViolation('user_email') when the email is taken. */
   insertUser(user: UserRecord): Promise<void>;
@@ -66,6 +69,8 @@ export interface Store {
   insertInvite(invite: InviteRecord, tokenHash: string): Promise<void>;
   getInvite(orgId: string, id: string): Promise<InviteRecord | null>;
   getInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null>;
+  /** The user whose token sent the invite's live link; null when an instance token did. */
+  getInviter(inviteId: string): Promise<UserRecord | null>;
   /** Lists the org's pending invites (expired ones included). */
   listInvites(orgId: string, query: ListQuery<InviteSortField>): Promise<Page<InviteRecord>>;
   /**

@@ -16,6 +16,8 @@ const API_INFO: Record<string, { path: string; auth?: string[]; actions: Record<
 );
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
+/** Actions beyond the seeds, at upstream paths with upstream scope names. */
+const ADDITIONS = ['instanceOrgs.get', 'instanceOrgs.post'] as const;
 const tableScopes = (action: string): readonly string[] | undefined => (ACTION_SCOPES as Record<string, readonly string[]>)[action];
 
 interface ContractRow {
@@ -245,10 +247,21 @@ describe('seed documents', () => {
 describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   const expected = expectedScopes();
 
-  it('has exactly the authenticated actions of CONTRACT.md, and none of the public ones', () => {
-    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys()]));
+  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs additions, and none of the public ones', () => {
+    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS]));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(10);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(12);
+  });
+
+  // The additions (for the admin console) take upstream's scope names: the doc comments of
+  // the official JavaScript client's instanceOrgs resource list them.
+  it.each(ADDITIONS)('%s lists exactly the scopes the official client documents', (action) => {
+    const source = readFileSync(new URL('../../node_modules/losant-rest/lib/api/instanceOrgs.js', import.meta.url), 'utf8');
+    const method = action.split('.')[1];
+    const doc = source.slice(0, source.indexOf(`internals.${method} = function`));
+    const scopes = /must include at least one of the following scopes:\s*\n\s*\*\s*([^\n]+)\.\n/g;
+    const found = [...doc.matchAll(scopes)].at(-1)![1].replace(', or ', ', ').split(', ');
+    expect(sorted(tableScopes(action)!)).toEqual(sorted(found));
   });
 
   it.each([...expected.entries()])('%s lists exactly the scopes CONTRACT.md gives it', (action, scopes) => {

@@ -43,6 +43,15 @@ const orgPath = (ids: Record<string, string>) => `/instances/${ids.instanceId}/o
 
 /** Every authenticated route of the API, as data for the shared security and input cases. */
 export const ROUTES: RouteCase[] = [
+  { action: 'instanceOrgs.get', method: 'GET', prepare: async (h) => ({ instanceId: h.instanceId }), path: (i) => `/instances/${i.instanceId}/orgs`, success: 200 },
+  {
+    action: 'instanceOrgs.post',
+    method: 'POST',
+    prepare: async (h) => ({ instanceId: h.instanceId }),
+    path: (i) => `/instances/${i.instanceId}/orgs`,
+    body: () => ({ name: `Org ${++seq}` }),
+    success: 200,
+  },
   { action: 'instanceOrgInvites.get', method: 'GET', prepare: async (h) => org(h), path: (i) => `${orgPath(i)}/invites`, success: 200 },
   {
     action: 'instanceOrgInvites.post',

@@ -34,7 +34,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       orgId = newId();
       otherOrgId = newId();
       for (const id of [orgId, otherOrgId]) {
-        await store.insertOrg({ id, instanceId, name: `Org ${id}`, memberLimit: null, inviteTtlMs: null, createdAt: at(0) });
+        await store.insertOrg({ id, instanceId, name: `Org ${id}`, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
       }
     });
     afterAll(async () => {
@@ -101,10 +101,52 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await store.countInstances()).toBe(1);
         const id = newId();
         const thirtyDays = 30 * 86_400_000;
-        await store.insertOrg({ id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, createdAt: at(1) });
-        expect(await store.getOrg(id)).toEqual({ id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, createdAt: at(1) });
+        const big = { id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, description: 'Ü <b>', iconColor: '#ff0000', createdAt: at(1), updatedAt: at(2) };
+        await store.insertOrg(big);
+        expect(await store.getOrg(id)).toEqual(big);
         expect(await store.getOrg(newId())).toBeNull();
         expect(await store.getInstance(newId())).toBeNull();
+      });
+
+      it("list an instance's orgs by each sort field, with name globs and pages, and no other instance's", async () => {
+        const other = newId();
+        await store.insertInstance({ id: other, name: 'Other', createdAt: at(0) });
+        const inst = newId();
+        await store.insertInstance({ id: inst, name: 'Listed', createdAt: at(0) });
+        const names = ['beta', 'Alpha', 'alpha two', 'Gamma'];
+        const ids: string[] = [];
+        for (const [n, name] of names.entries()) {
+          const id = newId();
+          ids.push(id);
+          await store.insertOrg({ id, instanceId: inst, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(10 - n), updatedAt: at(n) });
+        }
+        await store.insertOrg({ id: newId(), instanceId: other, name: 'alpha elsewhere', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        const list = (q: Partial<Parameters<Store['listOrgs']>[1]> = {}) =>
+          store.listOrgs(inst, { sortField: 'name', sortDirection: 'asc', ...q }).then((p) => ({ total: p.totalCount, names: p.items.map((o) => o.name) }));
+        expect(await list(), 'names sort without regard to case').toEqual({ total: 4, names: ['Alpha', 'alpha two', 'beta', 'Gamma'] });
+        expect((await list({ sortField: 'creationDate' })).names).toEqual(['Gamma', 'alpha two', 'Alpha', 'beta']);
+        expect((await list({ sortField: 'lastUpdated', sortDirection: 'desc' })).names).toEqual(['Gamma', 'alpha two', 'Alpha', 'beta']);
+        expect((await list({ sortField: 'id' })).names).toEqual(names);
+        expect(await list({ filterField: 'name', filter: compileGlob('alpha*') })).toEqual({ total: 2, names: ['Alpha', 'alpha two'] });
+        expect(await list({ filterField: 'name', filter: compileGlob('*A') })).toEqual({ total: 3, names: ['Alpha', 'beta', 'Gamma'] });
+        expect(await list({ offset: 1, limit: 2 })).toEqual({ total: 4, names: ['alpha two', 'beta'] });
+      });
+
+      it('name the inviter: the user of the token that sent the live link, none for an instance token', async () => {
+        const person = user('inviter@example.com', { firstName: 'Ida' });
+        await store.insertUser(person);
+        const userToken = { id: newId(), instanceId, userId: person.id, scopes: ['all.User'], createdAt: at(0), expiresAt: null, revokedAt: null };
+        const instanceToken = { ...userToken, id: newId(), userId: null, scopes: ['all.Instance'] };
+        await store.insertToken(userToken, `hash-${userToken.id}`);
+        await store.insertToken(instanceToken, `hash-${instanceToken.id}`);
+        const byPerson = invite('by-person@example.com', { invitedByTokenId: userToken.id });
+        const byInstance = invite('by-instance@example.com', { invitedByTokenId: instanceToken.id });
+        await store.insertInvite(byPerson, `t-${byPerson.id}`);
+        await store.insertInvite(byInstance, `t-${byInstance.id}`);
+        expect(await store.getInviter(byPerson.id)).toEqual(person);
+        expect(await store.getInviter(byInstance.id)).toBeNull();
+        await store.updatePendingInvite(byInstance.id, { invitedByTokenId: userToken.id });
+        expect(await store.getInviter(byInstance.id)).toEqual(person);
       });
 
       it('one user per email; ensureUser keeps the existing one', async () => {
@@ -197,7 +239,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
       it('retires expired or all pending invites of an email, and counts seats', async () => {
         const org = newId();
-        await store.insertOrg({ id: org, instanceId, name: 'Seats', memberLimit: 3, inviteTtlMs: null, createdAt: at(0) });
+        await store.insertOrg({ id: org, instanceId, name: 'Seats', memberLimit: 3, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
         const live = invite('live@example.com', { orgId: org, expiresAt: at(5000) });
         const old = invite('old@example.com', { orgId: org, expiresAt: at(100) });
         await store.insertInvite(live, 'hash-live');
@@ -218,7 +260,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const listOrg = newId();
         const emails = ['b@x.com', 'a_c@x.com', 'abc@x.com', 'c@y.org', 'zz@x.com'];
         beforeAll(async () => {
-          await store.insertOrg({ id: listOrg, instanceId, name: 'Lists', memberLimit: null, inviteTtlMs: null, createdAt: at(0) });
+          await store.insertOrg({ id: listOrg, instanceId, name: 'Lists', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
           for (const [n, email] of emails.entries()) {
             await store.insertInvite(invite(email, { orgId: listOrg, inviteDate: at(n * 10), role: n % 2 ? 'admin' : 'view' }), `hash-list-${n}`);
           }
@@ -285,7 +327,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
       it('list sorted, filtered and paged', async () => {
         const org = newId();
-        await store.insertOrg({ id: org, instanceId, name: 'Members', memberLimit: null, inviteTtlMs: null, createdAt: at(0) });
+        await store.insertOrg({ id: org, instanceId, name: 'Members', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
         for (const [email, role] of [['m3@x.com', 'view'], ['m1@x.com', 'admin'], ['m2@y.com', 'edit']] as const) {
           const u = user(email);
           await store.insertUser(u);
@@ -372,11 +414,12 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
     });
 
     it('list queries run on indexes of the org, never a scan of the table', async () => {
-      const lists = queries.filter((q) => /^select .* from "(invites|org_members)"/i.test(q.sql) && /order by|count\(\*\)/i.test(q.sql));
+      const lists = queries.filter((q) => /^select .* from "(invites|org_members|orgs)"/i.test(q.sql) && /order by|count\(\*\)/i.test(q.sql));
       expect(lists.length).toBeGreaterThan(10);
+      expect(lists.filter((q) => /from "orgs"/.test(q.sql)).length, 'org lists were explained').toBeGreaterThan(5);
       const plans = await explain(kind.name, db.location, lists);
       for (const [n, plan] of plans.entries()) {
-        const table = /from "(invites|org_members)"/.exec(lists[n].sql)![1];
+        const table = /from "(invites|org_members|orgs)"/.exec(lists[n].sql)![1];
         expect(plan, lists[n].sql).not.toMatch(new RegExp(kind.name === 'sqlite' ? `SCAN ${table}\\b(?! USING)` : `Seq Scan on ${table}`));
         expect(plan, lists[n].sql).toMatch(kind.name === 'sqlite' ? /USING (COVERING )?INDEX/ : /Index/);
       }

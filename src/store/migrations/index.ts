@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './001_initial.js';
+import { orgDetails } from './002_org_details.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
 /** Migrations are listed in code (not read from a folder) so they ship inside the build. */
 const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '001_initial': initial(dialect),
+  '002_org_details': orgDetails(dialect),
 });
 
 /**

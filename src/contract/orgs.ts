@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, MAX_FILTER_LENGTH, MAX_PER_PAGE, sortDirection } from './common.js';
+
+/**
+ * An organization of an instance, in upstream's shape (instanceOrgs items). Of upstream's
+ * limits Gatehouse keeps the one it enforces: `member` (members plus pending invites).
+ */
+export const Org = Type.Object({
+  id: Id,
+  orgId: Id,
+  instanceId: Id,
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  description: Type.Optional(Type.String({ maxLength: 32767 })),
+  iconColor: Type.Optional(Type.String({ maxLength: 64 })),
+  limits: Type.Object({ member: Type.Optional(Type.Integer()) }),
+  creationDate: Type.String({ format: 'date-time' }),
+  lastUpdated: Type.String({ format: 'date-time' }),
+});
+export type Org = Static<typeof Org>;
+
+export const ORG_SORT_FIELDS = ['name', 'id', 'creationDate', 'lastUpdated'] as const;
+export type OrgSortField = (typeof ORG_SORT_FIELDS)[number];
+/** Upstream pages this list always: page 0 and 100 per page unless asked otherwise. */
+export const ORG_LIST_DEFAULTS = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 } as const;
+
+export const OrgListQuery = Type.Object({
+  sortField: Type.Optional(Type.Union(ORG_SORT_FIELDS.map((f) => Type.Literal(f)), { default: ORG_LIST_DEFAULTS.sortField })),
+  sortDirection: Type.Optional(sortDirection({ default: ORG_LIST_DEFAULTS.sortDirection })),
+  filterField: Type.Optional(Type.Union([Type.Literal('name'), Type.Literal('')])),
+  filter: Type.Optional(Type.String({ maxLength: MAX_FILTER_LENGTH })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: ORG_LIST_DEFAULTS.page })),
+  perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: ORG_LIST_DEFAULTS.perPage })),
+});
+export type OrgListQuery = Static<typeof OrgListQuery>;
+
+export const OrgCollection = Type.Object({
+  items: Type.Array(Org),
+  instanceId: Id,
+  count: Type.Integer(),
+  totalCount: Type.Integer(),
+  sortField: Type.String(),
+  sortDirection: Type.String(),
+  filterField: Type.Optional(Type.String()),
+  filter: Type.Optional(Type.String()),
+  page: Type.Integer(),
+  perPage: Type.Integer(),
+});
+export type OrgCollection = Static<typeof OrgCollection>;
+
+/** Upstream's instanceOrgPost, less what Gatehouse does not manage (devices, domains, …): those are refused, not ignored. */
+export const OrgPost = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 255 }),
+    description: Type.Optional(Type.String({ maxLength: 32767 })),
+    iconColor: Type.Optional(Type.String({ maxLength: 64 })),
+    limits: Type.Optional(
+      Type.Object({ member: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type OrgPost = Static<typeof OrgPost>;
+
+export const InstancePath = Type.Object({ instanceId: Id });

@@ -1,0 +1,16 @@
+import { invalid } from './errors.js';
+import type { UserRecord } from './records.js';
+
+/** A name that ends up in mail subjects and pages: trimmed, 1 to 255 characters, one line. */
+export function requireText(value: string, what: string): string {
+  const text = value.trim();
+  if (!text || text.length > 255) throw invalid(`${what} must be 1 to 255 characters`);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw invalid(`${what} must not contain control characters`);
+  return text;
+}
+
+/** How a person is named to an invitee: "Ada Lovelace (ada@example.com)", or the address alone. */
+export function personLabel(user: UserRecord): string {
+  const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
+  return name ? `${name} (${user.email})` : user.email;
+}
