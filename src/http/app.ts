@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { registerOpenApi } from './openapi.js';
 import { orgInvitesRoutes } from './routes/org-invites.js';
 import { validatorCompiler } from './validation.js';
+import { webRoutes } from './routes/web.js';
 
 export interface Services {
   store: Pick<Store, 'ping' | 'isUnavailable'>;
@@ -52,10 +53,13 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     parseJson(request, body as string, done);
   });
 
+  // Answers may carry secrets (invite links, tokens): not stored unless a route says otherwise
+  // (the web assets), never framed, never sniffed, and no Referer leaks a URL with a token.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
-    reply.header('cache-control', 'no-store');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));
@@ -70,5 +74,6 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   app.register(orgInvitesRoutes, { services });
   app.register(meRoutes, { services });
   app.register(healthRoutes, { services });
+  app.register(webRoutes, { services });
   return app;
 }

@@ -26,9 +26,9 @@ export function registerAuth(app: FastifyInstance, auth: Auth): void {
     if (action || authenticated) request.token = await auth.authenticate(request.headers.authorization);
   });
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
-    // Every path parameter is an id; ids are stored lower-case but may arrive in either case.
+    // Ids (instanceId, orgId, …) are stored lower-case but may arrive in either case.
     const params = request.params ?? {};
-    for (const key of Object.keys(params)) params[key] = params[key].toLowerCase();
+    for (const key of Object.keys(params)) if (key.endsWith('Id')) params[key] = params[key].toLowerCase();
     const action = request.routeOptions.config.action;
     if (action && request.token) await auth.authorize(request.token, action, params.instanceId);
   });

@@ -26,7 +26,9 @@ const API_INFO: Record<string, { path: string; actions: Record<string, UpstreamA
   JSON.parse(readFileSync(new URL('../../../shared/contract/losant-schemas/apiInfo.invites-members.json', import.meta.url), 'utf8'));
 
 /** The document's own routes, hidden from it. */
-const isDocsRoute = (path: string) => path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/');
+/** Routes that are not API operations: the document itself, its reference page, and the web pages with their assets. */
+const isDocsRoute = (path: string) =>
+  path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || ['/', '/accept', '/admin'].includes(path) || path.startsWith('/assets/');
 /** Fastify's `/a/:id` is OpenAPI's `/a/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 const ERROR_REF = { $ref: '#/components/schemas/Error' };

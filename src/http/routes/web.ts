@@ -1,0 +1,49 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { notFound } from '../../domain/errors.js';
+import { PACKAGE_ROOT } from '../../paths.js';
+import type { RoutePlugin } from './shared.js';
+
+/** Built by `npm run build` (scripts/build-web.mjs) from src/web. */
+const WEB_DIR = join(PACKAGE_ROOT, 'dist/web');
+
+/**
+ * No inline script or style, nothing from elsewhere, no forms posting away, no framing: the
+ * pages hold an invite token or an API token, and a strict policy keeps an injected string inert.
+ */
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+
+/** The invitation page, the admin console and their assets, all held in memory from the start. */
+export const webRoutes: RoutePlugin = async (app) => {
+  if (!existsSync(join(WEB_DIR, 'manifest.json'))) {
+    throw new Error(`The web pages are not built (${WEB_DIR} is missing): run npm run build`);
+  }
+  const pages = { accept: readFileSync(join(WEB_DIR, 'accept.html'), 'utf8'), admin: readFileSync(join(WEB_DIR, 'admin.html'), 'utf8') };
+  const assets = new Map(readdirSync(join(WEB_DIR, 'assets')).map((file) => [file, readFileSync(join(WEB_DIR, 'assets', file))]));
+
+  const page = (reply: FastifyReply, html: string) =>
+    reply.header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(html);
+
+  // The accept URL carries the invite token: never stored (the global no-store applies).
+  app.get('/accept', { schema: { hide: true } }, async (_req, reply) => page(reply, pages.accept));
+  // The console's HTML names the current asset versions, so it is revalidated on every load.
+  app.get('/admin', { schema: { hide: true } }, async (_req, reply) => page(reply.header('cache-control', 'no-cache'), pages.admin));
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/admin'));
+
+  app.get(
+    '/assets/:file',
+    { schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 100 }) }) } },
+    async (req, reply) => {
+      const body = assets.get(req.params.file);
+      if (!body) throw notFound('Asset');
+      // Names carry a content hash: a changed file is a new name, so the old one may be kept for good.
+      return reply.header('cache-control', 'public, max-age=31536000, immutable').type(TYPES[extname(req.params.file)] ?? 'application/octet-stream').send(body);
+    },
+  );
+};

@@ -1,0 +1,130 @@
+/**
+ * One table of the console (members or invitations) over the API's list parameters: sorting
+ * by column, a glob filter on a chosen field, and pages.
+ */
+import { el, show } from './dom.js';
+
+export interface Column<T> {
+  label: string;
+  /** The API's sortField for this column, when the list sorts by it. */
+  sort?: string;
+  cell: (item: T) => Node | string;
+}
+
+export interface ListQuery {
+  sortField: string;
+  sortDirection: 'asc' | 'desc';
+  filterField?: string;
+  filter?: string;
+  page: number;
+  perPage: number;
+}
+
+export interface ListSpec<T> {
+  /** Prefix of the element ids, e.g. "invites". */
+  id: string;
+  title: string;
+  /** What a row is called, for the empty and count lines ("invitation"). */
+  noun: string;
+  filterFields: string[];
+  sort: { field: string; direction: 'asc' | 'desc' };
+  columns: Column<T>[];
+  fetch: (query: ListQuery) => Promise<{ items: T[]; totalCount: number }>;
+  onError: (error: unknown) => void;
+}
+
+export interface ListView {
+  element: HTMLElement;
+  refresh(): Promise<void>;
+}
+
+const PER_PAGE = 20;
+
+export function listView<T>(spec: ListSpec<T>): ListView {
+  const query: ListQuery = { sortField: spec.sort.field, sortDirection: spec.sort.direction, page: 0, perPage: PER_PAGE };
+  const field = el('select', { id: `${spec.id}-filter-field`, name: 'filterField' }, ...spec.filterFields.map((f) => el('option', { value: f }, f)));
+  const filter = el('input', { id: `${spec.id}-filter`, name: 'filter', type: 'search', placeholder: '*@example.com', autocomplete: 'off', maxlength: 256 });
+  const toolbar = el(
+    'form',
+    { class: 'row', role: 'search', 'aria-label': `Filter ${spec.title.toLowerCase()}` },
+    el('div', { class: 'field' }, el('label', { for: field.id }, 'Filter by'), field),
+    el('div', { class: 'field' }, el('label', { for: filter.id }, 'Filter (glob: * any text, ? one character)'), filter),
+    el('button', { type: 'submit' }, 'Apply filter'),
+  );
+  toolbar.addEventListener('submit', (event) => {
+    event.preventDefault();
+    query.filterField = filter.value ? field.value : undefined;
+    query.filter = filter.value || undefined;
+    query.page = 0;
+    void refresh();
+  });
+
+  const head = el('tr');
+  const body = el('tbody');
+  const status = el('p', { id: `${spec.id}-count`, class: 'muted', 'aria-live': 'polite' });
+  const previous = el('button', { type: 'button', onclick: () => turn(-1) }, 'Previous page');
+  const next = el('button', { type: 'button', onclick: () => turn(1) }, 'Next page');
+  const table = el('table', { id: `${spec.id}-table` }, el('caption', { class: 'hidden' }, spec.title), el('thead', {}, head), body);
+  const element = el(
+    'section',
+    { class: 'card', 'aria-labelledby': `${spec.id}-title` },
+    el('h2', { id: `${spec.id}-title` }, spec.title),
+    toolbar,
+    el('div', { class: 'table-wrap' }, table),
+    el('div', { class: 'pager' }, previous, next, status),
+  );
+  let total = 0;
+
+  function turn(by: number): void {
+    query.page = Math.max(0, query.page + by);
+    void refresh();
+  }
+
+  function sortBy(sortField: string): void {
+    query.sortDirection = query.sortField === sortField && query.sortDirection === 'asc' ? 'desc' : 'asc';
+    query.sortField = sortField;
+    query.page = 0;
+    void refresh();
+  }
+
+  function renderHead(): void {
+    show(
+      head,
+      ...spec.columns.map((c) => {
+        if (!c.sort) return el('th', { scope: 'col' }, c.label);
+        const current = query.sortField === c.sort;
+        const sort = current ? (query.sortDirection === 'asc' ? 'ascending' : 'descending') : 'none';
+        const arrow = current ? (query.sortDirection === 'asc' ? ' ▲' : ' ▼') : '';
+        return el('th', { scope: 'col', 'aria-sort': sort }, el('button', { type: 'button', onclick: () => sortBy(c.sort!) }, c.label, arrow));
+      }),
+    );
+  }
+
+  async function refresh(): Promise<void> {
+    renderHead();
+    let page: { items: T[]; totalCount: number };
+    try {
+      page = await spec.fetch({ ...query });
+    } catch (error) {
+      spec.onError(error);
+      return;
+    }
+    total = page.totalCount;
+    if (page.items.length === 0 && query.page > 0) {
+      query.page = Math.max(0, Math.ceil(total / query.perPage) - 1);
+      return refresh();
+    }
+    show(
+      body,
+      ...(page.items.length
+        ? page.items.map((item) => el('tr', {}, ...spec.columns.map((c) => el('td', { 'data-label': c.label }, c.cell(item)))))
+        : [el('tr', {}, el('td', { colspan: spec.columns.length }, `No ${spec.noun}s${query.filter ? ' match the filter' : ''}.`))]),
+    );
+    const first = query.page * query.perPage;
+    status.textContent = total ? `${first + 1}–${first + page.items.length} of ${total} ${spec.noun}${total === 1 ? '' : 's'}` : '';
+    previous.disabled = query.page === 0;
+    next.disabled = first + page.items.length >= total;
+  }
+
+  return { element, refresh };
+}

@@ -1,0 +1,52 @@
+import type { Role } from '../contract/common.js';
+
+/** Every role, in the order people choose from (the type keeps the list complete). */
+export const roles = (): Role[] => Object.keys(ROLE_TEXT) as Role[];
+
+/**
+ * The few DOM helpers both pages use. Every value from the server goes in as text (text nodes
+ * and properties), never as HTML: nothing here parses markup.
+ */
+
+type Child = Node | string | number | null | undefined | false;
+type Attrs = Record<string, string | number | boolean | EventListener | null | undefined>;
+
+/** `el('button', { type: 'button', onclick: go }, 'Accept')`: an element with attributes and children. */
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (typeof value === 'function') node.addEventListener(name.replace(/^on/, ''), value);
+    else if (value === true) node.setAttribute(name, '');
+    else node.setAttribute(name, String(value));
+  }
+  node.append(...nodes(children));
+  return node;
+}
+
+/** Replaces the children of `parent`. */
+export function show(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren(...nodes(children));
+}
+
+const nodes = (children: Child[]): (Node | string)[] =>
+  children.flatMap((c) => (c === null || c === undefined || c === false ? [] : [typeof c === 'number' ? String(c) : c]));
+
+export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} is missing from the page`);
+  return node as T;
+}
+
+/** "Tue, 3 Dec 2030, 14:05" in the reader's language and time zone. */
+export const formatDate = (iso: string): string =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+/** What a role lets a member do, in a few words (for invitees who do not know the names). */
+export const ROLE_TEXT: Record<Role, string> = {
+  admin: 'Administrator: full control of the organization',
+  edit: 'Editor: can create and change resources',
+  collaborate: 'Collaborator: can work with existing resources',
+  view: 'Viewer: can see, not change',
+  none: 'No organization-wide access (only what is granted per application or dashboard)',
+};

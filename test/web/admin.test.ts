@@ -1,0 +1,351 @@
+/**
+ * The admin console (`/admin`) in headless Chromium against a live server: sign-in, the org
+ * picker, the invite form, the tables (sort, filter, pages), the dialogs, a read-only token,
+ * an org name with markup, and the headers the pages and assets are served with. Locators are
+ * the accessible ones (labels, roles, names), so the tests also prove those exist.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { addMember, createInvite } from '../helpers/routes.js';
+
+type Table = 'Invitations' | 'Members';
+
+describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — SKIPPED: ${BROWSER_SKIPPED}` : 'admin console', () => {
+  let h: Harness;
+  let url: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    h = await startHarness();
+    url = await h.gh.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  /** A fresh tab in its own context (its own sessionStorage), with its page errors collected. */
+  async function newPage(): Promise<{ page: Page; problems: string[] }> {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(5_000);
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    return { page, problems };
+  }
+
+  async function signIn(page: Page, token: string): Promise<void> {
+    await page.goto(`${url}/admin`);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Organization').waitFor();
+  }
+
+  const openOrg = (page: Page, name: string) => page.getByLabel('Organization').selectOption({ label: name });
+
+  /** A new org of the harness instance, for a test that needs its own rows and counts. */
+  const newOrg = async (name: string) => (await h.gh.admin.createOrg({ instanceId: h.instanceId, name })).id;
+
+  const api = (orgId: string, what: 'invites' | 'members') =>
+    h.request({ method: 'GET', url: `/instances/${h.instanceId}/orgs/${orgId}/${what}?perPage=100`, token: h.tokens.admin });
+
+  const table = (page: Page, name: Table) => page.getByRole('table', { name });
+  const row = (page: Page, name: Table, email: string) => table(page, name).getByRole('row').filter({ hasText: email });
+  const cells = (page: Page, name: Table, email: string) => row(page, name, email).getByRole('cell').allTextContents();
+  const emails = (page: Page, name: Table) => table(page, name).locator('tbody tr > td:first-child').allTextContents();
+  const count = (page: Page, name: 'invites' | 'members') => page.locator(`#${name}-count`).textContent();
+  const notice = (page: Page, role: 'status' | 'alert') => page.getByRole(role).textContent();
+  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5_000 });
+
+  it('signs in, invites with an application role, and the invitee accepts from the mailed link', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    expect(await page.getByLabel('Organization').locator('option').allTextContents()).toEqual(expect.arrayContaining(['Acme', 'Second']));
+    await openOrg(page, 'Acme');
+
+    const email = 'journey@example.com';
+    const form = page.getByRole('region', { name: 'Invite someone' });
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Role').selectOption('edit');
+    await form.getByRole('button', { name: 'Add application role' }).click();
+    const apps = form.getByRole('group', { name: 'Application roles (optional)' });
+    await apps.getByLabel('Application id').fill('AAAAAAAAAAAAAAAAAAAAAAA1');
+    await apps.getByLabel('Role').selectOption('view');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+
+    await eventually(() => notice(page, 'status')).toBe(`Invitation sent to ${email}.`);
+    await eventually(() => cells(page, 'Invitations', email)).toEqual([
+      email,
+      'edit',
+      expect.any(String),
+      expect.stringMatching(/^pending until /),
+      expect.stringMatching(/^(queued|sent)$/),
+      'ResendRevoke',
+    ]);
+    expect(await form.getByLabel('Email').inputValue()).toBe('');
+    const [created] = (await api(h.orgId, 'invites')).body.items.filter((i: { email: string }) => i.email === email);
+    expect(created).toMatchObject({ role: 'edit', applicationRoles: [{ resourceId: 'aaaaaaaaaaaaaaaaaaaaaaa1', role: 'view' }] });
+
+    // The invitee, in a browser of their own, opens the link from the real mail file.
+    const mailed = await h.inviteLink(email);
+    const link = new URL(mailed.link);
+    const invitee = await newPage();
+    await invitee.page.goto(`${url}${link.pathname}${link.search}`);
+    await invitee.page.getByRole('button', { name: 'Accept invitation' }).click();
+    await invitee.page.getByRole('heading', { name: 'Welcome to Acme' }).waitFor();
+    expect(invitee.page.url()).toBe(`${url}/accept`);
+
+    // Back in the console: the member is there with their role, the invitation is gone.
+    await page.reload();
+    await eventually(() => cells(page, 'Members', email)).toEqual([email, '', 'edit', 'Change roleRemove']);
+    await row(page, 'Invitations', email).waitFor({ state: 'detached' });
+    const members = (await api(h.orgId, 'members')).body.items;
+    expect(members).toContainEqual(expect.objectContaining({ email, role: 'edit' }));
+    expect([...problems, ...invitee.problems]).toEqual([]);
+  });
+
+  it('keeps the token in sessionStorage only, survives a reload, signs out, and refuses a wrong token', async () => {
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    expect(page.url()).toBe(`${url}/admin`);
+    expect(await page.evaluate("sessionStorage.getItem('gatehouse.token')")).toBe(h.tokens.admin);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    await expect(page.getByText('Test instance · instance token').textContent()).resolves.toBeTruthy();
+
+    await page.reload();
+    await page.getByLabel('Organization').waitFor();
+    expect(page.url()).toBe(`${url}/admin`);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('form', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate("sessionStorage.getItem('gatehouse.token')")).toBeNull();
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+
+    await page.getByLabel('API token').fill('not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() => notice(page, 'alert')).toBe('That token is not valid, has been revoked or has expired.');
+    expect(await page.evaluate("sessionStorage.getItem('gatehouse.token')")).toBeNull();
+    expect(page.url()).toBe(`${url}/admin`);
+    expect(await page.getByRole('button', { name: 'Sign in' }).isEnabled()).toBe(true);
+  });
+
+  it('sorts a table by the column header buttons', async () => {
+    const orgId = await newOrg('Sorting');
+    for (const e of ['bravo@sort.example', 'alpha@sort.example', 'charlie@sort.example']) await addMember(h, e, 'view', orgId);
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    await openOrg(page, 'Sorting');
+
+    const header = table(page, 'Members').getByRole('columnheader', { name: /^Email/ });
+    await eventually(() => emails(page, 'Members')).toEqual(['alpha@sort.example', 'bravo@sort.example', 'charlie@sort.example']);
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+
+    await header.getByRole('button').click();
+    await eventually(() => emails(page, 'Members')).toEqual(['charlie@sort.example', 'bravo@sort.example', 'alpha@sort.example']);
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+
+    await table(page, 'Members').getByRole('button', { name: /^Role/ }).click();
+    await eventually(() => header.getAttribute('aria-sort')).toBe('none');
+    expect(await table(page, 'Members').getByRole('columnheader', { name: /^Role/ }).getAttribute('aria-sort')).toBe('ascending');
+    expect(problems).toEqual([]);
+  });
+
+  it('filters a table with a glob', async () => {
+    const orgId = await newOrg('Filtering');
+    for (const e of ['one@filter.example', 'two@filter.example', 'three@elsewhere.example']) await createInvite(h, e, orgId);
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    await openOrg(page, 'Filtering');
+    const invites = page.getByRole('region', { name: 'Invitations' });
+    const search = invites.getByRole('search', { name: 'Filter invitations' });
+    await eventually(() => count(page, 'invites')).toBe('1–3 of 3 invitations');
+
+    await search.getByLabel('Filter by').selectOption('email');
+    await search.getByLabel(/^Filter \(glob/).fill('*@filter.example');
+    await search.getByRole('button', { name: 'Apply filter' }).click();
+    await eventually(() => count(page, 'invites')).toBe('1–2 of 2 invitations');
+    expect((await emails(page, 'Invitations')).sort()).toEqual(['one@filter.example', 'two@filter.example']);
+
+    await search.getByLabel(/^Filter \(glob/).fill('*@nowhere.example');
+    await search.getByRole('button', { name: 'Apply filter' }).click();
+    await eventually(() => emails(page, 'Invitations')).toEqual(['No invitations match the filter.']);
+    expect(await count(page, 'invites')).toBe('');
+
+    await search.getByLabel(/^Filter \(glob/).fill('');
+    await search.getByRole('button', { name: 'Apply filter' }).click();
+    await eventually(() => count(page, 'invites')).toBe('1–3 of 3 invitations');
+    expect(problems).toEqual([]);
+  });
+
+  it('pages through more than 20 invitations', async () => {
+    const orgId = await newOrg('Paging');
+    const all = Array.from({ length: 25 }, (_, i) => `p${String(i + 1).padStart(2, '0')}@page.example`);
+    for (const e of all) await createInvite(h, e, orgId);
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    await openOrg(page, 'Paging');
+    const invites = page.getByRole('region', { name: 'Invitations' });
+    const next = invites.getByRole('button', { name: 'Next page' });
+    const previous = invites.getByRole('button', { name: 'Previous page' });
+
+    await table(page, 'Invitations').getByRole('button', { name: /^Email/ }).click();
+    await eventually(() => emails(page, 'Invitations')).toEqual(all.slice(0, 20));
+    expect(await count(page, 'invites')).toBe('1–20 of 25 invitations');
+    expect([await previous.isDisabled(), await next.isDisabled()]).toEqual([true, false]);
+
+    await next.click();
+    await eventually(() => emails(page, 'Invitations')).toEqual(all.slice(20));
+    expect(await count(page, 'invites')).toBe('21–25 of 25 invitations');
+    expect([await previous.isDisabled(), await next.isDisabled()]).toEqual([false, true]);
+
+    await previous.click();
+    await eventually(() => count(page, 'invites')).toBe('1–20 of 25 invitations');
+    expect(problems).toEqual([]);
+  });
+
+  it('resends with a new role, revokes after confirmation, changes a role and removes a member', async () => {
+    const orgId = await newOrg('Actions');
+    await createInvite(h, 'resend@actions.example', orgId);
+    await createInvite(h, 'revoke@actions.example', orgId);
+    await addMember(h, 'promote@actions.example', 'view', orgId);
+    await addMember(h, 'leave@actions.example', 'view', orgId);
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    await openOrg(page, 'Actions');
+    const dialog = page.getByRole('dialog');
+
+    await page.getByRole('button', { name: 'Resend invitation to resend@actions.example' }).click();
+    expect(await dialog.getByRole('heading').textContent()).toBe('Resend the invitation to resend@actions.example');
+    expect(await dialog.getByLabel('Role').inputValue()).toBe('view');
+    await dialog.getByLabel('Role').selectOption('admin');
+    await dialog.getByRole('button', { name: 'Resend' }).click();
+    await eventually(() => notice(page, 'status')).toBe('Sent a new invitation to resend@actions.example as admin.');
+    await eventually(async () => (await cells(page, 'Invitations', 'resend@actions.example'))[1]).toBe('admin');
+
+    const old = await h.inviteLink('revoke@actions.example');
+    const revoke = page.getByRole('button', { name: 'Revoke invitation to revoke@actions.example' });
+    await revoke.click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await row(page, 'Invitations', 'revoke@actions.example').count()).toBe(1);
+    await revoke.click();
+    await dialog.getByRole('button', { name: 'Revoke invitation' }).click();
+    await row(page, 'Invitations', 'revoke@actions.example').waitFor({ state: 'detached' });
+    expect(await notice(page, 'status')).toBe('Revoked the invitation to revoke@actions.example.');
+    const info = await h.request({ method: 'GET', url: `/invites?token=${encodeURIComponent(old.token)}&email=${encodeURIComponent(old.email)}` });
+    expect(info.status).toBe(404);
+
+    await page.getByRole('button', { name: 'Change role of promote@actions.example' }).click();
+    await dialog.getByLabel('Role').selectOption('collaborate');
+    await dialog.getByRole('button', { name: 'Change role' }).click();
+    await eventually(() => notice(page, 'status')).toBe('promote@actions.example is now collaborate.');
+    await eventually(async () => (await cells(page, 'Members', 'promote@actions.example'))[2]).toBe('collaborate');
+
+    await page.getByRole('button', { name: 'Remove leave@actions.example', exact: true }).click();
+    expect(await dialog.getByRole('heading').textContent()).toBe('Remove leave@actions.example from Actions?');
+    await dialog.getByRole('button', { name: 'Remove member' }).click();
+    await row(page, 'Members', 'leave@actions.example').waitFor({ state: 'detached' });
+    expect(await notice(page, 'status')).toBe('Removed leave@actions.example from Actions.');
+    const members = (await api(orgId, 'members')).body.items.map((m: { email: string; role: string }) => `${m.email}:${m.role}`);
+    expect(members).toEqual(['promote@actions.example:collaborate']);
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the server's message when a change is refused", async () => {
+    const orgId = await newOrg('Refusals');
+    await addMember(h, 'taken@refusals.example', 'view', orgId);
+    const { page } = await newPage();
+    await signIn(page, h.tokens.admin);
+    await openOrg(page, 'Refusals');
+    await row(page, 'Members', 'taken@refusals.example').waitFor();
+
+    const form = page.getByRole('region', { name: 'Invite someone' });
+    await form.getByLabel('Email').fill('Taken@refusals.example');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await eventually(() => notice(page, 'alert')).toBe('taken@refusals.example is already a member of this organization');
+    expect(await notice(page, 'status')).toBe('');
+    // The form keeps what was typed, to be corrected, and the button is usable again.
+    expect(await form.getByLabel('Email').inputValue()).toBe('Taken@refusals.example');
+    expect(await form.getByRole('button', { name: 'Send invitation' }).isEnabled()).toBe(true);
+  });
+
+  it('shows a read-only token the tables without any way to change them', async () => {
+    const orgId = await newOrg('Read only');
+    await createInvite(h, 'pending@readonly.example', orgId);
+    await addMember(h, 'member@readonly.example', 'view', orgId);
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.read);
+    await openOrg(page, 'Read only');
+    await eventually(() => cells(page, 'Invitations', 'pending@readonly.example')).toContain('view');
+    await eventually(() => cells(page, 'Members', 'member@readonly.example')).toContain('view');
+
+    expect(await page.getByRole('region', { name: 'Invite someone' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^(Resend|Revoke|Change role|Remove)\b/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Apply filter' }).count()).toBe(2);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows an org name with markup as text, and nothing in it runs', async () => {
+    const name = '<b>bold</b><script>window.__pwned=1</script>';
+    await h.gh.admin.createOrg({ instanceId: h.instanceId, name });
+    const { page, problems } = await newPage();
+    await signIn(page, h.tokens.admin);
+    expect(await page.getByLabel('Organization').locator('option').allTextContents()).toContain(name);
+    await openOrg(page, name);
+    await eventually(() => emails(page, 'Members')).toEqual(['No members.']);
+
+    expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
+    expect(await page.locator('b, main script').count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('serves the pages and assets with strict headers', async () => {
+    const admin = await h.request({ method: 'GET', url: '/admin' });
+    expect(admin.status).toBe(200);
+    expect(admin.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(admin.headers['cache-control']).toBe('no-cache');
+    for (const path of ['/admin', '/accept']) {
+      const res = await h.request({ method: 'GET', url: path });
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).not.toContain('unsafe-eval');
+      expect(res.headers).toMatchObject({ 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff' });
+    }
+
+    const assets = [...String(admin.body).matchAll(/\/assets\/[\w.-]+/g)].map((m) => m[0]);
+    expect(assets).toHaveLength(2);
+    for (const path of assets) {
+      const res = await h.request({ method: 'GET', url: path });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(path.endsWith('.js') ? /^text\/javascript/ : /^text\/css/);
+      expect(res.headers).toMatchObject({
+        'cache-control': 'public, max-age=31536000, immutable',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+      });
+    }
+
+    const missing = await h.request({ method: 'GET', url: '/assets/admin-NOTHERE.js' });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/json/);
+    expect(missing.body).toMatchObject({ type: 'NotFound' });
+    expect(missing.headers['cache-control']).toBe('no-store');
+
+    const root = await h.request({ method: 'GET', url: '/' });
+    expect([root.status, root.headers.location]).toEqual([302, '/admin']);
+  });
+});
