@@ -66,6 +66,18 @@ describe('every method, with promises and with callbacks', () => {
     await expect(client.instanceOrgMember.get({ ...ids, userId })).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it('instanceOrgs.post and .get, me.token', async () => {
+    const org = await client.instanceOrgs.post({ instanceId: ids.instanceId, orgConfig: { name: 'Client Org', limits: { member: 3 } } });
+    expect(org).toMatchObject({ name: 'Client Org', instanceId: ids.instanceId, limits: { member: 3 } });
+    const listed = await client.instanceOrgs.get({ instanceId: ids.instanceId, filterField: 'name', filter: 'client*' });
+    expect(listed).toMatchObject({ count: 1, page: 0, perPage: 100, items: [{ id: org.id }] });
+    const viaCb = await viaCallback<{ totalCount: number }>((cb) => client.instanceOrgs.get({ instanceId: ids.instanceId, perPage: 1 }, cb));
+    expect(viaCb.result!.totalCount).toBeGreaterThanOrEqual(3);
+    const me = await client.me.token({});
+    expect(me).toMatchObject({ instanceId: ids.instanceId, scopes: ['all.Instance'] });
+    expect(me.actions).toContain('instanceOrgs.post');
+  });
+
   it('orgInvites.get and .post without an access token', async () => {
     await client.instanceOrgInvites.post({ ...ids, invite: { email: 'public@example.com', role: 'view' } });
     const { token, email } = await h.inviteLink('public@example.com');

@@ -4,7 +4,7 @@
  * compile. Each `@ts-expect-error` fails the build if the line below it ever compiles.
  */
 import { expectTypeOf } from 'vitest';
-import { createClient, type GatehouseError, type Invite, type InviteCollection, type Member } from '../../client/src/index.js';
+import { createClient, type GatehouseError, type Invite, type InviteCollection, type Member, type Org, type TokenInfo } from '../../client/src/index.js';
 
 const client = createClient({ url: 'http://127.0.0.1:3000', accessToken: 'gh_x' });
 const ids = { instanceId: 'a'.repeat(24), orgId: 'b'.repeat(24) };
@@ -16,6 +16,12 @@ export async function typeChecks() {
   expectTypeOf<Invite['role']>().toEqualTypeOf<'admin' | 'edit' | 'collaborate' | 'view' | 'none'>();
   expectTypeOf<Invite['mailStatus']>().toEqualTypeOf<'queued' | 'sent' | 'failed' | undefined>();
   expectTypeOf<GatehouseError['statusCode']>().toBeNumber();
+  expectTypeOf(client.instanceOrgs.post({ instanceId: ids.instanceId, orgConfig: { name: 'Acme' } })).resolves.toEqualTypeOf<Org>();
+  expectTypeOf(client.me.token({})).resolves.toEqualTypeOf<TokenInfo>();
+  // @ts-expect-error: orgs sort by name, id, creationDate or lastUpdated
+  await client.instanceOrgs.get({ instanceId: ids.instanceId, sortField: 'email' });
+  // @ts-expect-error: of upstream's limits only `member` is kept
+  await client.instanceOrgs.post({ instanceId: ids.instanceId, orgConfig: { name: 'Acme', limits: { device: 5 } } });
 
   // @ts-expect-error: sortField must be one of email, role, inviteDate
   await client.instanceOrgInvites.get({ ...ids, sortField: 'id' });

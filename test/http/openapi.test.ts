@@ -27,7 +27,7 @@ const API_INFO: Record<string, { path: string; actions: Record<string, UpstreamA
 
 /** The document's own routes, hidden from it. */
 /** Routes that are not API operations: the document itself, its reference page, and the web pages with their assets. */
-const isDocsRoute = (path: string) =>
+const isNotOperation = (path: string) =>
   path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || ['/', '/accept', '/admin'].includes(path) || path.startsWith('/assets/');
 /** Fastify's `/a/:id` is OpenAPI's `/a/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
@@ -102,7 +102,7 @@ describe('GET /openapi.json', () => {
   it('describes every route the server has, and only those', () => {
     const routes = fastifyRoutes().filter(([method]) => method !== 'HEAD');
     expect(routes.length).toBeGreaterThan(10);
-    const api = routes.filter(([, path]) => !isDocsRoute(path));
+    const api = routes.filter(([, path]) => !isNotOperation(path));
     for (const [method, path] of api) {
       expect(h.gh.app.hasRoute({ method: method as 'GET', url: path }), `${method} ${path} read from the route tree`).toBe(true);
       expect(operation(method, openApiPath(path)), `${method} ${path} is documented`).toBeDefined();
@@ -111,7 +111,7 @@ describe('GET /openapi.json', () => {
     // The document's own routes are served but not described.
     expect(routes.some(([, path]) => path === '/openapi.json')).toBe(true);
     expect(routes.some(([, path]) => path === '/docs')).toBe(true);
-    expect(Object.keys(doc.paths).filter(isDocsRoute)).toEqual([]);
+    expect(Object.keys(doc.paths).filter(isNotOperation)).toEqual([]);
   });
 
   it('gives every operation a unique operationId, a summary and one declared tag', () => {

@@ -42,6 +42,9 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
+    page.on('response', (res) => {
+      if (res.status() >= 400) problems.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+    });
     return { page, problems };
   }
 
