@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Builds dist/ when it is older than src/ (the e2e tests run bin/gatehouse.js), and starts
-    // the throwaway PostgreSQL cluster the PostgreSQL suites share.
-    globalSetup: ['test/global-setup.ts', 'test/global-postgres.ts'],
+    // Builds dist/ when it is older than src/ (the e2e tests run bin/gatehouse.js), installs
+    // chromium when missing and possible, and starts the throwaway PostgreSQL cluster the
+    // PostgreSQL suites share.
+    globalSetup: ['test/global-setup.ts', 'test/global-browser.ts', 'test/global-postgres.ts'],
     // better-sqlite3 is a native addon: separate processes keep each file's databases apart.
     pool: 'forks',
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
