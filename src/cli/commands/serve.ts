@@ -46,7 +46,7 @@ async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
       },
     }),
   };
-  const lines = [`Gatehouse listening on ${url}`];
+  const lines = [`Gatehouse listening on ${url}`, `Admin console: ${url}/admin    API reference: ${url}/docs`];
   if (created) {
     lines.push(
       '',
@@ -58,6 +58,7 @@ async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
       '',
       'Try it:',
       `  curl -H 'Authorization: Bearer ${created.token.token}' ${url}/instances/${created.instance.id}/orgs/${created.org.id}/members`,
+      `  or open ${url}/admin and paste the token`,
       '',
     );
   }
