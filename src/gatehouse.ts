@@ -8,6 +8,7 @@ import type { DomainDeps } from './domain/context.js';
 import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';
 import { Orgs } from './domain/orgs.js';
+import { AuditTrail } from './domain/audit.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import { inviteMailComposer } from './mail/templates.js';
@@ -67,7 +68,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     onMailQueued: () => worker.kick(),
   };
   const app = buildApp(
-    { store, auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps), orgs: new Orgs(deps) },
+    { store, auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps), orgs: new Orgs(deps), audit: new AuditTrail(deps) },
     { logger: log },
   );
   return {

@@ -7,6 +7,7 @@
  * const client = createClient({ url: 'http://127.0.0.1:3000', accessToken: process.env.GATEHOUSE_TOKEN });
  * const { items } = await client.instanceOrgInvites.get({ instanceId, orgId, sortField: 'email' });
  */
+import type { AuditLog, AuditLogCollection, AuditLogQuery } from '../../src/contract/audit.js';
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from '../../src/contract/invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from '../../src/contract/members.js';
 import type { Org, OrgCollection, OrgListQuery, OrgPost } from '../../src/contract/orgs.js';
@@ -15,7 +16,7 @@ import { type ActionSpec, type Callback, type CallOptions, type ClientOptions, d
 
 export { GatehouseError, GatehouseNetworkError } from './errors.js';
 export type { Callback, CallOptions, ClientOptions };
-export type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPost, RoleInfo, TokenInfo };
+export type { AuditLog, AuditLogCollection, Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPost, RoleInfo, TokenInfo };
 
 /** A call: returns a promise, or with a node-style callback as its last argument, nothing. */
 export interface Method<P, R> {
@@ -47,6 +48,15 @@ export interface InstanceOrgs {
    * const org = await client.instanceOrgs.post({ instanceId, orgConfig: { name: 'Acme', limits: { member: 50 } } });
    */
   post: Method<Common & { instanceId: string; orgConfig: OrgPost }, Org>;
+}
+
+export interface InstanceAuditLogs {
+  /**
+   * Returns the instance's audit trail, newest first: who changed what, when and from where.
+   * @example
+   * const { items } = await client.instanceAuditLogs.get({ instanceId, orgId, since: '2026-11-01T00:00:00Z', perPage: 50 });
+   */
+  get: Method<Common & { instanceId: string } & AuditLogQuery, AuditLogCollection>;
 }
 
 export interface Me {
@@ -149,6 +159,7 @@ export interface OrgInvites {
 
 export interface GatehouseClient {
   instanceOrgs: InstanceOrgs;
+  instanceAuditLogs: InstanceAuditLogs;
   me: Me;
   instanceOrgInvites: InstanceOrgInvites;
   instanceOrgInvite: InstanceOrgInvite;
@@ -165,6 +176,9 @@ const ACTIONS = {
   instanceOrgs: {
     get: { method: 'GET', path: '/instances/{instanceId}/orgs', query: LIST },
     post: { method: 'POST', path: '/instances/{instanceId}/orgs', body: 'orgConfig' },
+  },
+  instanceAuditLogs: {
+    get: { method: 'GET', path: '/instances/{instanceId}/audit-logs', query: ['orgId', 'since', 'until', 'page', 'perPage'] },
   },
   me: {
     token: { method: 'GET', path: '/me/token' },

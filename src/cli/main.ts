@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import * as auditList from './commands/audit-list.js';
 import * as invitesCreate from './commands/invites-create.js';
 import * as invitesGet from './commands/invites-get.js';
 import * as invitesImport from './commands/invites-import.js';
@@ -47,6 +48,8 @@ const invites = program.command('invites').description('invitations of an organi
 for (const command of [invitesList, invitesGet, invitesCreate, invitesResend, invitesRevoke, invitesImport]) command.register(invites);
 const members = program.command('members').description('members of an organization (talks to a running server)');
 for (const command of [membersList, membersGet, membersAdd, membersSetRole, membersRemove]) command.register(members);
+
+auditList.register(program.command('audit').description('the audit trail of changes (reads the database)'));
 
 const mail = program.command('mail').description('invitation mail delivery');
 mailStatus.register(mail);

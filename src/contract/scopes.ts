@@ -1,12 +1,14 @@
 /**
  * Which token scopes may call which action: the table of CONTRACT.md as data, plus the two
  * calls on an instance's organizations that the admin console needs, with upstream's scope
- * names (losant-rest's instanceOrgs). Every route names its action, and the auth hook checks
+ * names (losant-rest's instanceOrgs), and the audit trail's read. Every route names its action, and the auth hook checks
  * the token against this table and nothing else.
  */
 export const ACTION_SCOPES = {
   'instanceOrgs.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgs.*', 'instanceOrgs.get'],
   'instanceOrgs.post': ['all.Instance', 'all.User', 'instanceOrgs.*', 'instanceOrgs.post'],
+  // Gatehouse's audit trail, with the scopes its issue names.
+  'instanceAuditLogs.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceAuditLogs.*', 'instanceAuditLogs.get'],
   'instanceOrgInvites.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgInvites.*', 'instanceOrgInvites.get'],
   'instanceOrgInvites.post': ['all.Instance', 'all.User', 'instanceOrgInvites.*', 'instanceOrgInvites.post'],
   'instanceOrgInvite.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgInvite.*', 'instanceOrgInvite.get'],

@@ -14,7 +14,7 @@ export const TOKEN_PREFIX = 'gh_';
 /** Set-up operations: what the CLI does to an instance before the API can be used. */
 export class Admin {
   constructor(
-    private readonly store: Store,
+    readonly store: Store,
     private readonly clock: () => Date,
   ) {}
 

@@ -1,5 +1,6 @@
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
 import type { Store, InviteSortField } from '../store/store.js';
+import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
@@ -10,11 +11,7 @@ import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.
 import { hashSecret, newSecret } from './secrets.js';
 import { personLabel } from './text.js';
 
-/** Who asked: the token, and its user when it acts for one (named as the inviter in the mail). */
-export interface Actor {
-  tokenId: string | null;
-  userId: string | null;
-}
+export type { Actor } from './audit.js';
 
 export class Invitations {
   constructor(private readonly deps: DomainDeps) {}
@@ -75,6 +72,11 @@ export class Invitations {
         throw error;
       }
       await this.queueMail(store, org, record, token, actor);
+      await audit(store, this.deps.clock, actor, {
+        ...where(org, record),
+        action: 'instanceOrgInvites.post',
+        details: { role: record.role, applicationRoles: record.applicationRoles, dashboardRoles: record.dashboardRoles, replaced },
+      });
       return record;
     });
     this.deps.onMailQueued();
@@ -82,12 +84,13 @@ export class Invitations {
   }
 
   /** Revokes a pending (or expired) invite; its link stops working and unsent mail is dropped. */
-  async revoke(instanceId: string, orgId: string, inviteId: string): Promise<void> {
+  async revoke(instanceId: string, orgId: string, inviteId: string, actor: Actor): Promise<void> {
     await this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       const revoked = await store.updatePendingInvite((await this.pending(org, inviteId, store)).id, { status: 'revoked' });
       if (!revoked) throw notFound('Invite');
       await store.cancelQueuedMail(revoked.id);
+      await audit(store, this.deps.clock, actor, { ...where(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
     });
   }
 
@@ -113,6 +116,7 @@ export class Invitations {
       // The invitee must never receive the dead link after the live one.
       await store.cancelQueuedMail(updated.id);
       await this.queueMail(store, org, updated, token, actor);
+      await audit(store, this.deps.clock, actor, { ...where(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
       return updated;
     });
     this.deps.onMailQueued();
@@ -139,14 +143,21 @@ export class Invitations {
    * Accepts or rejects, once. The claim is one conditional write, so of two concurrent
    * accepts exactly one wins; the membership is created in the same transaction.
    */
-  async respond(token: string, email: string, accept: boolean): Promise<InviteResult> {
+  async respond(token: string, email: string, accept: boolean, actor: Actor): Promise<InviteResult> {
     const now = this.deps.clock();
     return this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
       const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' });
       if (!claimed) throw notFound('Invite');
-      if (accept) {
-        const user = await findOrCreateUser(store, claimed.email, now);
+      const org = await store.getOrg(claimed.orgId);
+      if (!org) throw notFound('Invite');
+      const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
+      await audit(store, this.deps.clock, { ...actor, userId: user?.id ?? null }, {
+        ...where(org, claimed),
+        action: accept ? 'orgInvites.accept' : 'orgInvites.reject',
+        details: { role: claimed.role },
+      });
+      if (user) {
         try {
           await store.insertMember({
             orgId: claimed.orgId,
@@ -221,6 +232,9 @@ export function findOrCreateUser(store: Store, email: string, now: Date): Promis
     createdAt: now.toISOString(),
   });
 }
+
+/** The audit fields naming an invite of an org. */
+const where = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
 
 const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
 

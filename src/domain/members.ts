@@ -1,5 +1,6 @@
 import { MEMBER_LIST_DEFAULTS, type Member, type MemberCollection, type MemberPatch, type MemberPost } from '../contract/members.js';
 import type { MemberSortField, Store } from '../store/store.js';
+import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
 import { invalid, notFound, UniqueViolation } from './errors.js';
@@ -31,7 +32,7 @@ export class Members {
    * Adds an existing user (by id) or a user found or created by email. A pending invite of
    * that email to the org is ended as `replaced`: the person is in, the link has no purpose.
    */
-  async add(instanceId: string, orgId: string, body: MemberPost): Promise<Member> {
+  async add(instanceId: string, orgId: string, body: MemberPost, actor: Actor): Promise<Member> {
     const now = this.deps.clock();
     return this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
@@ -62,22 +63,35 @@ export class Members {
         if (error instanceof UniqueViolation) throw invalid(`${user.email} is already a member of this organization`);
         throw error;
       }
+      await audit(store, this.deps.clock, actor, {
+        ...where(org, user),
+        action: 'instanceOrgMembers.post',
+        details: { role: body.role, applicationRoles: body.applicationRoles ?? [], dashboardRoles: body.dashboardRoles ?? [] },
+      });
       return toMember(org, await this.existing(store, org, user.id));
     });
   }
 
-  async update(instanceId: string, orgId: string, userId: string, patch: MemberPatch): Promise<Member> {
+  async update(instanceId: string, orgId: string, userId: string, patch: MemberPatch, actor: Actor): Promise<Member> {
     return this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
-      // An empty patch changes nothing but still answers 404 for a non-member.
-      if (Object.values(patch).some((v) => v !== undefined)) await store.updateMember(org.id, userId, patch);
+      const before = await this.existing(store, org, userId);
+      // An empty patch changes nothing (and records nothing) but still answers 404 for a non-member.
+      if (Object.values(patch).some((v) => v !== undefined)) {
+        await store.updateMember(org.id, userId, patch);
+        await audit(store, this.deps.clock, actor, { ...where(org, before), action: 'instanceOrgMember.patch', details: { from: before.role, ...patch } });
+      }
       return toMember(org, await this.existing(store, org, userId));
     });
   }
 
-  async remove(instanceId: string, orgId: string, userId: string): Promise<void> {
-    const org = await resolveOrg(this.store, instanceId, orgId);
-    if (!(await this.store.deleteMember(org.id, userId))) throw notFound('Member');
+  async remove(instanceId: string, orgId: string, userId: string, actor: Actor): Promise<void> {
+    await this.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      const member = await this.existing(store, org, userId);
+      if (!(await store.deleteMember(org.id, userId))) throw notFound('Member');
+      await audit(store, this.deps.clock, actor, { ...where(org, member), action: 'instanceOrgMember.delete', details: { role: member.role } });
+    });
   }
 
   private async existing(store: Store, org: OrgRecord, userId: string): Promise<MemberView> {
@@ -86,6 +100,14 @@ export class Members {
     return member;
   }
 }
+
+/** The audit fields naming a member of an org. */
+const where = (org: OrgRecord, user: { email: string } & ({ id: string } | { userId: string })) => ({
+  instanceId: org.instanceId,
+  orgId: org.id,
+  targetId: 'id' in user ? user.id : user.userId,
+  email: user.email,
+});
 
 /** Upstream's member shape: optional fields are left out rather than sent empty. */
 export function toMember(org: OrgRecord, m: MemberView): Member {

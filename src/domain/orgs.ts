@@ -1,5 +1,6 @@
 import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, type OrgPost } from '../contract/orgs.js';
 import type { Store } from '../store/store.js';
+import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
@@ -19,10 +20,20 @@ export class Orgs {
     return { items, instanceId, count: items.length, totalCount: page.totalCount, page: 0, perPage: ORG_LIST_DEFAULTS.perPage, ...echo };
   }
 
-  async create(instanceId: string, body: OrgPost): Promise<Org> {
+  async create(instanceId: string, body: OrgPost, actor: Actor): Promise<Org> {
     await this.instance(instanceId);
     const org = newOrg(instanceId, { name: body.name, description: body.description, iconColor: body.iconColor, memberLimit: body.limits?.member }, this.deps.clock());
-    await this.deps.store.insertOrg(org);
+    await this.deps.store.transaction(async (store) => {
+      await store.insertOrg(org);
+      await audit(store, this.deps.clock, actor, {
+        instanceId,
+        orgId: org.id,
+        action: 'instanceOrgs.post',
+        targetId: org.id,
+        email: null,
+        details: { name: org.name, memberLimit: org.memberLimit },
+      });
+    });
     return toOrg(org);
   }
 

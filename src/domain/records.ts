@@ -118,3 +118,29 @@ export interface Page<T> {
   items: T[];
   totalCount: number;
 }
+
+/** One change, as the audit trail keeps it: who (token, user, address), what, when. Never a secret. */
+export interface AuditRecord {
+  id: string;
+  instanceId: string;
+  orgId: string | null;
+  at: string;
+  /** The API action that made the change (`instanceOrgInvites.post`, `orgInvites.accept`, …). */
+  action: string;
+  tokenId: string | null;
+  userId: string | null;
+  address: string | null;
+  /** The invite, member (user) or org the change was made to. */
+  targetId: string | null;
+  email: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  orgId?: string;
+  /** ISO instants: entries at or after `since` and before `until`. */
+  since?: string;
+  until?: string;
+  offset: number;
+  limit: number;
+}

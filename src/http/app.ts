@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AuditTrail } from '../domain/audit.js';
 import type { Auth } from '../domain/auth.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
@@ -11,6 +12,7 @@ import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
 import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
 import { instanceOrgsRoutes } from './routes/instance-orgs.js';
+import { instanceAuditLogsRoutes } from './routes/instance-audit-logs.js';
 import { meRoutes } from './routes/me.js';
 import { healthRoutes } from './routes/health.js';
 import { registerOpenApi } from './openapi.js';
@@ -24,6 +26,7 @@ export interface Services {
   invitations: Invitations;
   members: Members;
   orgs: Orgs;
+  audit: AuditTrail;
 }
 
 export interface AppOptions {
@@ -73,6 +76,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   app.register(instanceOrgMemberRoutes, { services });
   app.register(orgInvitesRoutes, { services });
   app.register(meRoutes, { services });
+  app.register(instanceAuditLogsRoutes, { services });
   app.register(healthRoutes, { services });
   app.register(webRoutes, { services });
   return app;

@@ -1,6 +1,7 @@
 import swagger, { type SwaggerTransform, type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
+import { AuditLogCollection } from '../contract/audit.js';
 import { ErrorBody, ResourceRole, Role, Success } from '../contract/common.js';
 import { ERROR_STATUS, type ErrorType } from '../contract/errors.js';
 import { Invite, InviteAction, InviteCollection, InviteInfo, InvitePost, InviteResult, RoleInfo } from '../contract/invites.js';
@@ -155,6 +156,14 @@ const OPERATIONS: Record<Operation, OperationDoc> = {
     description: 'Answers while the process runs; never touches the database.',
     success: 'The process is running',
   },
+  'instanceAuditLogs.get': {
+    summary: "Returns the instance's audit trail",
+    description:
+      'Every change made through the API (invites, resends, revokes, member changes, new organizations) and every accept or ' +
+      'reject of an invite link, newest first: who (token id, user, client address), what, when. Filter by `orgId` and a ' +
+      'time range (`since` inclusive, `until` exclusive); paged, 100 per page unless asked. Tokens are never recorded.',
+    success: 'A page of audit entries',
+  },
   'me.token': {
     summary: 'Describes the token of the request',
     description:
@@ -176,6 +185,7 @@ const TAGS: Record<string, string> = {
   instanceOrgMembers: "An organization's members",
   instanceOrgMember: 'One member of an organization',
   orgInvites: 'The public endpoints behind an invitation link: no API token, the invite token is the key',
+  instanceAuditLogs: 'The audit trail of an instance',
   me: 'The caller itself',
   operations: 'Health checks for load balancers and orchestrators',
 };
@@ -195,6 +205,8 @@ const PARAMETERS: Record<string, string> = {
   perPage: 'Number of results per page (Gatehouse addition)',
   token: 'The token associated with the invite (from the invitation link)',
   email: 'The email associated with the invite',
+  since: 'Entries at or after this instant (ISO 8601)',
+  until: 'Entries before this instant (ISO 8601)',
 };
 
 /** Every error answer, by status: when it happens and an example message. */
@@ -231,6 +243,7 @@ const BODIES: Record<string, object> = {
   OrgCollection,
   OrgPost,
   TokenInfo,
+  AuditLogCollection,
 };
 /** …and so does any part of them equal to one of these. */
 const PARTS: Record<string, object> = { Invite, Member, Org, Role, ResourceRole };

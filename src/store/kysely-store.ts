@@ -1,6 +1,8 @@
 import { type Kysely, type LogConfig, type SelectQueryBuilder, sql } from 'kysely';
 import { UniqueViolation } from '../domain/errors.js';
 import type {
+  AuditQuery,
+  AuditRecord,
   InstanceRecord,
   InstanceRole,
   InviteRecord,
@@ -16,7 +18,7 @@ import type {
   TokenRecord,
   UserRecord,
 } from '../domain/records.js';
-import { bit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import { bit, toAudit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import type { InviteChange, InviteSortField, MemberSortField, OpenOptions, OrgSortField, Store } from './store.js';
 
@@ -513,6 +515,62 @@ export class KyselyStore implements Store {
       .where('status', '=', 'failed')
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  async appendAudit(a: AuditRecord): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        id: a.id,
+        instance_id: a.instanceId,
+        org_id: a.orgId,
+        at: a.at,
+        action: a.action,
+        token_id: a.tokenId,
+        user_id: a.userId,
+        address: a.address,
+        target_id: a.targetId,
+        email: a.email,
+        details: JSON.stringify(a.details),
+      })
+      .execute();
+  }
+
+  async listAudit(instanceId: string | null, q: AuditQuery): Promise<Page<AuditRecord>> {
+    let base = this.db.selectFrom('audit_log');
+    if (instanceId !== null) base = base.where('instance_id', '=', instanceId);
+    if (q.orgId !== undefined) base = base.where('org_id', '=', q.orgId);
+    if (q.since !== undefined) base = base.where('at', '>=', q.since);
+    if (q.until !== undefined) base = base.where('at', '<', q.until);
+    const [count, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+      base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
+    ]);
+    return { items: rows.map(toAudit), totalCount: Number(count.n) };
+  }
+
+  async hitRateLimit(key: string, windowStart: number): Promise<number> {
+    const r = await this.db
+      .insertInto('rate_limits')
+      .values({ key, window_start: windowStart, hits: 1 })
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          hits: sql<number>`case when rate_limits.window_start = excluded.window_start then rate_limits.hits + 1 else 1 end`,
+          window_start: sql<number>`excluded.window_start`,
+        }),
+      )
+      .returning('hits')
+      .executeTakeFirstOrThrow();
+    return Number(r.hits);
+  }
+
+  async peekRateLimit(key: string, windowStart: number): Promise<number> {
+    const r = await this.db.selectFrom('rate_limits').select('hits').where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
+    return r ? Number(r.hits) : 0;
+  }
+
+  async pruneRateLimits(before: number): Promise<void> {
+    await this.db.deleteFrom('rate_limits').where('window_start', '<', before).execute();
   }
 
   /** Adds the glob filter of a list query; `table` qualifies the column in joined queries. */

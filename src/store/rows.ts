@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { ResourceRole, Role } from '../contract/common.js';
 import type {
+  AuditRecord,
   InstanceRole,
   InviteRecord,
   InviteStatus,
@@ -114,3 +115,17 @@ export const toInstanceRole = (role: string | undefined): InstanceRole | null =>
   role === 'admin' || role === 'view' ? role : null;
 
 export const bit = (b: boolean): number => (b ? 1 : 0);
+
+export const toAudit = (r: Row<'audit_log'>): AuditRecord => ({
+  id: r.id,
+  instanceId: r.instance_id,
+  orgId: r.org_id,
+  at: r.at,
+  action: r.action,
+  tokenId: r.token_id,
+  userId: r.user_id,
+  address: r.address,
+  targetId: r.target_id,
+  email: r.email,
+  details: JSON.parse(r.details),
+});

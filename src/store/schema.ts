@@ -81,4 +81,22 @@ export interface Database {
     created_at: string;
     sent_at: string | null;
   };
+  audit_log: {
+    id: string;
+    instance_id: string;
+    org_id: string | null;
+    at: string;
+    action: string;
+    token_id: string | null;
+    user_id: string | null;
+    address: string | null;
+    target_id: string | null;
+    email: string | null;
+    details: string;
+  };
+  rate_limits: {
+    key: string;
+    window_start: number | string;
+    hits: number;
+  };
 }

@@ -1,4 +1,6 @@
 import type {
+  AuditQuery,
+  AuditRecord,
   InstanceRecord,
   InstanceRole,
   InviteRecord,
@@ -108,6 +110,20 @@ export interface Store {
   listMail(statuses: MailStatus[], limit: number): Promise<MailRecord[]>;
   /** Puts a failed message back in the queue with a fresh set of attempts; false if it is not failed. */
   requeueFailedMail(id: string, now: string): Promise<boolean>;
+
+  appendAudit(entry: AuditRecord): Promise<void>;
+  /** The instance's entries, newest first. */
+  listAudit(instanceId: string | null, query: AuditQuery): Promise<Page<AuditRecord>>;
+
+  /**
+   * Counts a hit on `key` in the fixed window starting at `windowStart` (ms) and returns the
+   * window's count so far, this hit included: one atomic upsert, so replicas share the count.
+   */
+  hitRateLimit(key: string, windowStart: number): Promise<number>;
+  /** The count of `key` in the window starting at `windowStart`, without counting a hit. */
+  peekRateLimit(key: string, windowStart: number): Promise<number>;
+  /** Forgets counters of windows that started before `before` (ms). */
+  pruneRateLimits(before: number): Promise<void>;
 }
 
 export interface OpenOptions {

@@ -64,7 +64,8 @@ export function listView<T>(spec: ListSpec<T>): ListView {
   const status = el('p', { id: `${spec.id}-count`, class: 'muted', 'aria-live': 'polite' });
   const previous = el('button', { type: 'button', onclick: () => turn(-1) }, 'Previous page');
   const next = el('button', { type: 'button', onclick: () => turn(1) }, 'Next page');
-  const table = el('table', { id: `${spec.id}-table` }, el('caption', { class: 'hidden' }, spec.title), el('thead', {}, head), body);
+  // Named by the section's visible heading (a display:none caption would name it for nobody).
+  const table = el('table', { id: `${spec.id}-table`, 'aria-labelledby': `${spec.id}-title` }, el('thead', {}, head), body);
   const element = el(
     'section',
     { class: 'card', 'aria-labelledby': `${spec.id}-title` },
@@ -94,21 +95,26 @@ export function listView<T>(spec: ListSpec<T>): ListView {
         if (!c.sort) return el('th', { scope: 'col' }, c.label);
         const current = query.sortField === c.sort;
         const sort = current ? (query.sortDirection === 'asc' ? 'ascending' : 'descending') : 'none';
-        const arrow = current ? (query.sortDirection === 'asc' ? ' ▲' : ' ▼') : '';
+        // The arrow is for the eye; aria-sort already tells assistive technology the order.
+        const arrow = current ? el('span', { 'aria-hidden': 'true' }, query.sortDirection === 'asc' ? ' ▲' : ' ▼') : '';
         return el('th', { scope: 'col', 'aria-sort': sort }, el('button', { type: 'button', onclick: () => sortBy(c.sort!) }, c.label, arrow));
       }),
     );
   }
 
+  let latest = 0;
   async function refresh(): Promise<void> {
     renderHead();
+    // Only the answer to the newest request is shown: a slow older one must not overwrite it.
+    const request = ++latest;
     let page: { items: T[]; totalCount: number };
     try {
       page = await spec.fetch({ ...query });
     } catch (error) {
-      spec.onError(error);
+      if (request === latest) spec.onError(error);
       return;
     }
+    if (request !== latest) return;
     total = page.totalCount;
     if (page.items.length === 0 && query.page > 0) {
       query.page = Math.max(0, Math.ceil(total / query.perPage) - 1);

@@ -69,6 +69,8 @@ function signIn(message = ''): void {
     }
   });
   show(app, form);
+  // Nothing said to the previous session stays on the sign-in form.
+  tell('');
   if (message) errorLine.textContent = message;
   input.focus();
 }
@@ -102,6 +104,7 @@ async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {
   if (saved && orgs.items.some((o) => o.id === saved)) picker.value = saved;
   const open = () => {
     sessionStorage.setItem(ORG_KEY, picker.value);
+    tell(''); // what was said about the previous org does not belong to this one
     orgView(client, me, body, { instanceId: me.instanceId, orgId: picker.value }, picker.selectedOptions[0].textContent ?? '');
   };
   picker.addEventListener('change', open);

@@ -247,10 +247,15 @@ describe('seed documents', () => {
 describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   const expected = expectedScopes();
 
-  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs additions, and none of the public ones', () => {
-    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS]));
+  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs and audit additions, and none of the public ones', () => {
+    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get']));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(12);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(13);
+  });
+
+  it('instanceAuditLogs.get lists exactly the scopes its issue names', () => {
+    const scopes = ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceAuditLogs.*', 'instanceAuditLogs.get'];
+    expect(sorted(tableScopes('instanceAuditLogs.get')!)).toEqual(sorted(scopes));
   });
 
   // The additions (for the admin console) take upstream's scope names: the doc comments of

@@ -111,7 +111,10 @@ describe('set-up commands with --json', () => {
       name: 'Widgets',
       memberLimit: 5,
       inviteTtlMs: 2000,
+      description: null,
+      iconColor: null,
       createdAt: expect.stringMatching(ISO),
+      updatedAt: expect.stringMatching(ISO),
     });
   });
 

@@ -6,6 +6,7 @@
  * invite per email, one delivery per outbox message, revocation at once, the member limit.
  * Skipped, loudly, when there is no PostgreSQL for this run.
  */
+import { MIGRATION_NAMES } from '../../src/store/migrations/index.js';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -148,13 +149,13 @@ describe.skipIf(POSTGRES.skipped)(titled(POSTGRES, 'two replicas on one PostgreS
     ({ instanceId, orgId, token } = created[0].summary.created!);
     expect(urls[0]).not.toBe(urls[1]);
 
-    // One default set in the database, and the one migration recorded once.
+    // One default set in the database, and each migration recorded once.
     for (const table of ['instances', 'orgs', 'api_tokens']) {
       const { rows } = await db.query<{ n: string }>(`select count(*) as n from ${table}`);
       expect(Number(rows[0].n), `rows in ${table}`).toBe(1);
     }
     const { rows } = await db.query<{ name: string }>('select name from kysely_migration order by name');
-    expect(rows.map((r) => r.name)).toEqual(['001_initial']);
+    expect(rows.map((r) => r.name)).toEqual([...MIGRATION_NAMES]);
     // Neither logged an error while starting (warnings would be, e.g., a retried migration).
     for (const r of replicas) expect(r.stderr(), 'stderr of a replica').not.toMatch(/"level":(50|60)/);
 

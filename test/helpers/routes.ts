@@ -43,6 +43,13 @@ const orgPath = (ids: Record<string, string>) => `/instances/${ids.instanceId}/o
 
 /** Every authenticated route of the API, as data for the shared security and input cases. */
 export const ROUTES: RouteCase[] = [
+  {
+    action: 'instanceAuditLogs.get',
+    method: 'GET',
+    prepare: async (h) => ({ instanceId: h.instanceId }),
+    path: (i) => `/instances/${i.instanceId}/audit-logs`,
+    success: 200,
+  },
   { action: 'instanceOrgs.get', method: 'GET', prepare: async (h) => ({ instanceId: h.instanceId }), path: (i) => `/instances/${i.instanceId}/orgs`, success: 200 },
   {
     action: 'instanceOrgs.post',

@@ -15,7 +15,7 @@ export const instanceOrgInviteRoutes: RoutePlugin = async (app, { services }) =>
     path,
     { config: { action: 'instanceOrgInvite.delete' }, schema: { params: InvitePath, response: { 200: Success, ...errors } } },
     async (req) => {
-      await services.invitations.revoke(req.params.instanceId, req.params.orgId, req.params.inviteId);
+      await services.invitations.revoke(req.params.instanceId, req.params.orgId, req.params.inviteId, actor(req));
       return { success: true as const };
     },
   );

@@ -1,6 +1,6 @@
 import { OrgPath } from '../../contract/common.js';
 import { Member, MemberCollection, MemberListQuery, MemberPost } from '../../contract/members.js';
-import { errors, type RoutePlugin } from './shared.js';
+import { actor, errors, type RoutePlugin } from './shared.js';
 
 const path = '/instances/:instanceId/orgs/:orgId/members';
 
@@ -20,6 +20,6 @@ export const instanceOrgMembersRoutes: RoutePlugin = async (app, { services }) =
       config: { action: 'instanceOrgMembers.post' },
       schema: { params: OrgPath, body: MemberPost, response: { 200: Member, ...errors } },
     },
-    async (req) => services.members.add(req.params.instanceId, req.params.orgId, req.body),
+    async (req) => services.members.add(req.params.instanceId, req.params.orgId, req.body, actor(req)),
   );
 };

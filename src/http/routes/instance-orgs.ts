@@ -1,5 +1,5 @@
 import { InstancePath, Org, OrgCollection, OrgListQuery, OrgPost } from '../../contract/orgs.js';
-import { errors, type RoutePlugin } from './shared.js';
+import { actor, errors, type RoutePlugin } from './shared.js';
 
 const path = '/instances/:instanceId/orgs';
 
@@ -20,6 +20,6 @@ export const instanceOrgsRoutes: RoutePlugin = async (app, { services }) => {
       config: { action: 'instanceOrgs.post' },
       schema: { params: InstancePath, body: OrgPost, response: { 200: Org, ...errors } },
     },
-    async (req) => services.orgs.create(req.params.instanceId, req.body),
+    async (req) => services.orgs.create(req.params.instanceId, req.body, actor(req)),
   );
 };

@@ -1,5 +1,5 @@
 import { InviteAction, InviteInfo, InviteInfoQuery, InviteResult } from '../../contract/invites.js';
-import { errors, type RoutePlugin } from './shared.js';
+import { actor, errors, type RoutePlugin } from './shared.js';
 
 /** The public endpoints behind an invite link: no API token, the invite token is the key. */
 export const orgInvitesRoutes: RoutePlugin = async (app, { services }) => {
@@ -12,6 +12,6 @@ export const orgInvitesRoutes: RoutePlugin = async (app, { services }) => {
   app.post(
     '/invites',
     { schema: { body: InviteAction, response: { 200: InviteResult, ...errors } } },
-    async (req) => services.invitations.respond(req.body.token, req.body.email, req.body.accept),
+    async (req) => services.invitations.respond(req.body.token, req.body.email, req.body.accept, actor(req)),
   );
 };

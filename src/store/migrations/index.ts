@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { initial } from './001_initial.js';
 import { orgDetails } from './002_org_details.js';
+import { auditAndLimits } from './003_audit_and_limits.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -8,7 +9,11 @@ export type DialectName = 'sqlite' | 'postgres';
 const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '001_initial': initial(dialect),
   '002_org_details': orgDetails(dialect),
+  '003_audit_and_limits': auditAndLimits(dialect),
 });
+
+/** Every migration, in order. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations('sqlite'));
 
 /**
  * Brings the schema up to date; throws with the failing migration's error. Kysely runs the

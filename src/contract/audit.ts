@@ -1,0 +1,46 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Id, MAX_PER_PAGE } from './common.js';
+
+/** One entry of the audit trail: who (token id, user, address), what, when. Never a secret. */
+export const AuditLog = Type.Object({
+  id: Id,
+  instanceId: Id,
+  orgId: Type.Optional(Id),
+  at: Type.String({ format: 'date-time' }),
+  /** The API action that made the change; `orgInvites.accept` / `orgInvites.reject` for the invite link. */
+  action: Type.String(),
+  tokenId: Type.Optional(Id),
+  userId: Type.Optional(Id),
+  /** The client address the change came from. */
+  address: Type.Optional(Type.String()),
+  /** The invite, member (user id) or organization changed. */
+  targetId: Type.Optional(Id),
+  email: Type.Optional(Type.String()),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+export type AuditLog = Static<typeof AuditLog>;
+
+export const AUDIT_DEFAULT_PER_PAGE = 100;
+
+export const AuditLogQuery = Type.Object({
+  orgId: Type.Optional(Id),
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  until: Type.Optional(Type.String({ format: 'date-time' })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: AUDIT_DEFAULT_PER_PAGE })),
+});
+export type AuditLogQuery = Static<typeof AuditLogQuery>;
+
+export const AuditLogCollection = Type.Object({
+  items: Type.Array(AuditLog),
+  /** Absent only in `gatehouse audit list` without --instance (every instance). */
+  instanceId: Type.Optional(Id),
+  count: Type.Integer(),
+  totalCount: Type.Integer(),
+  page: Type.Integer(),
+  perPage: Type.Integer(),
+  orgId: Type.Optional(Id),
+  since: Type.Optional(Type.String()),
+  until: Type.Optional(Type.String()),
+});
+export type AuditLogCollection = Static<typeof AuditLogCollection>;

@@ -1,0 +1,64 @@
+import type { Store } from '../store/store.js';
+import type { DomainDeps } from './context.js';
+import { newId } from './ids.js';
+import { AUDIT_DEFAULT_PER_PAGE, type AuditLog, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
+import type { AuditQuery, AuditRecord } from './records.js';
+
+/** Who asked: the token and its user (none on the public endpoints), and the client address. */
+export interface Actor {
+  tokenId: string | null;
+  userId: string | null;
+  address: string | null;
+}
+
+export type AuditEntry = Pick<AuditRecord, 'instanceId' | 'orgId' | 'action' | 'targetId' | 'email' | 'details'>;
+
+/**
+ * Records a change in the audit trail. Call it on the store of the change's transaction, so
+ * the entry exists exactly when the change does. Secrets never go in: not the API token (only
+ * its id) and not the invite token.
+ */
+export async function audit(store: Store, clock: () => Date, actor: Actor, entry: AuditEntry): Promise<void> {
+  const now = clock();
+  await store.appendAudit({ id: newId(now.getTime()), at: now.toISOString(), tokenId: actor.tokenId, userId: actor.userId, address: actor.address, ...entry });
+}
+
+/** Reading the trail: newest first, by org and time range, paged. */
+export class AuditTrail {
+  constructor(private readonly deps: Pick<DomainDeps, 'store'>) {}
+
+  /** The trail of one instance, or with `instanceId` null (the CLI) of all of them. */
+  async list(instanceId: string | null, q: AuditLogQuery): Promise<AuditLogCollection> {
+    const page = q.page ?? 0;
+    const perPage = q.perPage ?? AUDIT_DEFAULT_PER_PAGE;
+    // Stored instants are UTC ISO strings: a bound given with an offset is compared as UTC.
+    const utc = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
+    const query: AuditQuery = { orgId: q.orgId?.toLowerCase(), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
+    const found = await this.deps.store.listAudit(instanceId, query);
+    const items = found.items.map(toAuditLog);
+    return {
+      items,
+      ...(instanceId === null ? {} : { instanceId }),
+      count: items.length,
+      totalCount: found.totalCount,
+      page,
+      perPage,
+      ...(query.orgId ? { orgId: query.orgId } : {}),
+      ...(q.since ? { since: q.since } : {}),
+      ...(q.until ? { until: q.until } : {}),
+    };
+  }
+}
+
+/** The API shape: absent values are left out rather than sent as null. */
+function toAuditLog(r: AuditRecord): AuditLog {
+  const optional = { orgId: r.orgId, tokenId: r.tokenId, userId: r.userId, address: r.address, targetId: r.targetId, email: r.email };
+  return {
+    id: r.id,
+    instanceId: r.instanceId,
+    at: r.at,
+    action: r.action,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
+    details: r.details,
+  };
+}
