@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseDuration } from './domain/duration.js';
+import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 
 export interface Config {
   port: number;
@@ -15,8 +16,19 @@ export interface Config {
   /** A folder whose invite.subject.txt, invite.txt and invite.html replace the built-in templates. */
   mailTemplates: string | null;
   inviteTtlMs: number;
+  rateLimits: RateLimitConfig;
+  /** Whether X-Forwarded-For names the client address: false, true (any proxy), or the proxies' addresses/CIDRs. */
+  trustProxy: boolean | string;
   logLevel: string;
 }
+
+/** The rate limits when the environment says nothing; the README states them. */
+export const DEFAULT_RATE_LIMITS = {
+  GATEHOUSE_RATE_LIMIT_ADDRESS: '60/1m',
+  GATEHOUSE_RATE_LIMIT_EMAIL: '20/1m',
+  GATEHOUSE_LOCKOUT: '10/15m',
+  GATEHOUSE_RATE_LIMIT_TOKEN: '6000/1m',
+} as const;
 
 /** Start-up failed for a reason the operator can fix (say, a wrong database password). */
 export class StartupError extends Error {
@@ -77,11 +89,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const inviteTtlMs = parseDuration(ttlText);
   if (inviteTtlMs === null) problems.push(`GATEHOUSE_INVITE_TTL must be milliseconds or a duration like 30s, 15m, 2h, 7d; got "${ttlText}"`);
 
+  const limit = (name: keyof typeof DEFAULT_RATE_LIMITS): Limit | null => {
+    const text = value(name) ?? DEFAULT_RATE_LIMITS[name];
+    if (text === 'off') return null;
+    const match = /^(\d+)\s*\/\s*(\S+)$/.exec(text);
+    const windowMs = match ? parseDuration(match[2]) : null;
+    if (!match || windowMs === null || Number(match[1]) < 1) {
+      problems.push(`${name} must be "<count>/<duration>" (like 60/1m) or "off"; got "${text}"`);
+      return null;
+    }
+    return { max: Number(match[1]), windowMs };
+  };
+  const rateLimits: RateLimitConfig = {
+    address: limit('GATEHOUSE_RATE_LIMIT_ADDRESS'),
+    email: limit('GATEHOUSE_RATE_LIMIT_EMAIL'),
+    lockout: limit('GATEHOUSE_LOCKOUT'),
+    token: limit('GATEHOUSE_RATE_LIMIT_TOKEN'),
+  };
+
+  const proxyText = value('GATEHOUSE_TRUST_PROXY') ?? 'false';
+  const trustProxy = proxyText === 'true' ? true : proxyText === 'false' ? false : proxyText;
+
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   }
 
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, logLevel };
+  return { port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, logLevel };
 }

@@ -9,6 +9,7 @@ import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';
 import { Orgs } from './domain/orgs.js';
 import { AuditTrail } from './domain/audit.js';
+import { RateLimiter } from './domain/rate-limits.js';
 import { buildApp } from './http/app.js';
 import { loggerOptions } from './http/logging.js';
 import { inviteMailComposer } from './mail/templates.js';
@@ -19,6 +20,7 @@ import type { Store } from './store/store.js';
 
 /** How long a stopping server waits for requests in flight before it cuts the remaining connections. */
 const SHUTDOWN_GRACE_MS = 3000;
+const PRUNE_MS = 5 * 60_000;
 
 export interface Gatehouse {
   store: Store;
@@ -67,10 +69,22 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     composeInviteMail: inviteMailComposer(() => publicUrl, config.mailTemplates),
     onMailQueued: () => worker.kick(),
   };
+  const limiter = new RateLimiter(store, config.rateLimits, () => clock().getTime());
   const app = buildApp(
-    { store, auth: new Auth(store, clock), invitations: new Invitations(deps), members: new Members(deps), orgs: new Orgs(deps), audit: new AuditTrail(deps) },
-    { logger: log },
+    {
+      store,
+      auth: new Auth(store, clock),
+      invitations: new Invitations(deps),
+      members: new Members(deps),
+      orgs: new Orgs(deps),
+      audit: new AuditTrail(deps),
+      limiter,
+    },
+    { logger: log, trustProxy: config.trustProxy },
   );
+  // Old rate-limit windows are forgotten every few minutes (any replica may do it).
+  const pruning = setInterval(() => limiter.prune().catch((err) => log.warn({ err }, 'pruning rate limits failed')), PRUNE_MS);
+  pruning.unref();
   return {
     store,
     admin: new Admin(store, clock),
@@ -85,6 +99,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     async close() {
       // Connections that never send a request (load balancers open some ahead of use) would
       // hold close() open for ever: after a grace period for requests in flight, cut them.
+      clearInterval(pruning);
       const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
       clearTimeout(cut);

@@ -5,6 +5,8 @@ export class AppError extends Error {
   constructor(
     readonly type: ErrorType,
     message: string,
+    /** Seconds after which trying again may succeed (a `Retry-After` header). */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';

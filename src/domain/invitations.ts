@@ -8,7 +8,7 @@ import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
 import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.js';
-import { hashSecret, newSecret } from './secrets.js';
+import { hashSecret, newSecret, sameSecret } from './secrets.js';
 import { personLabel } from './text.js';
 
 export type { Actor } from './audit.js';
@@ -191,7 +191,11 @@ export class Invitations {
    */
   private async live(token: string, email: string, store = this.store): Promise<InviteRecord> {
     const invite = await store.getInviteByTokenHash(hashSecret(token));
-    if (!invite || invite.status !== 'pending' || invite.email !== normalizeEmail(email)) throw notFound('Invite');
+    // One indexed lookup whatever the token, then the emails compared in constant time (against
+    // a stand-in when there is no invite): neither the work nor its time tells an unknown token
+    // from a known token with another email.
+    const emailMatches = sameSecret(invite?.email ?? '', normalizeEmail(email));
+    if (!invite || !emailMatches || invite.status !== 'pending') throw notFound('Invite');
     if (isExpired(invite, this.deps.clock())) throw new AppError('Gone', 'Invite has expired');
     return invite;
   }

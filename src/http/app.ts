@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AuditTrail } from '../domain/audit.js';
+import type { RateLimiter } from '../domain/rate-limits.js';
 import type { Auth } from '../domain/auth.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
@@ -27,11 +28,14 @@ export interface Services {
   members: Members;
   orgs: Orgs;
   audit: AuditTrail;
+  limiter: RateLimiter;
 }
 
 export interface AppOptions {
   /** A pino logger made with `loggerOptions` (so that secrets are redacted); none logs nothing. */
   logger?: FastifyBaseLogger;
+  /** Whether (or which) proxies' X-Forwarded-For names the client address (rate limits, audit). */
+  trustProxy?: boolean | string;
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
@@ -42,6 +46,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -66,7 +71,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   });
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));
-  registerAuth(app, services.auth);
+  registerAuth(app, services.auth, services.limiter);
   // Before the routes: the document describes the routes registered after it.
   registerOpenApi(app);
   app.register(instanceOrgsRoutes, { services });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Action } from '../contract/scopes.js';
 import type { Auth } from '../domain/auth.js';
+import type { RateLimiter } from '../domain/rate-limits.js';
 import type { TokenRecord } from '../domain/records.js';
 
 declare module 'fastify' {
@@ -19,11 +20,13 @@ declare module 'fastify' {
  * Authentication runs first (401 before any other check, so that nothing is told to a
  * caller without a token); authorization runs after validation, on well-formed ids.
  */
-export function registerAuth(app: FastifyInstance, auth: Auth): void {
+export function registerAuth(app: FastifyInstance, auth: Auth, limiter: RateLimiter): void {
   app.decorateRequest('token', null);
   app.addHook('onRequest', async (request) => {
     const { action, authenticated } = request.routeOptions.config;
-    if (action || authenticated) request.token = await auth.authenticate(request.headers.authorization);
+    if (!action && !authenticated) return;
+    request.token = await auth.authenticate(request.headers.authorization);
+    limiter.token(request.token.id);
   });
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
     // Ids (instanceId, orgId, …) are stored lower-case but may arrive in either case.

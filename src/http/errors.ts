@@ -22,6 +22,7 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
+      if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
       return reply.status(ERROR_STATUS[error.type]).send({ type: error.type, message: error.message });
     }
     const fe = error as FastifyError;

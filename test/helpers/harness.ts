@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { InjectOptions } from 'fastify';
-import { loadConfig } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { lastMail } from '../../src/mail/eml.js';
 import { snapshotDatabase } from './snapshot.js';
@@ -38,7 +38,10 @@ export interface Harness {
   /** Moves the service's clock (which otherwise stands still) forward. */
   advance(ms: number): void;
   now(): Date;
-  request(opts: { method: InjectOptions['method']; url: string; token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{
+  /** The configuration the service was built from (its database, to open a second replica on it). */
+  config: Config;
+  /** `address` is the client address the service sees (default 127.0.0.1). */
+  request(opts: { method: InjectOptions['method']; url: string; token?: string | null; body?: unknown; headers?: Record<string, string>; address?: string }): Promise<{
     status: number;
     body: any;
     headers: Record<string, unknown>;
@@ -60,7 +63,7 @@ export interface Harness {
  * movable clock and an instance seeded with tokens.
  */
 export async function startHarness(
-  options: { memberLimit?: number; inviteTtl?: string; mail?: string; mailTemplates?: string } = {},
+  options: { memberLimit?: number; inviteTtl?: string; mail?: string; mailTemplates?: string; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-test-'));
   const mailFolder = join(dir, 'mail');
@@ -71,7 +74,13 @@ export async function startHarness(
     ...(options.mailTemplates ? { GATEHOUSE_MAIL_TEMPLATES: options.mailTemplates } : {}),
     GATEHOUSE_PUBLIC_URL: 'http://gatehouse.test',
     GATEHOUSE_INVITE_TTL: options.inviteTtl ?? '7d',
+    // Suites fire many requests from one address; the rate-limit suite turns limits on.
+    GATEHOUSE_RATE_LIMIT_ADDRESS: 'off',
+    GATEHOUSE_RATE_LIMIT_EMAIL: 'off',
+    GATEHOUSE_LOCKOUT: 'off',
+    GATEHOUSE_RATE_LIMIT_TOKEN: 'off',
     LOG_LEVEL: 'info',
+    ...options.env,
   });
   // The service's clock stands still unless a test moves it, so dates can be asserted exactly.
   let offset = Date.now();
@@ -117,6 +126,7 @@ export async function startHarness(
 
   return {
     gh,
+    config,
     dir,
     mailFolder,
     instanceId: instance.id,
@@ -128,10 +138,11 @@ export async function startHarness(
       offset += ms;
     },
     now,
-    async request({ method, url, token: bearer, body, headers }) {
+    async request({ method, url, token: bearer, body, headers, address }) {
       const res = await gh.app.inject({
         method,
         url,
+        ...(address ? { remoteAddress: address } : {}),
         headers: {
           ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
