@@ -1,3 +1,5 @@
+import { invalid } from './errors.js';
+
 /**
  * A list filter: a glob where `*` is any run of characters and `?` one character, matched
  * against the whole (lower-cased) field; every other character is literal.
@@ -10,7 +12,13 @@ export interface GlobMatch {
   prefix: string;
 }
 
+/** Each wildcard multiplies LIKE's backtracking; real filters need one or two. */
+export const MAX_WILDCARDS = 10;
+
 export function compileGlob(glob: string): GlobMatch {
+  if ([...glob].filter((ch) => ch === '*' || ch === '?').length > MAX_WILDCARDS) {
+    throw invalid(`filter may hold at most ${MAX_WILDCARDS} wildcards (* or ?)`);
+  }
   let like = '';
   let prefix = '';
   let literal = true;

@@ -6,6 +6,7 @@ import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';
 import type { Store } from '../store/store.js';
+import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { registerErrorMapper } from './errors.js';
 import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
@@ -41,6 +42,26 @@ export interface AppOptions {
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
 export const BODY_LIMIT = 64 * 1024;
 
+/** No accepted body nests more than 3 levels; a generous bound keeps pathological ones out cheaply. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest nesting of arrays and objects in JSON text (brackets inside strings not counted). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) deepest = Math.max(deepest, ++depth);
+    else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return deepest;
+}
+
 /** Builds the HTTP app from ready services; it owns no resources of its own. */
 export function buildApp(services: Services, options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
@@ -58,6 +79,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
+    if (nestingDepth(body as string) > MAX_JSON_DEPTH) return done(new AppError('Validation', `Body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     parseJson(request, body as string, done);
   });
 
