@@ -222,6 +222,10 @@ const ERRORS: Record<number, [when: string, message: (op: Operation) => string]>
   ],
   413: ['The body is larger than the limit', () => 'Body is too large'],
   415: ['The body is not JSON (`Content-Type: application/json`)', () => 'Content-Type must be application/json'],
+  429: [
+    'Over a rate limit (per client address and per email on the public operations, per token on the others); retry after `Retry-After` seconds',
+    () => 'Too many requests from this address',
+  ],
   500: ['Unexpected server error', () => 'Internal server error'],
   503: ['The database is unavailable; retry after `Retry-After` seconds', () => 'The database is unavailable; try again shortly'],
 };
@@ -271,6 +275,8 @@ function errorStatuses(schema: FastifySchema, operation: Operation): number[] {
   if (doc.notFound) statuses.push(404);
   if (doc.gone) statuses.push(410);
   if (schema.body) statuses.push(413, 415);
+  // Public operations are limited per address and email, authenticated ones per token.
+  if (operation in ACTION_SCOPES || ANY_TOKEN.has(operation) || operation.startsWith('orgInvites.')) statuses.push(429);
   statuses.push(500, 503);
   return statuses;
 }
@@ -297,7 +303,7 @@ function describeRoute({ schema, url, route }: Parameters<SwaggerTransform>[0], 
     response[status] = {
       ...ErrorBody,
       'x-response-description': when,
-      ...(status === 503 ? { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' } } } : {}),
+      ...(status === 503 || status === 429 ? { headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying' } } } : {}),
     };
   }
   const authorization = scopes

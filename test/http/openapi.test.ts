@@ -140,7 +140,8 @@ describe('GET /openapi.json', () => {
     expect(op.security).toEqual([{ bearerAuth: [] }]);
     expect(op['x-scopes']).toEqual(ACTION_SCOPES[route.action]);
     for (const scope of ACTION_SCOPES[route.action]) expect(op.description).toContain(`\`${scope}\``);
-    for (const status of ['400', '401', '403']) expect(Object.keys(op.responses)).toContain(status);
+    for (const status of ['400', '401', '403', '429']) expect(Object.keys(op.responses)).toContain(status);
+    expect(op.responses['429'].headers['Retry-After']).toBeDefined();
     // The audit trail of the token's own instance always exists: it has nothing to miss.
     expect(Object.keys(op.responses).includes('404')).toBe(route.action !== 'instanceAuditLogs.get');
   });
