@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, MAX_FILTER_LENGTH, MAX_PER_PAGE, sortDirection } from './common.js';
+import { collectionFields, Id, MAX_FILTER_LENGTH, MAX_PER_PAGE, sortDirection } from './common.js';
 
 /**
  * An organization of an instance, in upstream's shape (instanceOrgs items). Of upstream's
@@ -33,18 +33,9 @@ export const OrgListQuery = Type.Object({
 });
 export type OrgListQuery = Static<typeof OrgListQuery>;
 
-export const OrgCollection = Type.Object({
-  items: Type.Array(Org),
-  instanceId: Id,
-  count: Type.Integer(),
-  totalCount: Type.Integer(),
-  sortField: Type.String(),
-  sortDirection: Type.String(),
-  filterField: Type.Optional(Type.String()),
-  filter: Type.Optional(Type.String()),
-  page: Type.Integer(),
-  perPage: Type.Integer(),
-});
+/** The collection fields of the org lists, less the org id; always paged. */
+const { orgId: _, ...listFields } = collectionFields;
+export const OrgCollection = Type.Object({ items: Type.Array(Org), ...listFields, page: Type.Integer(), perPage: Type.Integer() });
 export type OrgCollection = Static<typeof OrgCollection>;
 
 /** Upstream's instanceOrgPost, less what Gatehouse does not manage (devices, domains, …): those are refused, not ignored. */

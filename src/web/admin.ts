@@ -147,24 +147,16 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
             'div',
             { class: 'actions' },
             may('instanceOrgInvite.resendInvite') &&
-              el('button', {
-                type: 'button',
-                'aria-label': `Resend invitation to ${i.email}`,
-                onclick: async () => {
-                  const role = await chooseRole(`Resend the invitation to ${i.email}`, 'A new link is mailed and the old one stops working.', i.role, 'Resend');
-                  if (role) await act(() => client.instanceOrgInvite.resendInvite({ ...ids, inviteId: i.id, roleInfo: { role } }), `Sent a new invitation to ${i.email} as ${role}.`);
-                },
-              }, 'Resend'),
+              action('Resend', `Resend invitation to ${i.email}`, async () => {
+                const role = await chooseRole(`Resend the invitation to ${i.email}`, 'A new link is mailed and the old one stops working.', i.role, 'Resend');
+                if (role) await act(() => client.instanceOrgInvite.resendInvite({ ...ids, inviteId: i.id, roleInfo: { role } }), `Sent a new invitation to ${i.email} as ${role}.`);
+              }),
             may('instanceOrgInvite.delete') &&
-              el('button', {
-                type: 'button',
-                'aria-label': `Revoke invitation to ${i.email}`,
-                onclick: async () => {
-                  if (await confirmStep(`Revoke the invitation to ${i.email}?`, 'Its link stops working at once.', 'Revoke invitation')) {
-                    await act(() => client.instanceOrgInvite.delete({ ...ids, inviteId: i.id }), `Revoked the invitation to ${i.email}.`);
-                  }
-                },
-              }, 'Revoke'),
+              action('Revoke', `Revoke invitation to ${i.email}`, async () => {
+                if (await confirmStep(`Revoke the invitation to ${i.email}?`, 'Its link stops working at once.', 'Revoke invitation')) {
+                  await act(() => client.instanceOrgInvite.delete({ ...ids, inviteId: i.id }), `Revoked the invitation to ${i.email}.`);
+                }
+              }),
           ),
       },
     ],
@@ -189,24 +181,16 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
             'div',
             { class: 'actions' },
             may('instanceOrgMember.patch') &&
-              el('button', {
-                type: 'button',
-                'aria-label': `Change role of ${m.email}`,
-                onclick: async () => {
-                  const role: Role | null = await chooseRole(`Change the role of ${m.email}`, `Their role in ${orgName}.`, m.role, 'Change role');
-                  if (role) await act(() => client.instanceOrgMember.patch({ ...ids, userId: m.userId, member: { role } }), `${m.email} is now ${role}.`);
-                },
-              }, 'Change role'),
+              action('Change role', `Change role of ${m.email}`, async () => {
+                const role: Role | null = await chooseRole(`Change the role of ${m.email}`, `Their role in ${orgName}.`, m.role, 'Change role');
+                if (role) await act(() => client.instanceOrgMember.patch({ ...ids, userId: m.userId, member: { role } }), `${m.email} is now ${role}.`);
+              }),
             may('instanceOrgMember.delete') &&
-              el('button', {
-                type: 'button',
-                'aria-label': `Remove ${m.email}`,
-                onclick: async () => {
-                  if (await confirmStep(`Remove ${m.email} from ${orgName}?`, 'They lose access to the organization at once.', 'Remove member')) {
-                    await act(() => client.instanceOrgMember.delete({ ...ids, userId: m.userId }), `Removed ${m.email} from ${orgName}.`);
-                  }
-                },
-              }, 'Remove'),
+              action('Remove', `Remove ${m.email}`, async () => {
+                if (await confirmStep(`Remove ${m.email} from ${orgName}?`, 'They lose access to the organization at once.', 'Remove member')) {
+                  await act(() => client.instanceOrgMember.delete({ ...ids, userId: m.userId }), `Removed ${m.email} from ${orgName}.`);
+                }
+              }),
           ),
       },
     ],
@@ -226,6 +210,9 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
 }
 
 const badge = (kind: string, text: string) => el('span', { class: `badge ${kind}` }, text);
+
+/** A row's action button; its accessible name says which row it acts on. */
+const action = (label: string, name: string, onclick: () => Promise<void>) => el('button', { type: 'button', 'aria-label': name, onclick }, label);
 
 const token = sessionStorage.getItem(TOKEN_KEY);
 if (token) {
