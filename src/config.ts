@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 
@@ -40,6 +41,13 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.trim().split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
 }
 
 /** Reads and checks the environment once; every problem is reported, not just the first. */
@@ -109,6 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const proxyText = value('GATEHOUSE_TRUST_PROXY') ?? 'false';
   const trustProxy = proxyText === 'true' ? true : proxyText === 'false' ? false : proxyText;
+  if (typeof trustProxy === 'string' && !trustProxy.split(',').every(isAddressOrCidr)) {
+    problems.push(`GATEHOUSE_TRUST_PROXY must be true, false or a comma-separated list of addresses and CIDRs; got "${proxyText}"`);
+  }
 
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {

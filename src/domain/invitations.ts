@@ -147,7 +147,7 @@ export class Invitations {
     const now = this.deps.clock();
     return this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
-      const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' });
+      const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
       if (!claimed) throw notFound('Invite');
       const org = await store.getOrg(claimed.orgId);
       if (!org) throw notFound('Invite');

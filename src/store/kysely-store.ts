@@ -273,8 +273,8 @@ export class KyselyStore implements Store {
     return { items: rows.map(toInvite), totalCount: Number(count.n) };
   }
 
-  async updatePendingInvite(id: string, change: InviteChange): Promise<InviteRecord | null> {
-    const r = await this.db
+  async updatePendingInvite(id: string, change: InviteChange, tokenHash?: string): Promise<InviteRecord | null> {
+    let q = this.db
       .updateTable('invites')
       .set({
         status: change.status,
@@ -288,9 +288,9 @@ export class KyselyStore implements Store {
         dashboard_roles: change.dashboardRoles && JSON.stringify(change.dashboardRoles),
       })
       .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .returningAll()
-      .executeTakeFirst();
+      .where('status', '=', 'pending');
+    if (tokenHash !== undefined) q = q.where('token_hash', '=', tokenHash);
+    const r = await q.returningAll().executeTakeFirst();
     return r ? toInvite(r) : null;
   }
 

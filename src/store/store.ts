@@ -76,10 +76,12 @@ export interface Store {
   /** Lists the org's pending invites (expired ones included). */
   listInvites(orgId: string, query: ListQuery<InviteSortField>): Promise<Page<InviteRecord>>;
   /**
-   * Applies `change` to the invite only if it is still `pending`, in one conditional write.
-   * Returns the updated invite, or null when it was not pending (someone else won).
+   * Applies `change` to the invite only if it is still `pending` (and, given `tokenHash`, still
+   * has that link), in one conditional write. Returns the updated invite, or null when it was
+   * not (someone else won). The link check matters on PostgreSQL: a claim that waited for a
+   * concurrent resend re-checks only this condition, so without it the dead link would win.
    */
-  updatePendingInvite(id: string, change: InviteChange): Promise<InviteRecord | null>;
+  updatePendingInvite(id: string, change: InviteChange, tokenHash?: string): Promise<InviteRecord | null>;
   /**
    * Ends the pending invite of `email` in the org that matches `onlyExpiredAt` (expired at
    * that instant) or any pending one when it is null; returns the ids it ended.

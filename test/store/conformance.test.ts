@@ -221,6 +221,14 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await store.updatePendingInvite(i.id, { role: 'admin' })).toBeNull();
       });
 
+      it('a claim guarded by the link it matched fails once the link was replaced', async () => {
+        const i = invite('relinked@example.com');
+        await store.insertInvite(i, 'hash-relink-1');
+        await store.updatePendingInvite(i.id, { tokenHash: 'hash-relink-2' });
+        expect(await store.updatePendingInvite(i.id, { status: 'accepted' }, 'hash-relink-1')).toBeNull();
+        expect(await store.updatePendingInvite(i.id, { status: 'accepted' }, 'hash-relink-2')).toMatchObject({ status: 'accepted' });
+      });
+
       it('resend-style changes rewrite token, dates and roles', async () => {
         const i = invite('change@example.com');
         await store.insertInvite(i, 'hash-change-1');

@@ -15,10 +15,33 @@ describe('configuration', () => {
       mailFrom: 'Gatehouse <no-reply@localhost>',
       mailTemplates: null,
       inviteTtlMs: 7 * 86_400_000,
+      rateLimits: {
+        address: { max: 60, windowMs: 60_000 },
+        email: { max: 20, windowMs: 60_000 },
+        lockout: { max: 10, windowMs: 900_000 },
+        token: { max: 6000, windowMs: 60_000 },
+      },
+      trustProxy: false,
       logLevel: 'info',
     });
     expect(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://gate.example.com/' }).publicUrl).toBe('https://gate.example.com/');
     expect(loadConfig({ GATEHOUSE_MAIL: 'smtps://u:p@mail.example.com:465' }).mail).toEqual({ kind: 'smtp', url: 'smtps://u:p@mail.example.com:465' });
+  });
+
+  it('reads rate limits as count/duration or off, and proxies as addresses and CIDRs', () => {
+    const config = loadConfig({ GATEHOUSE_RATE_LIMIT_ADDRESS: '5/30s', GATEHOUSE_LOCKOUT: 'off', GATEHOUSE_TRUST_PROXY: '10.0.0.0/8, ::1' });
+    expect(config.rateLimits.address).toEqual({ max: 5, windowMs: 30_000 });
+    expect(config.rateLimits.lockout).toBeNull();
+    expect(config.trustProxy).toBe('10.0.0.0/8, ::1');
+    expect(loadConfig({ GATEHOUSE_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    for (const [name, text] of [
+      ['GATEHOUSE_RATE_LIMIT_EMAIL', '0/1m'],
+      ['GATEHOUSE_RATE_LIMIT_TOKEN', 'lots'],
+      ['GATEHOUSE_TRUST_PROXY', 'proxy.example.com'],
+      ['GATEHOUSE_TRUST_PROXY', '10.0.0.0/33'],
+    ]) {
+      expect(() => loadConfig({ [name]: text }), `${name}=${text}`).toThrow(name);
+    }
   });
 
   it('reports every bad variable by name at once', () => {
