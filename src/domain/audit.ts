@@ -1,5 +1,6 @@
 import type { Store } from '../store/store.js';
 import type { DomainDeps } from './context.js';
+import { invalid } from './errors.js';
 import { newId } from './ids.js';
 import { AUDIT_DEFAULT_PER_PAGE, type AuditLog, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
 import type { AuditQuery, AuditRecord } from './records.js';
@@ -32,7 +33,13 @@ export class AuditTrail {
     const page = q.page ?? 0;
     const perPage = q.perPage ?? AUDIT_DEFAULT_PER_PAGE;
     // Stored instants are UTC ISO strings: a bound given with an offset is compared as UTC.
-    const utc = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
+    // The schema's date-time format lets through what Date cannot hold (a leap second).
+    const utc = (iso: string | undefined) => {
+      if (iso === undefined) return undefined;
+      const at = new Date(iso);
+      if (Number.isNaN(at.getTime())) throw invalid(`"${iso}" is not a time this service can compare`);
+      return at.toISOString();
+    };
     const query: AuditQuery = { orgId: q.orgId?.toLowerCase(), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
     const found = await this.deps.store.listAudit(instanceId, query);
     const items = found.items.map(toAuditLog);

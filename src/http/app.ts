@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AuditTrail } from '../domain/audit.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
 import type { Auth } from '../domain/auth.js';
@@ -8,7 +8,7 @@ import type { Orgs } from '../domain/orgs.js';
 import type { Store } from '../store/store.js';
 import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
-import { registerErrorMapper } from './errors.js';
+import { answerFrameworkError, registerErrorMapper } from './errors.js';
 import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
 import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
@@ -62,6 +62,18 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
+/**
+ * Answers may carry secrets (invite links, tokens): not stored unless a route says otherwise
+ * (the web assets), never framed, never sniffed, and no Referer leaks a URL with a token.
+ */
+function setSafetyHeaders(reply: FastifyReply): FastifyReply {
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('referrer-policy', 'no-referrer');
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  return reply;
+}
+
 /** Builds the HTTP app from ready services; it owns no resources of its own. */
 export function buildApp(services: Services, options: AppOptions = {}): FastifyInstance {
   const app = Fastify({
@@ -69,6 +81,8 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     bodyLimit: BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 200 },
+    // The router's refusals skip the hooks, so they set the safety headers themselves.
+    frameworkErrors: (error, _request, reply) => answerFrameworkError(error, setSafetyHeaders(reply)),
   });
   app.setValidatorCompiler(validatorCompiler);
 
@@ -83,13 +97,9 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     parseJson(request, body as string, done);
   });
 
-  // Answers may carry secrets (invite links, tokens): not stored unless a route says otherwise
-  // (the web assets), never framed, never sniffed, and no Referer leaks a URL with a token.
+  // An async onSend hook's return value replaces the payload: return nothing.
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    setSafetyHeaders(reply);
   });
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ERROR_STATUS, type ErrorType } from '../contract/errors.js';
 import { AppError } from '../domain/errors.js';
 
@@ -16,7 +16,18 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'Body is too large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_BAD_URL: 'The path is not valid percent-encoding',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment is longer than 200 characters',
 };
+
+/**
+ * The router's own refusals (a malformed or overlong path), given to Fastify as
+ * `frameworkErrors`: they happen before any route, so the error handler never sees them.
+ */
+export function answerFrameworkError(error: FastifyError, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  reply.status(status).send({ type: TYPE_BY_STATUS.get(status) ?? 'Validation', message: FASTIFY_MESSAGES[error.code] ?? 'Bad request' });
+}
 
 /** The one place where any error becomes an HTTP answer `{ type, message }`. */
 export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {

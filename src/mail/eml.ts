@@ -20,9 +20,14 @@ const decodeQuotedPrintable = (s: string) =>
 export function parseEml(file: string, eml: string): ReadMail {
   const raw = eml.replace(/\r\n/g, '\n');
   const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1].trim() ?? '';
-  const part = /Content-Type: text\/plain[^\n]*\n(?:Content-Transfer-Encoding: ([^\n]+)\n)?\n([\s\S]*?)\n--/i.exec(raw);
-  const body = part ? part[2] : '';
-  const text = part?.[1]?.trim().toLowerCase() === 'quoted-printable' ? decodeQuotedPrintable(body) : body;
+  // The text part ends at the next boundary line, not at the first line that starts with "--"
+  // (a signature separator or a line of dashes in the text would cut it short).
+  const boundary = /boundary="([^"]+)"/i.exec(raw)?.[1];
+  const part = (boundary ? raw.split(`\n--${boundary}`) : [raw]).find((p) => /^\s*Content-Type: text\/plain/im.test(p)) ?? '';
+  const split = part.indexOf('\n\n');
+  const body = split < 0 ? '' : part.slice(split + 2).replace(/\n$/, '');
+  const quoted = /^Content-Transfer-Encoding: quoted-printable$/im.test(part.slice(0, split));
+  const text = quoted ? decodeQuotedPrintable(body) : body;
   return { file, to: header('To'), subject: header('Subject'), text, link: /https?:\/\/\S+\/accept\?\S+/.exec(text)?.[0] ?? null };
 }
 

@@ -106,6 +106,24 @@ describe('anything else', () => {
     expect(res.status).toBe(200);
   });
 
+  // PostgreSQL text cannot hold U+0000: refused up front on both stores, before any write.
+  const filtered = ['instanceOrgs.get', 'instanceOrgInvites.get', 'instanceOrgInvites.post', 'instanceOrgMembers.get'];
+  it.each(ROUTES.filter((r) => filtered.includes(r.action)))('$method $action refuses a NUL in a filter with 400 and changes nothing', async (route) => {
+    const ids = await route.prepare(h);
+    const before = await snapshot();
+    const res = await h.request({ method: route.method, url: `${route.path(ids)}?filter=a%00`, token: h.tokens.admin, body: route.body?.() });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body).toEqual({ type: 'Validation', message: 'querystring/filter must not contain the NUL character' });
+    expect(await snapshot()).toBe(before);
+  });
+
+  it.each(['name', 'description', 'iconColor'])('refuses a NUL in an organization %s with 400', async (field) => {
+    const before = await snapshot();
+    const res = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/orgs`, token: h.tokens.admin, body: { name: 'Org', [field]: 'a\u0000b' } });
+    expect(res).toMatchObject({ status: 400, body: { type: 'Validation', message: `body/${field} must not contain the NUL character` } });
+    expect(await snapshot()).toBe(before);
+  });
+
   it('no input produces a 5xx', async () => {
     const junk = ['', '{', '}', '{}', '[1,2', '"\\u0000"', '{"a":1e999999}', '\u00ff\u00fe', 'null', 'true', '{"email":{"$gt":""}}'];
     for (const route of ROUTES) {

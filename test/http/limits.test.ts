@@ -63,6 +63,17 @@ describe('limits', () => {
     expect(res.status).toBe(200);
   });
 
+  it.each([
+    ['not percent-encoding', '/instances/%/orgs', 400, /percent-encoding/],
+    ['a segment over 200 characters', `/instances/${'a'.repeat(201)}/orgs`, 414, /longer than 200/],
+  ])('refuses a path that is %s, as JSON with the safety headers', async (_what, path, status, message) => {
+    const res = await h.request({ method: 'GET', url: path, token: h.tokens.admin });
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ type: 'Validation', message: expect.stringMatching(message) });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('refuses headers over 16 KiB with 431, on a real port', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = httpRequest(`${url}/healthz`, { headers: { 'x-padding': 'x'.repeat(20_000) } }, (res) => resolve(res.statusCode!));

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
+import { lastMail } from '../../src/mail/eml.js';
 import type { MailRecord } from '../../src/domain/records.js';
 import { OutboxWorker } from '../../src/mail/outbox-worker.js';
 import { fileTransport } from '../../src/mail/transport.js';
@@ -51,6 +52,19 @@ it('delivers each queued message once, as one .eml file, and clears its body', a
   await w.drain();
   expect(await readdir(folder)).toEqual([`${m.id}.eml`]);
   expect(await store.getMail(m.id)).toMatchObject({ status: 'sent', attempts: 1, text: null, html: null });
+});
+
+it('a delivered mail reads back whole, even where a line of its encoding starts with "--"', async () => {
+  const folder = join(dir, 'mail');
+  // A long token of "a--" wraps in quoted-printable with some lines starting "--", and a
+  // signature separator: neither may end the text part, only the MIME boundary does.
+  const link = `http://x/accept?token=${'a--'.repeat(60)}&email=e%40example.com`;
+  const text = `Accept: ${link}\n\n-- \nGatehouse`;
+  await store.enqueueMail({ ...mail(), text });
+  await worker(folder).drain();
+  const [name] = await readdir(folder);
+  expect(await readFile(join(folder, name), 'utf8'), 'the encoding has a line starting with "--"').toMatch(/\r?\n--a/);
+  expect(await lastMail(folder)).toMatchObject({ to: 'someone@example.com', subject: 'Hello', text, link });
 });
 
 it('retries a failed delivery later with backoff, then delivers', async () => {
