@@ -423,18 +423,13 @@ export class KyselyStore implements Store {
   async claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]> {
     // A message is due when queued and its time has come, or when a sender's lease on it ran
     // out (that sender died). The conditional update is the claim: only one sender wins a row.
-    const due = await this.db
-      .selectFrom('outbox')
-      .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'queued'), eb('next_attempt_at', '<=', now)]),
-          eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
-        ]),
-      )
-      .orderBy('next_attempt_at')
-      .limit(limit)
-      .execute();
+    // Two index ranges rather than one OR: with an OR the planner fetches every due row and
+    // sorts them all, which under a backlog of thousands made each claim cost a full sort.
+    const [queued, stale] = await Promise.all([
+      this.db.selectFrom('outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
+      this.db.selectFrom('outbox').select('id').where('status', '=', 'sending').where('lease_until', '<', now).limit(limit).execute(),
+    ]);
+    const due = [...stale, ...queued].slice(0, limit);
     const claimed: MailRecord[] = [];
     for (const { id } of due) {
       const r = await this.db
