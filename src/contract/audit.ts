@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, MAX_PER_PAGE } from './common.js';
+import { Id, MAX_PER_PAGE, TotalCountCapped } from './common.js';
 
 /** One entry of the audit trail: who (token id, user, address), what, when. Never a secret. */
 export const AuditLog = Type.Object({
@@ -37,6 +37,7 @@ export const AuditLogCollection = Type.Object({
   instanceId: Type.Optional(Id),
   count: Type.Integer(),
   totalCount: Type.Integer(),
+  totalCountCapped: Type.Optional(TotalCountCapped()),
   page: Type.Integer(),
   perPage: Type.Integer(),
   orgId: Type.Optional(Id),

@@ -55,12 +55,23 @@ export function listQuery<F extends string>(sortFields: readonly F[], defaults: 
   });
 }
 
+/**
+ * Present (true) on a paged list when more items match than were counted: counting stops at
+ * COUNT_CAP or just past the page asked for, so `totalCount` is then a lower bound.
+ */
+export const COUNT_CAP = 10_000;
+export const TotalCountCapped = () =>
+  Type.Literal(true, {
+    description: `Present when more items match than were counted (counting stops at ${COUNT_CAP}, or just past the page asked for): totalCount is then a lower bound`,
+  });
+
 /** Fields every collection answer carries besides its items. */
 export const collectionFields = {
   instanceId: Id,
   orgId: Id,
   count: Type.Integer(),
   totalCount: Type.Integer(),
+  totalCountCapped: Type.Optional(TotalCountCapped()),
   sortField: Type.String(),
   sortDirection: Type.String(),
   filterField: Type.Optional(Type.String()),

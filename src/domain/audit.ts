@@ -2,6 +2,7 @@ import type { Store } from '../store/store.js';
 import type { DomainDeps } from './context.js';
 import { invalid } from './errors.js';
 import { newId } from './ids.js';
+import { totals } from './lists.js';
 import { AUDIT_DEFAULT_PER_PAGE, type AuditLog, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
 import type { AuditQuery, AuditRecord } from './records.js';
 
@@ -47,7 +48,7 @@ export class AuditTrail {
       items,
       ...(instanceId === null ? {} : { instanceId }),
       count: items.length,
-      totalCount: found.totalCount,
+      ...totals(found),
       page,
       perPage,
       ...(query.orgId ? { orgId: query.orgId } : {}),

@@ -26,7 +26,7 @@ export class Invitations {
     const page = await this.store.listInvites(org.id, query);
     const mail = await this.store.latestMailOf(page.items.map((i) => i.id));
     const now = this.deps.clock();
-    return collection(org, echo, page.items.map((i) => toInvite(i, now, mail.get(i.id))), page.totalCount);
+    return collection(org, echo, page.items.map((i) => toInvite(i, now, mail.get(i.id))), page);
   }
 
   async get(instanceId: string, orgId: string, inviteId: string): Promise<Invite> {

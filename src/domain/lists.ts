@@ -1,5 +1,5 @@
 import { compileGlob } from './glob.js';
-import type { ListQuery, OrgRecord } from './records.js';
+import type { ListQuery, OrgRecord, Page } from './records.js';
 
 /** A list request as the API takes it; absent fields take the list's defaults. */
 export interface ListParams<F extends string> {
@@ -35,6 +35,11 @@ export function resolveList<F extends string>(p: ListParams<F>, defaults: { sort
 }
 
 /** The collection envelope: items, counts and the list parameters echoed back. */
-export function collection<T>(org: OrgRecord, echo: ReturnType<typeof resolveList>['echo'], items: T[], totalCount: number) {
-  return { items, instanceId: org.instanceId, orgId: org.id, count: items.length, totalCount, ...echo };
+export function collection<T>(org: OrgRecord, echo: ReturnType<typeof resolveList>['echo'], items: T[], page: Page<unknown>) {
+  return { items, instanceId: org.instanceId, orgId: org.id, count: items.length, ...totals(page), ...echo };
+}
+
+/** `totalCount`, and `totalCountCapped: true` when the store stopped counting at its cap. */
+export function totals(page: Page<unknown>): { totalCount: number; totalCountCapped?: true } {
+  return page.totalCountCapped ? { totalCount: page.totalCount, totalCountCapped: true } : { totalCount: page.totalCount };
 }

@@ -20,7 +20,7 @@ export class Members {
     const org = await resolveOrg(this.store, instanceId, orgId);
     const { query, echo } = resolveList(params, MEMBER_LIST_DEFAULTS);
     const page = await this.store.listMembers(org.id, query);
-    return collection(org, echo, page.items.map((m) => toMember(org, m)), page.totalCount);
+    return collection(org, echo, page.items.map((m) => toMember(org, m)), page);
   }
 
   async get(instanceId: string, orgId: string, userId: string): Promise<Member> {

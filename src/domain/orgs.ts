@@ -4,7 +4,7 @@ import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { invalid, notFound } from './errors.js';
 import { newId } from './ids.js';
-import { resolveList } from './lists.js';
+import { resolveList, totals } from './lists.js';
 import type { OrgRecord } from './records.js';
 import { requireText } from './text.js';
 
@@ -17,7 +17,7 @@ export class Orgs {
     const { query, echo } = resolveList(params, ORG_LIST_DEFAULTS);
     const page = await this.deps.store.listOrgs(instanceId, query);
     const items = page.items.map(toOrg);
-    return { items, instanceId, count: items.length, totalCount: page.totalCount, page: 0, perPage: ORG_LIST_DEFAULTS.perPage, ...echo };
+    return { items, instanceId, count: items.length, ...totals(page), page: 0, perPage: ORG_LIST_DEFAULTS.perPage, ...echo };
   }
 
   async create(instanceId: string, body: OrgPost, actor: Actor): Promise<Org> {

@@ -117,6 +117,8 @@ export interface ListQuery<F extends string> {
 export interface Page<T> {
   items: T[];
   totalCount: number;
+  /** Set when counting stopped at a cap: more than totalCount items match. */
+  totalCountCapped?: true;
 }
 
 /** One change, as the audit trail keeps it: who (token, user, address), what, when. Never a secret. */

@@ -29,7 +29,7 @@ export interface ListSpec<T> {
   filterFields: string[];
   sort: { field: string; direction: 'asc' | 'desc' };
   columns: Column<T>[];
-  fetch: (query: ListQuery) => Promise<{ items: T[]; totalCount: number }>;
+  fetch: (query: ListQuery) => Promise<{ items: T[]; totalCount: number; totalCountCapped?: true }>;
   onError: (error: unknown) => void;
 }
 
@@ -107,7 +107,7 @@ export function listView<T>(spec: ListSpec<T>): ListView {
     renderHead();
     // Only the answer to the newest request is shown: a slow older one must not overwrite it.
     const request = ++latest;
-    let page: { items: T[]; totalCount: number };
+    let page: { items: T[]; totalCount: number; totalCountCapped?: true };
     try {
       page = await spec.fetch({ ...query });
     } catch (error) {
@@ -127,9 +127,11 @@ export function listView<T>(spec: ListSpec<T>): ListView {
         : [el('tr', {}, el('td', { colspan: spec.columns.length }, `No ${spec.noun}s${query.filter ? ' match the filter' : ''}.`))]),
     );
     const first = query.page * query.perPage;
-    status.textContent = total ? `${first + 1}–${first + page.items.length} of ${total} ${spec.noun}${total === 1 ? '' : 's'}` : '';
+    // A capped total is a lower bound (the server stopped counting): more pages follow.
+    const more = page.totalCountCapped ? '+' : '';
+    status.textContent = total ? `${first + 1}–${first + page.items.length} of ${total}${more} ${spec.noun}${total === 1 && !more ? '' : 's'}` : '';
     previous.disabled = query.page === 0;
-    next.disabled = first + page.items.length >= total;
+    next.disabled = !more && first + page.items.length >= total;
   }
 
   return { element, refresh };

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNT_CAP } from '../../src/contract/common.js';
+import { newId } from '../../src/domain/ids.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
 let h: Harness;
@@ -76,6 +78,25 @@ describe('invite lists', () => {
     const filtered = await get(`${invitesUrl()}?filterField=email&filter=*example.com&perPage=2`);
     expect(filtered.body).toMatchObject({ count: 2, totalCount: 5 });
     expect((await get(`${invitesUrl()}?page=9&perPage=4`)).body).toMatchObject({ count: 0, totalCount: 6 });
+  });
+
+  it(`count a paged list up to ${COUNT_CAP} matches and say so: totalCountCapped, a lower bound`, async () => {
+    const org = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/orgs`, token: h.tokens.admin, body: { name: 'Crowded' } });
+    const url = `/instances/${h.instanceId}/orgs/${org.body.id}/invites`;
+    const now = new Date().toISOString();
+    await h.gh.store.transaction(async (s) => {
+      for (let n = 0; n <= COUNT_CAP; n++) {
+        const invite = { id: newId(), orgId: org.body.id, email: `crowd${n}@example.com`, role: 'view' as const, applicationRoles: [], dashboardRoles: [] };
+        await s.insertInvite({ ...invite, disallowTransfer: false, inviteDate: now, ttl: 3_600_000, expiresAt: '2999-01-01T00:00:00.000Z', status: 'pending', invitedByTokenId: null }, `crowd-${n}`);
+      }
+    });
+    expect((await get(`${url}?perPage=10`)).body).toMatchObject({ count: 10, totalCount: COUNT_CAP, totalCountCapped: true });
+    const last = await get(`${url}?perPage=100&page=${COUNT_CAP / 100}`);
+    expect(last.body).toMatchObject({ count: 1, totalCount: COUNT_CAP + 1 });
+    expect(last.body).not.toHaveProperty('totalCountCapped');
+    const few = await get(`${url}?perPage=10&filterField=email&filter=crowd1?@example.com`);
+    expect(few.body).toMatchObject({ count: 10, totalCount: 10 });
+    expect(few.body).not.toHaveProperty('totalCountCapped');
   });
 
   it('the 201 of a new invite honours the list parameters of its query string', async () => {

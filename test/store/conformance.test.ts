@@ -7,6 +7,7 @@ import { openDatabase } from '../../src/store/sqlite-native.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/domain/errors.js';
+import { COUNT_CAP } from '../../src/contract/common.js';
 import { compileGlob } from '../../src/domain/glob.js';
 import { newId } from '../../src/domain/ids.js';
 import type { InviteRecord, MailRecord, MemberRecord, UserRecord } from '../../src/domain/records.js';
@@ -304,6 +305,26 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
           expect(page.emails).toEqual([...emails].sort().slice(2, 4));
           expect(page.totalCount).toBe(5);
           expect((await list({ limit: 2, offset: 10 })).items).toEqual([]);
+        });
+
+        it(`count a paged list up to ${COUNT_CAP} matches, or just past the page asked for, and say when they stopped`, async () => {
+          const big = newId();
+          await store.insertOrg({ id: big, instanceId, name: 'Big', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+          const total = COUNT_CAP + 5;
+          await store.transaction(async (s) => {
+            for (let n = 0; n < total; n++) await s.insertInvite(invite(`big${n}@x.com`, { orgId: big }), `hash-big-${n}`);
+          });
+          const page = (q: Partial<Parameters<Store['listInvites']>[1]>) => store.listInvites(big, { sortField: 'email', sortDirection: 'asc', ...q });
+          const first = await page({ limit: 100, offset: 0 });
+          expect(first.items).toHaveLength(100);
+          expect([first.totalCount, first.totalCountCapped]).toEqual([COUNT_CAP, true]);
+          // Past the cap the count reaches the page asked for, so a next page is always known.
+          const deep = await page({ limit: 100, offset: COUNT_CAP - 50 });
+          expect([deep.items.length, deep.totalCount, deep.totalCountCapped]).toEqual([55, total, undefined]);
+          const whole = await page({});
+          expect([whole.items.length, whole.totalCount, whole.totalCountCapped]).toEqual([total, total, undefined]);
+          const filtered = await page({ limit: 10, filterField: 'email', filter: compileGlob('big1*') });
+          expect([filtered.totalCount, filtered.totalCountCapped]).toEqual([1 + 10 + 100 + 1000 + 5, undefined]);
         });
       });
     });

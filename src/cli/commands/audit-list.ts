@@ -34,7 +34,7 @@ export function register(audit: Command): void {
           perPage: Math.min(o.limit, 1000),
         });
         const rows = list.items.map((e) => ({ ...e, who: e.userId ? `user ${e.userId}` : e.tokenId ? `token ${e.tokenId}` : 'invite link' }));
-        print(o, list, `${table(rows, ['at', 'action', 'email', 'who', 'address', 'orgId', 'targetId'])}\n${list.count} of ${list.totalCount}`);
+        print(o, list, `${table(rows, ['at', 'action', 'email', 'who', 'address', 'orgId', 'targetId'])}\n${list.count} of ${list.totalCount}${list.totalCountCapped ? '+' : ''}`);
       }),
     );
 }

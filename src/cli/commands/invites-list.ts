@@ -8,7 +8,7 @@ export function register(invites: Command): void {
     remoteAction(async ({ client, ids }, o: RemoteOptions & ListFlags<(typeof INVITE_SORT_FIELDS)[number]>) => {
       const list = await client.instanceOrgInvites.get({ ...ids, ...listParams(o) });
       const rows = list.items.map((i) => ({ ...i, expired: i.hasExpired ? 'expired' : 'pending', mail: i.mailStatus ?? '' }));
-      print(o, list, `${table(rows, ['id', 'email', 'role', 'inviteDate', 'expired', 'mail'])}\n${list.count} of ${list.totalCount}`);
+      print(o, list, `${table(rows, ['id', 'email', 'role', 'inviteDate', 'expired', 'mail'])}\n${list.count} of ${list.totalCount}${list.totalCountCapped ? '+' : ''}`);
     }),
   );
 }

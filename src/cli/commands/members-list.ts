@@ -7,7 +7,7 @@ export function register(members: Command): void {
   listOptions(remoteCommand(members, 'list', "list the organization's members", 'gatehouse members list --sort-field role --sort-direction desc'), MEMBER_SORT_FIELDS).action(
     remoteAction(async ({ client, ids }, o: RemoteOptions & ListFlags<(typeof MEMBER_SORT_FIELDS)[number]>) => {
       const list = await client.instanceOrgMembers.get({ ...ids, ...listParams(o) });
-      print(o, list, `${table(list.items, ['userId', 'email', 'role', 'firstName', 'lastName'])}\n${list.count} of ${list.totalCount}`);
+      print(o, list, `${table(list.items, ['userId', 'email', 'role', 'firstName', 'lastName'])}\n${list.count} of ${list.totalCount}${list.totalCountCapped ? '+' : ''}`);
     }),
   );
 }
