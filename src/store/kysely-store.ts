@@ -1,4 +1,4 @@
-import { type Kysely, type LogConfig, type SelectQueryBuilder, sql } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, type LogConfig, type SelectQueryBuilder, sql } from 'kysely';
 import { COUNT_CAP } from '../contract/common.js';
 import { UniqueViolation } from '../domain/errors.js';
 import type {
@@ -52,6 +52,8 @@ const ORG_COLUMNS = { name: 'name_key', id: 'id', creationDate: 'created_at', la
 /** Globs are lower-cased, so each filter field has a lower-case column; an org's is `name_key`. */
 const FILTER_COLUMNS = { email: 'email', role: 'role', name: 'name_key' } as const;
 const MAX_CHAR = '\u{10FFFF}';
+/** SQL texts of first() by dialect (one DialectHooks per opened store, shared by its transactions). */
+const COMPILED = new WeakMap<DialectHooks, Map<string, string>>();
 
 export class KyselyStore implements Store {
   constructor(
@@ -142,7 +144,7 @@ export class KyselyStore implements Store {
   }
 
   async getOrg(id: string): Promise<OrgRecord | null> {
-    const r = await this.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.first('orgById', (db) => db.selectFrom('orgs').selectAll().where('id', '=', ''), [id]);
     return r ? toOrg(r) : null;
   }
 
@@ -199,7 +201,7 @@ export class KyselyStore implements Store {
   }
 
   async getTokenByHash(tokenHash: string): Promise<TokenRecord | null> {
-    const r = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const r = await this.first('tokenByHash', (db) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', ''), [tokenHash]);
     return r ? toToken(r) : null;
   }
 
@@ -238,7 +240,7 @@ export class KyselyStore implements Store {
   }
 
   async getInvite(orgId: string, id: string): Promise<InviteRecord | null> {
-    const r = await this.db.selectFrom('invites').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+    const r = await this.first('inviteById', (db) => db.selectFrom('invites').selectAll().where('id', '=', '').where('org_id', '=', ''), [id, orgId]);
     return r ? toInvite(r) : null;
   }
 
@@ -254,7 +256,7 @@ export class KyselyStore implements Store {
   }
 
   async getInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null> {
-    const r = await this.db.selectFrom('invites').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const r = await this.first('inviteByTokenHash', (db) => db.selectFrom('invites').selectAll().where('token_hash', '=', ''), [tokenHash]);
     return r ? toInvite(r) : null;
   }
 
@@ -585,6 +587,21 @@ export class KyselyStore implements Store {
     const [page, count] = await Promise.all([items, this.db.selectFrom(matches).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()]);
     const n = Number(count.n);
     return n > cap ? { items: page, totalCount: cap, totalCountCapped: true } : { items: page, totalCount: n };
+  }
+
+  /**
+   * The first row of a hot lookup by key (every request looks up its token and org), compiled
+   * once per dialect: Kysely rebuilds and recompiles the query tree on every call, which costs
+   * more than SQLite's own work for such a lookup (18 µs against 10 µs). `build` makes the query
+   * with placeholder values; `parameters` are bound in the order of its conditions.
+   */
+  private async first<R>(name: string, build: (db: Kysely<Database>) => Compilable<R>, parameters: unknown[]): Promise<R | undefined> {
+    let texts = COMPILED.get(this.hooks);
+    if (!texts) COMPILED.set(this.hooks, (texts = new Map()));
+    let text = texts.get(name);
+    if (text === undefined) texts.set(name, (text = build(this.db).compile().sql));
+    const { rows } = await this.db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+    return rows[0];
   }
 
   private paged<QB extends SelectQueryBuilder<any, any, any>>(qb: QB, q: ListQuery<string>): QB {
