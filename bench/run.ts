@@ -37,13 +37,7 @@ const connections = Number(args.connections);
 const seed: Seed = { invites: 1000, members: 1000, acceptPool: smoke ? 2000 : 30_000 };
 const growthSizes = smoke ? [1000, 3000] : [1000, 10_000, 100_000];
 
-export const SCENARIOS: { name: ScenarioName; write: boolean }[] = [
-  { name: 'get-invite', write: false },
-  { name: 'list-invites', write: false },
-  { name: 'list-members', write: false },
-  { name: 'create-invite', write: true },
-  { name: 'accept-invite', write: true },
-];
+const SCENARIOS: ScenarioName[] = ['get-invite', 'list-invites', 'list-members', 'create-invite', 'accept-invite'];
 
 const all = [gatehouseSqlite, gatehousePostgres, floor, peer];
 const chosen = args.targets ? all.filter((t) => args.targets!.split(',').includes(t.name)) : all;
@@ -87,7 +81,7 @@ async function main() {
       },
     });
   };
-  for (const { name: scenario } of SCENARIOS) {
+  for (const scenario of SCENARIOS) {
     const order = [...running];
     for (const [target, t] of order) await run(target, t, scenario, warmup);
     for (let round = 0; round < rounds; round++) {
