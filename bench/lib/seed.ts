@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { newId } from '../../src/domain/ids.js';
 import type { InviteRecord, MemberRecord } from '../../src/domain/records.js';
-import { hashSecret } from '../../src/domain/secrets.js';
+import { newOrg } from '../../src/domain/orgs.js';
+import { hashSecret, newSecret } from '../../src/domain/secrets.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/store.js';
 import type { Seed } from './types.js';
@@ -19,7 +19,6 @@ export interface Fixtures {
 }
 
 const WEEK_MS = 7 * 24 * 3600_000;
-const secret = () => randomBytes(24).toString('base64url');
 
 /**
  * Seeds a Gatehouse database (SQLite file or PostgreSQL URL) through the store, as described by
@@ -32,11 +31,9 @@ export async function seedGatehouse(database: string, seed: Seed): Promise<Fixtu
     const now = new Date().toISOString();
     const instanceId = newId();
     await store.insertInstance({ id: instanceId, name: 'Bench', createdAt: now });
-    const [orgA, orgB, orgC] = ['A', 'B', 'C'].map(() => newId());
-    for (const [id, name] of [[orgA, 'Org A'], [orgB, 'Org B'], [orgC, 'Org C']]) {
-      await store.insertOrg({ id, instanceId, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: now, updatedAt: now });
-    }
-    const token = secret();
+    const [orgA, orgB, orgC] = ['Org A', 'Org B', 'Org C'].map((name) => newOrg(instanceId, { name }, new Date()));
+    for (const org of [orgA, orgB, orgC]) await store.insertOrg(org);
+    const token = newSecret();
     await store.insertToken({ id: newId(), instanceId, userId: null, scopes: ['all.Instance'], createdAt: now, expiresAt: null, revokedAt: null }, hashSecret(token));
 
     const invite = (orgId: string, email: string): InviteRecord => ({
@@ -54,22 +51,22 @@ export async function seedGatehouse(database: string, seed: Seed): Promise<Fixtu
       invitedByTokenId: null,
     });
     const inviteIds = await inBatches(store, seed.invites, async (s, i) => {
-      const record = invite(orgA, `seed${i}@example.com`);
-      await s.insertInvite(record, hashSecret(secret()));
+      const record = invite(orgA.id, `seed${i}@example.com`);
+      await s.insertInvite(record, hashSecret(newSecret()));
       return record.id;
     });
     await inBatches(store, seed.members, async (s, i) => {
       const user = { id: newId(), email: `member${i}@example.com`, firstName: null, lastName: null, avatarUrl: null, twoFactorAuthEnabled: false, ssoLinked: false, createdAt: now };
       await s.insertUser(user);
-      const member: MemberRecord = { orgId: orgA, userId: user.id, email: user.email, role: 'view', applicationRoles: [], dashboardRoles: [], disallowTransfer: false, createdAt: now };
+      const member: MemberRecord = { orgId: orgA.id, userId: user.id, email: user.email, role: 'view', applicationRoles: [], dashboardRoles: [], disallowTransfer: false, createdAt: now };
       await s.insertMember(member);
     });
     const accepts = await inBatches(store, seed.acceptPool, async (s, i) => {
-      const link = { email: `accept${i}@example.com`, token: secret() };
-      await s.insertInvite(invite(orgB, link.email), hashSecret(link.token));
+      const link = { email: `accept${i}@example.com`, token: newSecret() };
+      await s.insertInvite(invite(orgB.id, link.email), hashSecret(link.token));
       return link;
     });
-    return { instanceId, token, orgA, orgB, orgC, inviteA: inviteIds[Math.floor(inviteIds.length / 2)], accepts };
+    return { instanceId, token, orgA: orgA.id, orgB: orgB.id, orgC: orgC.id, inviteA: inviteIds[Math.floor(inviteIds.length / 2)], accepts };
   } finally {
     await store.close();
   }

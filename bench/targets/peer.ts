@@ -36,8 +36,7 @@ export const peer: Target = {
   async unavailable() {
     if (nodeTooNew()) return `better-sqlite3 12, which the peer shares with Gatehouse, aborts on Node ${process.version} when statements are garbage-collected (WiseLibs/better-sqlite3#1515); run the bench on Node 20`;
     if (existsSync(`${peerDir}node_modules/better-auth`)) return null;
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const result = spawnSync(npm, ['install', '--prefix', peerDir, '--no-audit', '--no-fund'], {
+    const result = spawnSync('npm', ['install', '--prefix', peerDir, '--no-audit', '--no-fund'], {
       // npm's stdout goes to stderr: the runner's stdout is its report.
       stdio: ['ignore', process.stderr, 'inherit'],
     });
