@@ -1,10 +1,23 @@
-/** The server answered with an error: `statusCode`, `type` and `message` come from its body. */
+/**
+ * The server answered with an error: `statusCode`, `type`, `message` and `code` come from its
+ * body. Branch on `code` (stable, listed in the OpenAPI document), never on `message`.
+ *
+ * @example
+ * try {
+ *   await gatehouse.instanceOrgInvites.post({ instanceId, orgId, invite: { email, role: 'view' } });
+ * } catch (error) {
+ *   if (error instanceof GatehouseError && error.code === 'already_invited') console.log('invited before');
+ *   else throw error;
+ * }
+ */
 export class GatehouseError extends Error {
   override name = 'GatehouseError';
   constructor(
     readonly statusCode: number,
     readonly type: string,
     message: string,
+    /** The stable reason, e.g. `already_member`, `member_limit_reached`, `invite_link_invalid`. */
+    readonly code: string,
     /** Seconds the server asked to wait (429, 503), when it said. */
     readonly retryAfter?: number,
   ) {

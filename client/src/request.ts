@@ -101,7 +101,7 @@ export async function perform<T>(options: ClientOptions, spec: ActionSpec, param
   const retries = idempotent ? (options.retries ?? 2) : 0;
   for (let n = 0; ; n++) {
     const { response, text } = await attempt(options, spec, request, call);
-    let body: { type?: string; message?: string } | undefined;
+    let body: { type?: string; message?: string; code?: string } | undefined;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -117,6 +117,8 @@ export async function perform<T>(options: ClientOptions, spec: ActionSpec, param
       response.status,
       body?.type ?? 'Error',
       body?.message ?? `HTTP ${response.status}`,
+      // An answer not from Gatehouse (a proxy's error page) has no code of its own.
+      typeof body?.code === 'string' ? body.code : 'unknown',
       retryAfter !== null && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined,
     );
   }

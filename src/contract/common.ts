@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 /** Path and body ids: 24 hex characters, ObjectId-style (upstream pattern). */
 export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
@@ -21,7 +22,18 @@ export const ResourceRoles = Type.Array(ResourceRole, { maxItems: 100 });
 
 export const Email = Type.String({ format: 'email', maxLength: 1024 });
 
-export const ErrorBody = Type.Object({ type: Type.String(), message: Type.String() });
+/** Every error answer: upstream's `{type, message}` (an open schema) and Gatehouse's stable `code`. */
+export const ErrorBody = Type.Object({
+  type: Type.String(),
+  message: Type.String(),
+  code: Type.Unsafe<ErrorCode>({
+    type: 'string',
+    enum: Object.keys(ERROR_CODES),
+    description: `A stable reason to branch on (messages may change):\n${Object.entries(ERROR_CODES)
+      .map(([code, { type, description }]) => `- \`${code}\` (${type}): ${description}`)
+      .join('\n')}`,
+  }),
+});
 export type ErrorBody = Static<typeof ErrorBody>;
 
 export const Success = Type.Object({ success: Type.Literal(true) });

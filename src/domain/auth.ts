@@ -19,11 +19,11 @@ export class Auth {
   /** The live token for an `Authorization` header value; 401 for anything else. */
   async authenticate(header: string | undefined): Promise<TokenRecord> {
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) throw new AppError('Unauthorized', 'A bearer token is required (Authorization: Bearer <token>)');
+    if (!match) throw new AppError('unauthorized', 'A bearer token is required (Authorization: Bearer <token>)');
     const token = await this.store.getTokenByHash(hashSecret(match[1]));
     const now = this.clock().toISOString();
     if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
-      throw new AppError('Unauthorized', 'The bearer token is not valid, has been revoked or has expired');
+      throw new AppError('unauthorized', 'The bearer token is not valid, has been revoked or has expired');
     }
     return token;
   }
@@ -63,4 +63,4 @@ export class Auth {
 /** A user token reaches its instance while the user is a member there; writes need an admin. */
 const userMay = (role: string | null, action: Action) => role !== null && (role === 'admin' || isReadAction(action));
 
-const forbidden = (action: Action) => new AppError('Forbidden', `The token is not allowed to perform ${action} here`);
+const forbidden = (action: Action) => new AppError('forbidden', `The token is not allowed to perform ${action} here`);

@@ -1,20 +1,24 @@
-import type { ErrorType } from '../contract/errors.js';
+import { ERROR_CODES, type ErrorCode, type ErrorType } from '../contract/errors.js';
 
-/** The one error type the domain throws; the HTTP layer maps `type` to a status. */
+/** The one error type the domain throws; the HTTP layer maps its code's `type` to a status. */
 export class AppError extends Error {
+  readonly type: ErrorType;
+
   constructor(
-    readonly type: ErrorType,
+    readonly code: ErrorCode,
     message: string,
     /** Seconds after which trying again may succeed (a `Retry-After` header). */
     readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'AppError';
+    this.type = ERROR_CODES[code].type;
   }
 }
 
-export const notFound = (what: string) => new AppError('NotFound', `${what} was not found`);
-export const invalid = (message: string) => new AppError('Validation', message);
+export const notFound = (what: string) => new AppError('not_found', `${what} was not found`);
+export const alreadyMember = (email: string) => new AppError('already_member', `${email} is already a member of this organization`);
+export const invalid = (message: string) => new AppError('invalid_request', message);
 
 /** Thrown by a store when a unique index refused a write; `constraint` names the rule. */
 export class UniqueViolation extends Error {

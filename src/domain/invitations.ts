@@ -3,7 +3,7 @@ import type { Store, InviteSortField } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
-import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
+import { alreadyMember, AppError, notFound, UniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
@@ -47,7 +47,7 @@ export class Invitations {
       const org = await resolveOrg(store, instanceId, orgId);
       const user = await store.getUserByEmail(email);
       if (user && (await store.getMember(org.id, user.id))) {
-        throw invalid(`${email} is already a member of this organization`);
+        throw alreadyMember(email);
       }
       const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
       for (const id of replaced) await store.cancelQueuedMail(id);
@@ -68,7 +68,7 @@ export class Invitations {
       try {
         await store.insertInvite(record, hashSecret(token));
       } catch (error) {
-        if (error instanceof UniqueViolation) throw invalid(`${email} already has a pending invite to this organization`);
+        if (error instanceof UniqueViolation) throw new AppError('already_invited', `${email} already has a pending invite to this organization`);
         throw error;
       }
       await this.queueMail(store, org, record, token, actor);
@@ -127,7 +127,7 @@ export class Invitations {
   async info(token: string, email: string): Promise<InviteInfo> {
     const invite = await this.live(token, email);
     const [org, inviter] = await Promise.all([this.store.getOrg(invite.orgId), this.store.getInviter(invite.id)]);
-    if (!org) throw notFound('Invite');
+    if (!org) throw unusableLink();
     return {
       orgName: org.name,
       email: invite.email,
@@ -148,9 +148,9 @@ export class Invitations {
     return this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
       const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
-      if (!claimed) throw notFound('Invite');
+      if (!claimed) throw unusableLink();
       const org = await store.getOrg(claimed.orgId);
-      if (!org) throw notFound('Invite');
+      if (!org) throw unusableLink();
       const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
       await audit(store, this.deps.clock, { ...actor, userId: user?.id ?? null }, {
         ...where(org, claimed),
@@ -170,7 +170,7 @@ export class Invitations {
             createdAt: now.toISOString(),
           });
         } catch (error) {
-          if (error instanceof UniqueViolation) throw invalid(`${claimed.email} is already a member of this organization`);
+          if (error instanceof UniqueViolation) throw alreadyMember(claimed.email);
           throw error;
         }
       }
@@ -195,8 +195,8 @@ export class Invitations {
     // a stand-in when there is no invite): neither the work nor its time tells an unknown token
     // from a known token with another email.
     const emailMatches = sameSecret(invite?.email ?? '', normalizeEmail(email));
-    if (!invite || !emailMatches || invite.status !== 'pending') throw notFound('Invite');
-    if (isExpired(invite, this.deps.clock())) throw new AppError('Gone', 'Invite has expired');
+    if (!invite || !emailMatches || invite.status !== 'pending') throw unusableLink();
+    if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');
     return invite;
   }
 
@@ -239,6 +239,9 @@ export function findOrCreateUser(store: Store, email: string, now: Date): Promis
 
 /** The audit fields naming an invite of an org. */
 const where = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
+
+/** Unknown, used, revoked and other-email links get this one answer: it must tell nothing apart. */
+const unusableLink = () => new AppError('invite_link_invalid', 'Invite was not found');
 
 const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
 

@@ -3,7 +3,7 @@ import type { MemberSortField, Store } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
-import { invalid, notFound, UniqueViolation } from './errors.js';
+import { alreadyMember, notFound, UniqueViolation } from './errors.js';
 import { findOrCreateUser } from './invitations.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
@@ -43,7 +43,7 @@ export class Members {
       } else {
         user = await findOrCreateUser(store, normalizeEmail(body.email), now);
       }
-      if (await store.getMember(org.id, user.id)) throw invalid(`${user.email} is already a member of this organization`);
+      if (await store.getMember(org.id, user.id)) throw alreadyMember(user.email);
       for (const id of await store.retirePendingInvites(org.id, user.email, 'replaced', null)) {
         await store.cancelQueuedMail(id);
       }
@@ -60,7 +60,7 @@ export class Members {
           createdAt: now.toISOString(),
         });
       } catch (error) {
-        if (error instanceof UniqueViolation) throw invalid(`${user.email} is already a member of this organization`);
+        if (error instanceof UniqueViolation) throw alreadyMember(user.email);
         throw error;
       }
       await audit(store, this.deps.clock, actor, {

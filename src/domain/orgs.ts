@@ -2,7 +2,7 @@ import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, typ
 import type { Store } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
-import { invalid, notFound } from './errors.js';
+import { AppError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { resolveList, totals } from './lists.js';
 import type { OrgRecord } from './records.js';
@@ -97,6 +97,6 @@ export async function assertSeatFree(store: Store, org: OrgRecord, now: Date): P
   await store.lock({ org: org.id });
   const used = await store.countSeats(org.id, now.toISOString());
   if (used >= org.memberLimit) {
-    throw invalid(`Organization has reached its member limit of ${org.memberLimit} (members plus pending invites)`);
+    throw new AppError('member_limit_reached', `Organization has reached its member limit of ${org.memberLimit} (members plus pending invites)`);
   }
 }

@@ -97,5 +97,5 @@ const windowStart = (now: number, limit: Limit) => Math.floor(now / limit.window
 const emailKey = (email: string) => hashSecret(email.trim().toLowerCase());
 
 function tooMany(message: string, start: number, limit: Limit, now: number): AppError {
-  return new AppError('TooManyRequests', message, Math.max(1, Math.ceil((start + limit.windowMs - now) / 1000)));
+  return new AppError('rate_limited', message, Math.max(1, Math.ceil((start + limit.windowMs - now) / 1000)));
 }

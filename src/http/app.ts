@@ -93,7 +93,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
-    if (nestingDepth(body as string) > MAX_JSON_DEPTH) return done(new AppError('Validation', `Body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+    if (nestingDepth(body as string) > MAX_JSON_DEPTH) return done(new AppError('invalid_request', `Body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
     parseJson(request, body as string, done);
   });
 

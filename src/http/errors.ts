@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import { ERROR_STATUS, type ErrorType } from '../contract/errors.js';
+import { DEFAULT_CODE, ERROR_STATUS, type ErrorCode, type ErrorType, errorBody } from '../contract/errors.js';
 import { AppError } from '../domain/errors.js';
 
 const TYPE_BY_STATUS = new Map<number, ErrorType>(
@@ -20,45 +20,67 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'A path segment is longer than 200 characters',
 };
 
+/** The code of a status the framework chose (a parser's 413, the router's 414). */
+const codeOfStatus = (status: number): ErrorCode => DEFAULT_CODE[TYPE_BY_STATUS.get(status) ?? 'Validation'];
+
+/** Sends an error answer; a 429 also ends the connection, so a flood cannot keep its sockets. */
+function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+  if (status === 429) reply.header('connection', 'close');
+  return reply.status(status).send(errorBody(code, message));
+}
+
 /**
  * The router's own refusals (a malformed or overlong path), given to Fastify as
  * `frameworkErrors`: they happen before any route, so the error handler never sees them.
  */
 export function answerFrameworkError(error: FastifyError, reply: FastifyReply): void {
   const status = error.statusCode ?? 400;
-  reply.status(status).send({ type: TYPE_BY_STATUS.get(status) ?? 'Validation', message: FASTIFY_MESSAGES[error.code] ?? 'Bad request' });
+  sendError(reply, status, codeOfStatus(status), FASTIFY_MESSAGES[error.code] ?? 'Bad request');
 }
 
-/** The one place where any error becomes an HTTP answer `{ type, message }`. */
+/** The methods of the app's routes by path pattern, to answer 405 with `Allow` for a known path. */
+function routeMethods(app: FastifyInstance): (path: string) => string[] {
+  const routes: { pattern: RegExp; methods: string[] }[] = [];
+  app.addHook('onRoute', (route) => {
+    const source = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*');
+    routes.push({ pattern: new RegExp(`^${source}$`), methods: ([] as string[]).concat(route.method) });
+  });
+  return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
+}
+
+/** The one place where any error becomes an HTTP answer `{ type, message, code }`. */
 export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
+  const methodsOf = routeMethods(app);
+
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
-      return reply.status(ERROR_STATUS[error.type]).send({ type: error.type, message: error.message });
+      return sendError(reply, ERROR_STATUS[error.type], error.code, error.message);
     }
     const fe = error as FastifyError;
-    if (fe.validation) {
-      return reply.status(400).send({ type: 'Validation', message: fe.message });
-    }
+    if (fe.validation) return sendError(reply, 400, 'invalid_request', fe.message);
     if (error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-      return reply.status(400).send({ type: 'Validation', message: FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY });
+      return sendError(reply, 400, 'invalid_request', FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY);
     }
     if (isUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
       reply.header('retry-after', '5');
-      return reply.status(503).send({ type: 'ServiceUnavailable', message: 'The database is unavailable; try again shortly' });
+      return sendError(reply, 503, 'service_unavailable', 'The database is unavailable; try again shortly');
     }
     const status = fe.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      const message = FASTIFY_MESSAGES[fe.code] ?? fe.message;
-      return reply.status(status).send({ type: TYPE_BY_STATUS.get(status) ?? 'Validation', message });
-    }
+    if (status >= 400 && status < 500) return sendError(reply, status, codeOfStatus(status), FASTIFY_MESSAGES[fe.code] ?? fe.message);
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send({ type: 'ServerError', message: 'Internal server error' });
+    return sendError(reply, 500, 'server_error', 'Internal server error');
   });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    return reply.status(404).send({ type: 'NotFound', message: `No route for ${request.method} ${path}` });
+    const allowed = methodsOf(path);
+    // A route of this very method may still answer 404 (a static file it does not have).
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      reply.header('allow', allowed.join(', '));
+      return sendError(reply, 405, 'method_not_allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`);
+    }
+    return sendError(reply, 404, 'not_found', `No route for ${request.method} ${path}`);
   });
 }

@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { AuditLogCollection } from '../contract/audit.js';
 import { ErrorBody, ResourceRole, Role, Success } from '../contract/common.js';
-import { ERROR_STATUS, type ErrorType } from '../contract/errors.js';
+import { DEFAULT_CODE, ERROR_STATUS, type ErrorType } from '../contract/errors.js';
 import { Invite, InviteAction, InviteCollection, InviteInfo, InvitePost, InviteResult, RoleInfo } from '../contract/invites.js';
 import { Member, MemberCollection, MemberPost } from '../contract/members.js';
 import { Org, OrgCollection, OrgPost } from '../contract/orgs.js';
@@ -212,7 +212,7 @@ const PARAMETERS: Record<string, string> = {
 /** Every error answer, by status: when it happens and an example message. */
 const ERRORS: Record<number, [when: string, message: (op: Operation) => string]> = {
   400: [
-    'Malformed request: an id, query parameter or body field that does not fit the schema, or a request the rules refuse (the message says which)',
+    'Malformed request: an id, query parameter or body field that does not fit the schema, or a request the rules refuse (`code` says which: `invalid_request`, `already_invited`, `already_member`, `member_limit_reached`)',
     () => "body must have required property 'role'",
   ],
   401: ['No bearer token, or an unknown, revoked or expired one', () => 'A bearer token is required (Authorization: Bearer <token>)'],
@@ -401,7 +401,9 @@ function finishDocument(generated: object): JsonObject {
           if (code >= 400) {
             const message =
               code === 404 ? described.notFound![1] : code === 410 ? described.gone![1] : ERRORS[code][1](op.operationId as Operation);
-            media.example = { type: TYPE_BY_STATUS.get(code)!, message };
+            const type = TYPE_BY_STATUS.get(code)!;
+            const link = code === 404 && String(op.operationId).startsWith('orgInvites.');
+            media.example = { type, message, code: link ? 'invite_link_invalid' : DEFAULT_CODE[type] };
           }
         }
       }

@@ -96,9 +96,9 @@ async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElem
 
 /** Every failure as words a person can act on; never a status code or raw JSON alone. */
 function failed(error: unknown, retry: () => void): void {
-  if (error instanceof GatehouseError && error.statusCode === 410) {
+  if (error instanceof GatehouseError && error.code === 'invite_link_expired') {
     state('This invitation has expired', para('Invitations are valid for a limited time. Ask the organization for a new invitation.'));
-  } else if (error instanceof GatehouseError && error.statusCode === 404) {
+  } else if (error instanceof GatehouseError && error.code === 'invite_link_invalid') {
     state(
       'This invitation cannot be used',
       para(

@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY, type Harness, startHarness } from '../helpers/harness.js';
 import { addMember, createInvite, freshEmail } from '../helpers/routes.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/contract/errors.js';
 
 /**
  * Real answers of every endpoint, checked against the upstream JSON Schemas in
@@ -119,12 +120,13 @@ function expectTableAnswer(resource: string, action: string, res: Res, status = 
   expectSchema(tableSchema(resource, action, status), res.body, `${resource}.${action} ${status}`);
 }
 
-/** An error answer: the error schema, and the `{type, message}` shape every error shares. */
+/** An error answer: the error schema, and the `{type, message, code}` shape every error shares. */
 function expectError(res: Res, status: number, label: string): void {
   expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(status);
   expect(String(res.headers['content-type']), label).toMatch(/^application\/json/);
   expectSchema('error', res.body, `${label} ${status}`);
-  expect(Object.keys(res.body).sort(), label).toEqual(['message', 'type']);
+  expect(Object.keys(res.body).sort(), label).toEqual(['code', 'message', 'type']);
+  expect(ERROR_CODES[res.body.code as ErrorCode]?.type, `${label}: code ${res.body.code}`).toBe(res.body.type);
   expect(typeof res.body.type, label).toBe('string');
   expect(res.body.type.length, label).toBeGreaterThan(0);
   expect(typeof res.body.message, label).toBe('string');

@@ -253,7 +253,7 @@ describe.skipIf(skipped !== null)(titled(DEDICATED, 'the database goes away and 
     ]);
     for (const answer of direct) {
       expect(answer.status, JSON.stringify(answer.body)).toBe(503);
-      expect(answer.body).toEqual({ type: 'ServiceUnavailable', message: expect.any(String) });
+      expect(answer.body).toEqual({ type: 'ServiceUnavailable', message: expect.any(String), code: 'service_unavailable' });
       expect(answer.ms).toBeLessThan(OUTAGE_ANSWER_MS);
     }
 

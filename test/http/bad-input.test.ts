@@ -40,7 +40,7 @@ describe.each(bodyRoutes)('$method $action refuses bad bodies with 400 and chang
     const before = await snapshot();
     const res = await h.request({ method: route.method, url: route.path(ids), token: h.tokens.admin, body });
     expect(res.status, JSON.stringify(res.body)).toBe(400);
-    expect(res.body).toEqual({ type: 'Validation', message: expect.any(String) });
+    expect(res.body).toEqual({ type: 'Validation', message: expect.any(String), code: 'invalid_request' });
     expect(await snapshot()).toBe(before);
   });
 
@@ -113,7 +113,7 @@ describe('anything else', () => {
     const before = await snapshot();
     const res = await h.request({ method: route.method, url: `${route.path(ids)}?filter=a%00`, token: h.tokens.admin, body: route.body?.() });
     expect(res.status, JSON.stringify(res.body)).toBe(400);
-    expect(res.body).toEqual({ type: 'Validation', message: 'querystring/filter must not contain the NUL character' });
+    expect(res.body).toEqual({ type: 'Validation', message: 'querystring/filter must not contain the NUL character', code: 'invalid_request' });
     expect(await snapshot()).toBe(before);
   });
 

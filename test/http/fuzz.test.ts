@@ -1,7 +1,7 @@
 /**
  * Property-based tests (fast-check) over every route, the public ones included: random and
  * malformed path ids, query strings, headers and bodies never produce a 5xx, every error is a
- * JSON `{ type, message }`, and a 4xx (or any GET) leaves every table as it was. The number of
+ * JSON `{ type, message, code }`, and a 4xx (or any GET) leaves every table as it was. The number of
  * requests sent is written to test-results/figures/fuzz-<store>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyCase, headers, openDigest, pathSegment, queryString, rawBody, renderBody, withId } from '../helpers/fuzz.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { createInvite, ROUTES } from '../helpers/routes.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/contract/errors.js';
 
 const STORE = process.env.GATEHOUSE_TEST_STORE ?? 'sqlite';
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -85,7 +86,7 @@ interface Sent {
 
 /**
  * Sends one generated request and checks what every answer must be: no 5xx, errors as
- * `{ type, message }`, and no stored data changed unless the route answered a change (2xx/3xx
+ * `{ type, message, code }`, and no stored data changed unless the route answered a change (2xx/3xx
  * to anything but GET).
  */
 async function send(t: Target, req: Sent) {
@@ -103,9 +104,10 @@ async function send(t: Target, req: Sent) {
 
   const problems: string[] = [];
   if (res.status >= 500) problems.push(`answered ${res.status}`);
-  const { type, message, ...rest } = (res.body ?? {}) as Record<string, unknown>;
-  if (res.status >= 400 && (typeof type !== 'string' || typeof message !== 'string' || Object.keys(rest).length)) {
-    problems.push(`error body is not { type, message }: ${JSON.stringify(res.body).slice(0, 300)}`);
+  const { type, message, code, ...rest } = (res.body ?? {}) as Record<string, unknown>;
+  const known = ERROR_CODES[code as ErrorCode] as { type: string } | undefined;
+  if (res.status >= 400 && (typeof type !== 'string' || typeof message !== 'string' || known?.type !== type || Object.keys(rest).length)) {
+    problems.push(`error body is not { type, message, code } with a known code of that type: ${JSON.stringify(res.body).slice(0, 300)}`);
   }
   const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
   if (!wrote && changed.length) problems.push(`${res.status} changed stored data: ${changed.join(', ')}`);

@@ -187,7 +187,7 @@ describe('the public endpoints', () => {
   it('answers 404 for an unknown token or a different email, 400 for a missing one', async () => {
     await invite({ email: 'who@example.com', role: 'view' });
     const link = await h.inviteLink('who@example.com');
-    expect((await info('not-a-token', link.email)).body).toEqual({ type: 'NotFound', message: 'Invite was not found' });
+    expect((await info('not-a-token', link.email)).body).toEqual({ type: 'NotFound', message: 'Invite was not found', code: 'invite_link_invalid' });
     expect((await info(link.token, 'someone-else@example.com')).status).toBe(404);
     expect((await respond(link.token, 'someone-else@example.com', true)).status).toBe(404);
     expect((await h.request({ method: 'GET', url: `/invites?email=${link.email}` })).status).toBe(400);
@@ -198,7 +198,7 @@ describe('the public endpoints', () => {
     await invite({ email: 'expire@example.com', role: 'view' });
     const link = await h.inviteLink('expire@example.com');
     h.advance(7 * DAY + 1);
-    expect((await info(link.token, link.email)).body).toEqual({ type: 'Gone', message: 'Invite has expired' });
+    expect((await info(link.token, link.email)).body).toEqual({ type: 'Gone', message: 'Invite has expired', code: 'invite_link_expired' });
     expect((await respond(link.token, link.email, true)).status).toBe(410);
     expect((await respond(link.token, link.email, false)).status).toBe(410);
     const members = await h.request({ method: 'GET', url: membersUrl(), token: h.tokens.admin });

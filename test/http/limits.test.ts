@@ -64,12 +64,12 @@ describe('limits', () => {
   });
 
   it.each([
-    ['not percent-encoding', '/instances/%/orgs', 400, /percent-encoding/],
-    ['a segment over 200 characters', `/instances/${'a'.repeat(201)}/orgs`, 414, /longer than 200/],
-  ])('refuses a path that is %s, as JSON with the safety headers', async (_what, path, status, message) => {
+    ['not percent-encoding', '/instances/%/orgs', 400, 'Validation', 'invalid_request', /percent-encoding/],
+    ['a segment over 200 characters', `/instances/${'a'.repeat(201)}/orgs`, 414, 'UriTooLong', 'uri_too_long', /longer than 200/],
+  ])('refuses a path that is %s, as JSON with the safety headers', async (_what, path, status, type, code, message) => {
     const res = await h.request({ method: 'GET', url: path, token: h.tokens.admin });
     expect(res.status).toBe(status);
-    expect(res.body).toEqual({ type: 'Validation', message: expect.stringMatching(message) });
+    expect(res.body).toEqual({ type, message: expect.stringMatching(message), code });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['cache-control']).toBe('no-store');
   });

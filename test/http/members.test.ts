@@ -34,7 +34,7 @@ describe('adding members', () => {
   });
 
   it('answers 404 for an unknown userId and 400 for a second membership', async () => {
-    expect((await post({ userId: 'abcdefabcdefabcdefabcdef', role: 'view' })).body).toEqual({ type: 'NotFound', message: 'User was not found' });
+    expect((await post({ userId: 'abcdefabcdefabcdefabcdef', role: 'view' })).body).toEqual({ type: 'NotFound', message: 'User was not found', code: 'not_found' });
     const email = freshEmail();
     await post({ email, role: 'view' });
     const again = await post({ email, role: 'admin' });
@@ -73,7 +73,7 @@ describe('one member', () => {
     expect((await h.request({ method: 'DELETE', url, token: h.tokens.admin })).body).toEqual({ success: true });
     for (const method of ['GET', 'PATCH', 'DELETE'] as const) {
       const res = await h.request({ method, url, token: h.tokens.admin, body: method === 'PATCH' ? { role: 'view' } : undefined });
-      expect(res.body).toEqual({ type: 'NotFound', message: 'Member was not found' });
+      expect(res.body).toEqual({ type: 'NotFound', message: 'Member was not found', code: 'not_found' });
     }
   });
 

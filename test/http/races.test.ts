@@ -33,7 +33,7 @@ describe('races', () => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => answer(token, invite.email)));
     expect(count(answers, 200)).toBe(1);
     expect(count(answers, 404)).toBe(49);
-    for (const a of answers.filter((x) => x.status === 404)) expect(a.body).toEqual({ type: 'NotFound', message: 'Invite was not found' });
+    for (const a of answers.filter((x) => x.status === 404)) expect(a.body).toEqual({ type: 'NotFound', message: 'Invite was not found', code: 'invite_link_invalid' });
     expect(await members(invite.email)).toHaveLength(1);
     expect(await pendingInvites(invite.email)).toHaveLength(0);
   });

@@ -35,7 +35,7 @@ describe('public endpoints', () => {
     h.advance(10_000);
     const refused = await info(address);
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ type: 'TooManyRequests', message: 'Too many requests from this address' });
+    expect(refused.body).toEqual({ type: 'TooManyRequests', message: 'Too many requests from this address', code: 'rate_limited' });
     expect(refused.headers['retry-after']).toBe('50');
     expect((await info(newAddress())).status, 'another address is not affected').toBe(404);
     nextMinute();
@@ -107,7 +107,7 @@ describe('authenticated endpoints', () => {
     for (let n = 0; n < 5; n++) expect((await list(token)).status).toBe(200);
     const refused = await list(token);
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ type: 'TooManyRequests', message: 'Too many requests for this token' });
+    expect(refused.body).toEqual({ type: 'TooManyRequests', message: 'Too many requests for this token', code: 'rate_limited' });
     expect(refused.headers['retry-after']).toBe('60');
     expect((await list(await h.token(['all.Instance.read']))).status, 'another token is not affected').toBe(200);
   });

@@ -105,7 +105,7 @@ describe.each(ROUTES)('$method $action', (route) => {
         const ids = await route.prepare(h);
         const res = await h.request({ method: route.method, url: route.path({ ...ids, orgId }), token: h.tokens.admin, body: route.body?.() });
         expect(res.status).toBe(404);
-        expect(res.body).toEqual({ type: 'NotFound', message: 'Organization was not found' });
+        expect(res.body).toEqual({ type: 'NotFound', message: 'Organization was not found', code: 'not_found' });
       }
     });
   }

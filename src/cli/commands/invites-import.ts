@@ -8,7 +8,8 @@ import { remoteAction, remoteCommand, type RemoteOptions } from '../remote.js';
 
 type Outcome = { line: number; email: string; result: 'created' | 'skipped' | 'failed'; reason?: string };
 
-const ALREADY = /already has a pending invite|already a member/;
+/** Refusals that mean "nothing to do for this row": it is skipped, not failed. */
+const ALREADY = new Set(['already_invited', 'already_member']);
 
 export function register(invites: Command): void {
   remoteCommand(invites, 'import', 'invite everyone in a CSV file (columns email, role); safe to run again on the same file', 'gatehouse invites import people.csv --concurrency 8')
@@ -70,7 +71,7 @@ async function importRow(row: Row, seen: Set<string>, invite: (email: string, ro
     await invite(row.email, row.role as Role);
     return { ...base, result: 'created' };
   } catch (error) {
-    if (error instanceof GatehouseError && error.statusCode === 400 && ALREADY.test(error.message)) {
+    if (error instanceof GatehouseError && ALREADY.has(error.code)) {
       return { ...base, result: 'skipped', reason: error.message };
     }
     return { ...base, result: 'failed', reason: error instanceof Error ? error.message : String(error) };

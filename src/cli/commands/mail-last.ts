@@ -13,9 +13,9 @@ export function register(mail: Command): void {
     .action(async (o: { to?: string } & JsonOption) => {
       try {
         const { mail } = loadConfig();
-        if (mail.kind !== 'file') throw new AppError('Validation', 'mail last reads the file transport (GATEHOUSE_MAIL=file:<folder>)');
+        if (mail.kind !== 'file') throw new AppError('invalid_request', 'mail last reads the file transport (GATEHOUSE_MAIL=file:<folder>)');
         const found = await lastMail(mail.folder, o.to);
-        if (!found) throw new AppError('NotFound', `no mail${o.to ? ` to ${o.to}` : ''} in ${mail.folder}`);
+        if (!found) throw new AppError('not_found', `no mail${o.to ? ` to ${o.to}` : ''} in ${mail.folder}`);
         print(o, found, [`File:    ${found.file}`, `To:      ${found.to}`, `Subject: ${found.subject}`, '', found.text, '', `Link: ${found.link ?? '(none)'}`].join('\n'));
       } catch (error) {
         fail(error);
