@@ -20,6 +20,16 @@ export const notFound = (what: string) => new AppError('not_found', `${what} was
 export const alreadyMember = (email: string) => new AppError('already_member', `${email} is already a member of this organization`);
 export const invalid = (message: string) => new AppError('invalid_request', message);
 
+/**
+ * A link that cannot be used. Every kind answers alike; `unknown` (no such link, or the link
+ * opened for another email) tells the rate limiter a guess from a used, revoked or lost link.
+ */
+export class UnusableLink extends AppError {
+  constructor(readonly unknown: boolean) {
+    super('invite_link_invalid', 'Invite was not found');
+  }
+}
+
 /** Thrown by a store when a unique index refused a write; `constraint` names the rule. */
 export class UniqueViolation extends Error {
   constructor(readonly constraint: string) {

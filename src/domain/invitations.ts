@@ -3,7 +3,7 @@ import type { Store, InviteSortField } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
-import { alreadyMember, AppError, notFound, UniqueViolation } from './errors.js';
+import { alreadyMember, AppError, notFound, UniqueViolation, UnusableLink } from './errors.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
@@ -127,7 +127,7 @@ export class Invitations {
   async info(token: string, email: string): Promise<InviteInfo> {
     const invite = await this.live(token, email);
     const [org, inviter] = await Promise.all([this.store.getOrg(invite.orgId), this.store.getInviter(invite.id)]);
-    if (!org) throw unusableLink();
+    if (!org) throw new UnusableLink(false);
     return {
       orgName: org.name,
       email: invite.email,
@@ -148,9 +148,9 @@ export class Invitations {
     return this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
       const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
-      if (!claimed) throw unusableLink();
+      if (!claimed) throw new UnusableLink(false);
       const org = await store.getOrg(claimed.orgId);
-      if (!org) throw unusableLink();
+      if (!org) throw new UnusableLink(false);
       const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
       await audit(store, this.deps.clock, { ...actor, userId: user?.id ?? null }, {
         ...where(org, claimed),
@@ -195,7 +195,8 @@ export class Invitations {
     // a stand-in when there is no invite): neither the work nor its time tells an unknown token
     // from a known token with another email.
     const emailMatches = sameSecret(invite?.email ?? '', normalizeEmail(email));
-    if (!invite || !emailMatches || invite.status !== 'pending') throw unusableLink();
+    if (!invite || !emailMatches) throw new UnusableLink(true);
+    if (invite.status !== 'pending') throw new UnusableLink(false);
     if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');
     return invite;
   }
@@ -239,9 +240,6 @@ export function findOrCreateUser(store: Store, email: string, now: Date): Promis
 
 /** The audit fields naming an invite of an org. */
 const where = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
-
-/** Unknown, used, revoked and other-email links get this one answer: it must tell nothing apart. */
-const unusableLink = () => new AppError('invite_link_invalid', 'Invite was not found');
 
 const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
 

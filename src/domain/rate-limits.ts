@@ -9,11 +9,11 @@ export interface Limit {
 }
 
 export interface RateLimitConfig {
-  /** Public requests (GET and POST /invites) per client address. */
+  /** Public requests (GET and POST /invites) per client address, whatever their answer. */
   address: Limit | null;
-  /** Public requests naming one email. */
+  /** Unknown links naming one email, from any address; past it, that email's failing checks answer 429. */
   email: Limit | null;
-  /** Failed link checks (unknown token, or another email) per email before that email is refused for the window. */
+  /** Unknown links from one client address; past it, that address's failing checks answer 429. */
   lockout: Limit | null;
   /** Authenticated requests per API token, per replica. */
   token: Limit | null;
@@ -21,14 +21,24 @@ export interface RateLimitConfig {
 
 export const RATE_LIMITS_OFF: RateLimitConfig = { address: null, email: null, lockout: null, token: null };
 
+/** Keys known to be over their limit are remembered this many at most (a flood of addresses). */
+const MAX_KNOWN = 100_000;
+
 /**
  * Rate limits. The public ones count in the database (one atomic upsert per key), so every
  * replica sees the same counts and a client cannot multiply its allowance by the number of
- * replicas. Token limits are looser and count in memory, per replica: they are a brake on a
- * runaway script, not a defence, and cost no write on every authenticated call.
+ * replicas. Once a replica has seen a key go over its limit it remembers that until the window
+ * ends and refuses from memory: a flood of refused requests costs no database work. Token
+ * limits are looser and count in memory, per replica: a brake on a runaway script, not a
+ * defence, and no write on every authenticated call.
+ *
+ * Failed link checks never refuse a correct link: they are counted, and judged, only after the
+ * link was found unusable, so naming an invitee's email cannot lock the invitee out.
  */
 export class RateLimiter {
   private readonly tokenWindows = new Map<string, { start: number; hits: number }>();
+  /** Key → end of the window in which it is over its limit. */
+  private readonly over = new Map<string, number>();
 
   constructor(
     private readonly store: Pick<Store, 'hitRateLimit' | 'peekRateLimit' | 'pruneRateLimits'>,
@@ -39,25 +49,31 @@ export class RateLimiter {
   /** Counts a public request from `address`. */
   async publicAddress(address: string): Promise<void> {
     const limit = this.limits.address;
-    if (limit) await this.count(`address:${address}`, limit, 'Too many requests from this address');
-  }
-
-  /** Counts a public request naming `email`, refused outright while the email is locked out. */
-  async publicEmail(email: string): Promise<void> {
-    const key = emailKey(email);
-    const lockout = this.limits.lockout;
-    if (lockout) {
-      const start = windowStart(this.now(), lockout);
-      if ((await this.store.peekRateLimit(`failed:${key}`, start)) >= lockout.max) {
-        throw tooMany('Too many failed attempts for this email; try again later', start, lockout, this.now());
-      }
+    if (!limit) return;
+    const key = `address:${address}`;
+    const now = this.now();
+    this.refuseIfOver(key, now, 'Too many requests from this address');
+    const start = windowStart(now, limit);
+    if ((await this.store.hitRateLimit(key, start)) > limit.max) {
+      throw this.remember(key, start + limit.windowMs, now, 'Too many requests from this address');
     }
-    if (this.limits.email) await this.count(`email:${key}`, this.limits.email, 'Too many requests for this email');
   }
 
-  /** Notes a link check that failed for `email` (the lockout counts these). */
-  async failedLink(email: string): Promise<void> {
-    if (this.limits.lockout) await this.store.hitRateLimit(`failed:${emailKey(email)}`, windowStart(this.now(), this.limits.lockout));
+  /**
+   * After a link check found the link unusable: the refusal to answer instead (429) when the
+   * address or the email is past its limit of unknown links, else null. `unknown` (no such
+   * link, or another email) is counted; a used, revoked or just-lost link is not a guess.
+   */
+  async failedLink(address: string, email: string, unknown: boolean): Promise<AppError | null> {
+    const now = this.now();
+    for (const [key, limit, message] of this.failureKeys(address, email)) {
+      const until = this.over.get(key);
+      if (until !== undefined && until > now) return tooMany(message, until, now);
+      const start = windowStart(now, limit);
+      const count = unknown ? await this.store.hitRateLimit(key, start) : (await this.store.peekRateLimit(key, start)) + 1;
+      if (count > limit.max) return this.remember(key, start + limit.windowMs, now, message);
+    }
+    return null;
   }
 
   /** Counts an authenticated request of a token (in memory, per replica). */
@@ -69,8 +85,8 @@ export class RateLimiter {
     const current = this.tokenWindows.get(tokenId);
     const hits = current?.start === start ? current.hits + 1 : 1;
     this.tokenWindows.set(tokenId, { start, hits });
-    if (this.tokenWindows.size > 100_000) this.forgetOldTokenWindows(start);
-    if (hits > limit.max) throw tooMany('Too many requests for this token', start, limit, now);
+    if (this.tokenWindows.size > MAX_KNOWN) this.forgetOldTokenWindows(start);
+    if (hits > limit.max) throw tooMany('Too many requests for this token', start + limit.windowMs, now);
   }
 
   /** Drops counters of windows long past (called from time to time by the composition root). */
@@ -78,16 +94,31 @@ export class RateLimiter {
     const longest = Math.max(...[this.limits.address, this.limits.email, this.limits.lockout].map((l) => l?.windowMs ?? 0));
     await this.store.pruneRateLimits(this.now() - 2 * longest);
     this.forgetOldTokenWindows(this.limits.token ? windowStart(this.now(), this.limits.token) : Infinity);
+    this.forgetEnded(this.now());
+  }
+
+  private *failureKeys(address: string, email: string): Generator<[string, Limit, string]> {
+    if (this.limits.lockout) yield [`failed:address:${address}`, this.limits.lockout, 'Too many failed attempts from this address; try again later'];
+    if (this.limits.email) yield [`failed:email:${emailKey(email)}`, this.limits.email, 'Too many failed attempts for this email; try again later'];
+  }
+
+  private refuseIfOver(key: string, now: number, message: string): void {
+    const until = this.over.get(key);
+    if (until !== undefined && until > now) throw tooMany(message, until, now);
+  }
+
+  private remember(key: string, until: number, now: number, message: string): AppError {
+    if (this.over.size >= MAX_KNOWN) this.forgetEnded(now);
+    if (this.over.size < MAX_KNOWN) this.over.set(key, until);
+    return tooMany(message, until, now);
+  }
+
+  private forgetEnded(now: number): void {
+    for (const [key, until] of this.over) if (until <= now) this.over.delete(key);
   }
 
   private forgetOldTokenWindows(current: number): void {
     for (const [id, w] of this.tokenWindows) if (w.start < current) this.tokenWindows.delete(id);
-  }
-
-  private async count(key: string, limit: Limit, message: string): Promise<void> {
-    const now = this.now();
-    const start = windowStart(now, limit);
-    if ((await this.store.hitRateLimit(key, start)) > limit.max) throw tooMany(message, start, limit, now);
   }
 }
 
@@ -96,6 +127,6 @@ const windowStart = (now: number, limit: Limit) => Math.floor(now / limit.window
 /** Emails are kept out of the counter table: only a hash of the normalised address is its key. */
 const emailKey = (email: string) => hashSecret(email.trim().toLowerCase());
 
-function tooMany(message: string, start: number, limit: Limit, now: number): AppError {
-  return new AppError('rate_limited', message, Math.max(1, Math.ceil((start + limit.windowMs - now) / 1000)));
+function tooMany(message: string, until: number, now: number): AppError {
+  return new AppError('rate_limited', message, Math.max(1, Math.ceil((until - now) / 1000)));
 }
