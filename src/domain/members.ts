@@ -38,7 +38,8 @@ export class Members {
       const org = await resolveOrg(store, instanceId, orgId);
       let user: UserRecord | null;
       if ('userId' in body) {
-        user = await store.getUser(body.userId.toLowerCase());
+        // Ids are guessable; another instance's users answer exactly as unknown ids do.
+        user = await store.getUserInInstance(org.instanceId, body.userId.toLowerCase());
         if (!user) throw notFound('User');
       } else {
         user = await findOrCreateUser(store, normalizeEmail(body.email), now);

@@ -179,6 +179,25 @@ export class KyselyStore implements Store {
     return r ? toUser(r) : null;
   }
 
+  async getUserInInstance(instanceId: string, id: string): Promise<UserRecord | null> {
+    const orgsOfInstance = this.db.selectFrom('orgs').select('orgs.id').where('orgs.instance_id', '=', instanceId);
+    const r = await this.db
+      .selectFrom('users')
+      .selectAll('users')
+      .where('users.id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb.exists(eb.selectFrom('instance_members').select('user_id').where('instance_id', '=', instanceId).where('user_id', '=', id)),
+          eb.exists(eb.selectFrom('org_members').select('user_id').where('user_id', '=', id).where('org_id', 'in', orgsOfInstance)),
+          eb.exists(
+            eb.selectFrom('invites').select('invites.id').whereRef('invites.email', '=', 'users.email').where('invites.status', '=', 'pending').where('invites.org_id', 'in', orgsOfInstance),
+          ),
+        ]),
+      )
+      .executeTakeFirst();
+    return r ? toUser(r) : null;
+  }
+
   async getUserByEmail(email: string): Promise<UserRecord | null> {
     const r = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
     return r ? toUser(r) : null;

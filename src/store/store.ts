@@ -61,6 +61,11 @@ export interface Store {
   ensureUser(user: UserRecord): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
+  /**
+   * The user, if it belongs to the instance: an instance member, a member of one of its orgs,
+   * or the email of a pending invite to one. Instances share the users table, not their users.
+   */
+  getUserInInstance(instanceId: string, id: string): Promise<UserRecord | null>;
 
   insertToken(token: TokenRecord, tokenHash: string): Promise<void>;
   getTokenByHash(tokenHash: string): Promise<TokenRecord | null>;

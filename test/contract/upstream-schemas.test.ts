@@ -383,6 +383,7 @@ describe('members (instanceOrgMember, instanceOrgMembers)', () => {
 
   it('POST by userId answers the member, names included', async () => {
     const user = await h.gh.admin.createUser({ email: freshEmail('named'), firstName: 'Grace', lastName: 'Hopper' });
+    await h.gh.admin.addInstanceMember(h.instanceId, user.id, 'view');
     const res = await h.request({
       method: 'POST',
       url: `${orgUrl()}/members`,
@@ -398,6 +399,7 @@ describe('members (instanceOrgMember, instanceOrgMembers)', () => {
 
   it('POST by userId of a user with no names', async () => {
     const user = await h.gh.admin.createUser({ email: freshEmail('nameless'), firstName: '', lastName: '' });
+    await h.gh.admin.addInstanceMember(h.instanceId, user.id, 'view');
     const res = await h.request({ method: 'POST', url: `${orgUrl()}/members`, token: h.tokens.admin, body: { userId: user.id, role: 'none' } });
     expectTableAnswer('instanceOrgMembers', 'post', res, 200);
     expectMemberShape(res.body, 'POST nameless member');

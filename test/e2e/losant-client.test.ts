@@ -212,6 +212,8 @@ describe('instanceOrgMembers.post', () => {
     const user = await cli<{ id: string; email: string }>('user', 'create', '--email', 'Ada@Example.com', '--first-name', 'Ada', '--last-name', 'Lovelace');
     expect(user.id).toMatch(ID);
     expect(user.email).toBe('ada@example.com');
+    // A user reaches an instance's API once placed in it (here as an instance viewer).
+    await cli('instance', 'add-member', '--instance', instanceId, '--user', user.id, '--role', 'view');
     const member = await client.instanceOrgMembers.post({ instanceId, orgId, member: { userId: user.id, role: 'admin' } });
     expect(member).toMatchObject({
       instanceId,
@@ -226,6 +228,7 @@ describe('instanceOrgMembers.post', () => {
 
   it('adds a user created with `gatehouse user create` by userId (callback)', async () => {
     const user = await cli<{ id: string }>('user', 'create', '--email', 'grace@example.com', '--first-name', 'Grace');
+    await cli('instance', 'add-member', '--instance', instanceId, '--user', user.id, '--role', 'view');
     const { err, result } = await viaCallback<Member>((cb) =>
       client.instanceOrgMembers.post({ instanceId, orgId, member: { userId: user.id, role: 'collaborate' } }, cb),
     );

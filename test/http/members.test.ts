@@ -28,6 +28,7 @@ describe('adding members', () => {
 
   it('by userId uses the existing user with their names', async () => {
     const user = await h.gh.admin.createUser({ email: 'named@example.com', firstName: 'Ada', lastName: 'Lovelace' });
+    await h.gh.admin.addInstanceMember(h.instanceId, user.id, 'view');
     const res = await post({ userId: user.id.toUpperCase(), role: 'admin' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ userId: user.id, firstName: 'Ada', lastName: 'Lovelace', role: 'admin' });
@@ -40,6 +41,34 @@ describe('adding members', () => {
     const again = await post({ email, role: 'admin' });
     expect(again.status).toBe(400);
     expect(again.body.message).toMatch(/already a member/);
+  });
+
+  it('by userId reaches only users of the instance: members of its orgs and its pending invitees too', async () => {
+    const sibling = await addMember(h, freshEmail('sibling'), 'view', h.otherOrgId);
+    expect((await post({ userId: sibling.userId, role: 'view' })).status).toBe(200);
+    const invitee = await h.gh.admin.createUser({ email: freshEmail('invitee') });
+    await createInvite(h, invitee.email, h.otherOrgId);
+    expect((await post({ userId: invitee.id, role: 'view' })).status).toBe(200);
+  });
+
+  it("answers another instance's users exactly as unknown ids, and changes nothing", async () => {
+    // Ids are guessable (time, a per-process constant, a counter): the id alone must give nothing.
+    const foreignInstance = (await h.gh.store.getOrg(h.foreignOrgId))!.instanceId;
+    const foreignOrg = `/instances/${foreignInstance}/orgs/${h.foreignOrgId}`;
+    const asForeign = (path: string, body: unknown) => h.request({ method: 'POST', url: `${foreignOrg}/${path}`, token: h.tokens.otherInstance, body });
+    const foreignMember = (await asForeign('members', { email: freshEmail('foreign'), role: 'view' })).body;
+    const foreignAdmin = await h.gh.admin.createUser({ email: freshEmail('foreign-admin') });
+    await h.gh.admin.addInstanceMember(foreignInstance, foreignAdmin.id, 'admin');
+    const foreignInvitee = await h.gh.admin.createUser({ email: freshEmail('foreign-invitee') });
+    expect((await asForeign('invites', { email: foreignInvitee.email, role: 'view' })).status).toBe(201);
+    const unknown = await post({ userId: 'abcdefabcdefabcdefabcdef', role: 'view' });
+    const before = await h.snapshot();
+    for (const user of [{ id: foreignMember.userId, email: foreignMember.email }, foreignAdmin, foreignInvitee]) {
+      const res = await post({ userId: user.id, role: 'view' });
+      expect({ status: res.status, body: res.body }, user.email).toEqual({ status: unknown.status, body: unknown.body });
+      expect(JSON.stringify(res.body)).not.toContain(user.email);
+    }
+    expect(await h.snapshot(), 'no membership, no audit entry').toBe(before);
   });
 
   it('refuses a body that mixes both forms or lacks a role', async () => {

@@ -166,6 +166,25 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(new Set(results.map((r) => r.id)).size).toBe(1);
       });
 
+      it("find a user in an instance only through the instance: its members, its orgs' members, its pending invitees", async () => {
+        const otherInstance = newId();
+        await store.insertInstance({ id: otherInstance, name: 'Other', createdAt: at(0) });
+        const foreignOrg = newId();
+        await store.insertOrg({ id: foreignOrg, instanceId: otherInstance, name: 'Foreign', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        const [admin, orgMember, invitee, revokedInvitee, foreign, nobody] = ['a', 'm', 'i', 'r', 'f', 'n'].map((t) => user(`${t}-in-instance@example.com`));
+        for (const u of [admin, orgMember, invitee, revokedInvitee, foreign, nobody]) await store.insertUser(u);
+        await store.setInstanceMember(instanceId, admin.id, 'view');
+        await store.insertMember(member(orgMember, { orgId: otherOrgId }));
+        await store.insertInvite(invite(invitee.email), `hash-${invitee.id}`);
+        await store.insertInvite(invite(revokedInvitee.email, { status: 'revoked' }), `hash-${revokedInvitee.id}`);
+        await store.setInstanceMember(otherInstance, foreign.id, 'admin');
+        await store.insertMember(member(foreign, { orgId: foreignOrg }));
+        const found = async (u: UserRecord) => (await store.getUserInInstance(instanceId, u.id))?.email ?? null;
+        expect(await Promise.all([admin, orgMember, invitee].map(found))).toEqual([admin.email, orgMember.email, invitee.email]);
+        expect(await Promise.all([revokedInvitee, foreign, nobody].map(found))).toEqual([null, null, null]);
+        expect((await store.getUserInInstance(otherInstance, foreign.id))?.id).toBe(foreign.id);
+      });
+
       it('instance roles are set and replaced', async () => {
         const u = user('role@example.com');
         await store.insertUser(u);
