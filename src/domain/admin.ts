@@ -1,7 +1,7 @@
 import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
 import type { Store } from '../store/store.js';
 import { normalizeEmail } from './email.js';
-import { invalid, notFound, UniqueViolation } from './errors.js';
+import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
 import { newId, normId } from './ids.js';
 import { newOrg } from './orgs.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
@@ -117,9 +117,13 @@ export class Admin {
     return mails.map(({ text: _text, html: _html, ...rest }) => rest);
   }
 
-  /** Puts a failed message back in the queue, with a fresh set of attempts. */
+  /** Puts a failed message back in the queue, with a fresh set of attempts, if its link still works. */
   async retryMail(id: string): Promise<void> {
-    if (!(await this.store.requeueFailedMail(normId(id), this.now()))) throw notFound('Failed mail with that id');
+    const mail = await this.store.getMail(normId(id));
+    if (mail?.status !== 'failed') throw notFound('Failed mail with that id');
+    if (!(await this.store.requeueFailedMail(mail.id, this.now()))) {
+      throw new AppError('mail_not_retryable', 'The invite of this mail is no longer live (accepted, declined, revoked, replaced or expired): resend the invite instead');
+    }
   }
 
   private async instance(id: string): Promise<InstanceRecord> {

@@ -50,7 +50,7 @@ export class Invitations {
         throw alreadyMember(email);
       }
       const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
-      for (const id of replaced) await store.cancelQueuedMail(id);
+      for (const id of replaced) await store.cancelUndeliveredMail(id);
       await assertSeatFree(store, org, now);
       const token = newSecret();
       const record: InviteRecord = {
@@ -89,7 +89,7 @@ export class Invitations {
       const org = await resolveOrg(store, instanceId, orgId);
       const revoked = await store.updatePendingInvite((await this.pending(org, inviteId, store)).id, { status: 'revoked' });
       if (!revoked) throw notFound('Invite');
-      await store.cancelQueuedMail(revoked.id);
+      await store.cancelUndeliveredMail(revoked.id);
       await audit(store, this.deps.clock, actor, { ...where(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
     });
   }
@@ -114,7 +114,7 @@ export class Invitations {
       });
       if (!updated) throw notFound('Invite');
       // The invitee must never receive the dead link after the live one.
-      await store.cancelQueuedMail(updated.id);
+      await store.cancelUndeliveredMail(updated.id);
       await this.queueMail(store, org, updated, token, actor);
       await audit(store, this.deps.clock, actor, { ...where(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
       return updated;

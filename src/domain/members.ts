@@ -46,7 +46,7 @@ export class Members {
       }
       if (await store.getMember(org.id, user.id)) throw alreadyMember(user.email);
       for (const id of await store.retirePendingInvites(org.id, user.email, 'replaced', null)) {
-        await store.cancelQueuedMail(id);
+        await store.cancelUndeliveredMail(id);
       }
       await assertSeatFree(store, org, now);
       try {

@@ -89,16 +89,22 @@ export class OutboxWorker {
       this.o.log.info({ mailId: id }, 'invitation mail delivered');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      // What is stored is shown to API tokens (`mailError`), read-only ones included: the
+      // server's file paths stay in the operator's log.
+      const shown = withoutPaths(reason);
       const permanent = (error as { permanent?: boolean }).permanent === true;
       if (permanent || attempts + 1 >= (this.o.maxAttempts ?? 8)) {
-        await this.o.store.markMailFailed(id, reason);
+        await this.o.store.markMailFailed(id, shown);
         this.o.log.error({ mailId: id, reason }, 'invitation mail failed for good');
       } else {
         // 2 s, 4 s, 8 s … capped at an hour, with jitter so that retries of many messages spread.
         const backoff = Math.min(3_600_000, 2000 * 2 ** attempts) * (0.5 + Math.random() / 2);
-        await this.o.store.markMailRetry(id, new Date(this.o.clock().getTime() + backoff).toISOString(), reason);
+        await this.o.store.markMailRetry(id, new Date(this.o.clock().getTime() + backoff).toISOString(), shown);
         this.o.log.warn({ mailId: id, reason }, 'invitation mail will be retried');
       }
     }
   }
 }
+
+/** Absolute file paths in an error message (not the path of a URL) become `[path]`. */
+export const withoutPaths = (message: string) => message.replace(/(^|[\s'"(=,:])\/[^\s'"(),:]+/g, (m, before: string) => (before === ':' && /:\/\//.test(m) ? m : `${before}[path]`));

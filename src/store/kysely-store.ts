@@ -423,12 +423,12 @@ export class KyselyStore implements Store {
       .execute();
   }
 
-  async cancelQueuedMail(inviteId: string): Promise<number> {
+  async cancelUndeliveredMail(inviteId: string): Promise<number> {
     const r = await this.db
       .updateTable('outbox')
       .set({ status: 'cancelled', text_body: null, html_body: null })
       .where('invite_id', '=', inviteId)
-      .where('status', '=', 'queued')
+      .where('status', 'in', ['queued', 'failed'])
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
@@ -521,6 +521,12 @@ export class KyselyStore implements Store {
       .set({ status: 'queued', attempts: 0, next_attempt_at: now, lease_until: null })
       .where('id', '=', id)
       .where('status', '=', 'failed')
+      .where((eb) =>
+        eb.or([
+          eb('invite_id', 'is', null),
+          eb.exists(eb.selectFrom('invites').select('id').whereRef('invites.id', '=', 'outbox.invite_id').where('status', '=', 'pending').where('expires_at', '>', now)),
+        ]),
+      )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }

@@ -103,8 +103,11 @@ export interface Store {
   deleteMember(orgId: string, userId: string): Promise<boolean>;
 
   enqueueMail(mail: MailRecord): Promise<void>;
-  /** Cancels the invite's mail that has not been handed to a transport yet. */
-  cancelQueuedMail(inviteId: string): Promise<number>;
+  /**
+   * Cancels the invite's mail that was not delivered: queued, or failed (so that a retry can
+   * never send a dead link). A message being handed over right now is left to finish.
+   */
+  cancelUndeliveredMail(inviteId: string): Promise<number>;
   /** Takes up to `limit` due messages for sending, leasing them until `leaseUntil`. */
   claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]>;
   markMailSent(id: string, at: string): Promise<void>;
@@ -115,7 +118,10 @@ export interface Store {
   latestMailOf(inviteIds: string[]): Promise<Map<string, MailRecord>>;
   /** Messages in these states, oldest first. */
   listMail(statuses: MailStatus[], limit: number): Promise<MailRecord[]>;
-  /** Puts a failed message back in the queue with a fresh set of attempts; false if it is not failed. */
+  /**
+   * Puts a failed message back in the queue with a fresh set of attempts; false if it is not
+   * failed, or if its invite is no longer live (pending and unexpired at `now`).
+   */
   requeueFailedMail(id: string, now: string): Promise<boolean>;
 
   appendAudit(entry: AuditRecord): Promise<void>;

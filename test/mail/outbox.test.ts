@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids.js';
 import { lastMail } from '../../src/mail/eml.js';
 import type { MailRecord } from '../../src/domain/records.js';
-import { OutboxWorker } from '../../src/mail/outbox-worker.js';
+import { OutboxWorker, withoutPaths } from '../../src/mail/outbox-worker.js';
 import { fileTransport } from '../../src/mail/transport.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
@@ -98,7 +98,17 @@ it('marks a message failed with its last error after the last attempt', async ()
     await worker(folder, 3).drain();
     now += 3_600_000;
   }
-  expect(await store.getMail(m.id)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.any(String) });
+  const failed = await store.getMail(m.id);
+  expect(failed).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringMatching(/^E\w+: .*\[path\]/) });
+  // The error is shown to API tokens as `mailError`: the server's paths are not in it.
+  expect(failed!.lastError).not.toContain(dir);
+});
+
+it('keeps the rest of an error when it hides paths, URLs included', () => {
+  expect(withoutPaths("ENOTDIR: not a directory, mkdir '/srv/gatehouse/mail'")).toBe("ENOTDIR: not a directory, mkdir '[path]'");
+  expect(withoutPaths('EACCES: permission denied, open /var/lib/x.eml')).toBe('EACCES: permission denied, open [path]');
+  expect(withoutPaths('550 5.1.1 see https://help.example.com/550 (user unknown)')).toBe('550 5.1.1 see https://help.example.com/550 (user unknown)');
+  expect(withoutPaths('421 4.7.0 try again later')).toBe('421 4.7.0 try again later');
 });
 
 it('a message claimed by a sender that died is taken again when its lease runs out', async () => {

@@ -125,6 +125,31 @@ describe('delivery over SMTP', () => {
     await expect(h.gh.admin.retryMail(failed.id)).rejects.toThrow(/not found/);
   });
 
+  it.each(['revoke', 'resend', 'expiry'])('failed mail of an invite ended by %s is never sent: cancelled, and mail retry refuses it', async (end) => {
+    const { h, smtp } = await withSmtp();
+    smtp.answer = () => ({ code: 550, message: 'Mailbox full' });
+    await invite(h, 'dead-link@example.com');
+    await h.gh.worker.drain();
+    const [failed] = await h.gh.admin.undeliveredMail();
+    expect(failed.status).toBe('failed');
+    const id = await inviteId(h, 'dead-link@example.com');
+    if (end === 'revoke') await h.request({ method: 'DELETE', url: `${invitesUrl(h)}/${id}`, token: h.tokens.admin });
+    if (end === 'resend') await h.request({ method: 'POST', url: `${invitesUrl(h)}/${id}`, token: h.tokens.admin, body: { role: 'edit' } });
+    if (end === 'expiry') h.advance(8 * 24 * HOUR);
+    smtp.answer = () => null;
+    if (end === 'expiry') {
+      await expect(h.gh.admin.retryMail(failed.id)).rejects.toMatchObject({ code: 'mail_not_retryable' });
+    } else {
+      expect((await h.gh.store.getMail(failed.id))?.status).toBe('cancelled');
+      await expect(h.gh.admin.retryMail(failed.id)).rejects.toMatchObject({ code: 'not_found' });
+    }
+    await h.gh.worker.drain();
+    const links = smtp.messages.map((m) => linkOf(m).token);
+    // Only a resend's own new mail may arrive; the failed one with its dead link never does.
+    expect(links).toHaveLength(end === 'resend' ? 1 : 0);
+    if (end === 'resend') expect((await h.request({ method: 'GET', url: `/invites?token=${links[0]}&email=dead-link%40example.com` })).status).toBe(200);
+  });
+
   it('revoke before delivery: nothing arrives', async () => {
     const { h, smtp } = await withSmtp();
     await invite(h, 'revoked@example.com');

@@ -417,8 +417,13 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         await store.markMailSent(sent.id, at(5));
         await store.markMailRetry(retry.id, at(500), 'try later');
         await store.markMailFailed(failed.id, '550 no such user');
-        expect(await store.cancelQueuedMail('i1')).toBe(0);
-        expect(await store.cancelQueuedMail('i2')).toBe(1);
+        const failedOfInvite = mail({ inviteId: 'i3' });
+        await store.enqueueMail(failedOfInvite);
+        await store.markMailFailed(failedOfInvite.id, '550 mailbox full');
+        expect(await store.cancelUndeliveredMail('i1')).toBe(0);
+        expect(await store.cancelUndeliveredMail('i2')).toBe(1);
+        expect(await store.cancelUndeliveredMail('i3'), 'failed mail is cancelled too').toBe(1);
+        expect(await store.requeueFailedMail(failedOfInvite.id, at(10))).toBe(false);
         expect(await store.getMail(sent.id)).toMatchObject({ status: 'sent', sentAt: at(5), attempts: 1, text: null, html: null });
         expect(await store.getMail(retry.id)).toMatchObject({ status: 'queued', nextAttemptAt: at(500), attempts: 1, lastError: 'try later' });
         expect(await store.getMail(failed.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: '550 no such user' });
