@@ -103,6 +103,8 @@ export class Invitations {
     const invite = await this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       const current = await this.pending(org, inviteId, store);
+      // An expired invite holds no seat; making it live again takes one.
+      if (isExpired(current, now)) await assertSeatFree(store, org, now);
       const token = newSecret();
       const updated = await store.updatePendingInvite(current.id, {
         tokenHash: hashSecret(token),

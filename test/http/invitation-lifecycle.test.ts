@@ -98,6 +98,35 @@ describe('member limit', () => {
     h.advance(7 * DAY + 1);
     expect((await invite({ email: 'three@example.com', role: 'view' })).status).toBe(201);
   });
+
+  it('refuses to resend an expired invite into a full org: a live invite takes a seat', async () => {
+    await h.close();
+    h = await startHarness({ memberLimit: 1, inviteTtl: '1h' });
+    const { id: first } = await createInvite(h, 'm1@example.com');
+    h.advance(3_600_001);
+    await createInvite(h, 'm2@example.com');
+    const before = await h.snapshot();
+    const resent = await h.request({ method: 'POST', url: `${invitesUrl()}/${first}`, token: h.tokens.admin, body: { role: 'view' } });
+    expect(resent.status).toBe(400);
+    expect(resent.body).toMatchObject({ code: 'member_limit_reached', message: expect.stringMatching(/member limit of 1/) });
+    expect(await h.snapshot(), 'the refused resend changed nothing').toBe(before);
+    // Both invitees try their links: only the live one can join, and the org holds one member.
+    for (const email of ['m1@example.com', 'm2@example.com']) {
+      const link = await h.inviteLink(email);
+      await respond(link.token, link.email, true);
+    }
+    const members = await h.request({ method: 'GET', url: membersUrl(), token: h.tokens.admin });
+    expect(members.body.items.map((m: { email: string }) => m.email)).toEqual(['m2@example.com']);
+    // A pending, unexpired invite already holds its seat: resending it is no new seat.
+    const roomy = await startHarness({ memberLimit: 1 });
+    try {
+      const { id } = await createInvite(roomy, 'only@example.com');
+      const again = await roomy.request({ method: 'POST', url: `/instances/${roomy.instanceId}/orgs/${roomy.orgId}/invites/${id}`, token: roomy.tokens.admin, body: { role: 'edit' } });
+      expect(again.status).toBe(201);
+    } finally {
+      await roomy.close();
+    }
+  });
 });
 
 describe('resending', () => {
