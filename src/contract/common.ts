@@ -18,7 +18,8 @@ export const ResourceRole = Type.Object(
   { additionalProperties: false },
 );
 export type ResourceRole = Static<typeof ResourceRole>;
-export const ResourceRoles = Type.Array(ResourceRole, { maxItems: 100 });
+/** Up to 100 overrides, one per resource (`x-unique-by`: a second role for one resource is refused). */
+export const ResourceRoles = Type.Array(ResourceRole, { maxItems: 100, 'x-unique-by': 'resourceId' });
 
 export const Email = Type.String({ format: 'email', maxLength: 1024 });
 

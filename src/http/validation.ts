@@ -2,10 +2,20 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 
+/** An array keyword (an OpenAPI extension): no two items share this field's value. */
+export const UNIQUE_BY = 'x-unique-by';
+
 const make = (coerceTypes: boolean) => {
   // Unknown body fields are refused (additionalProperties: false), never silently dropped.
   const ajv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes, allErrors: false, strict: false });
   addFormats.default(ajv);
+  ajv.addKeyword({
+    keyword: UNIQUE_BY,
+    type: 'array',
+    error: { message: ({ schema }) => `must not name the same ${schema} twice` },
+    // Ids are matched case-insensitively, as paths are.
+    validate: (field: string, items: Record<string, unknown>[]) => new Set(items.map((item) => String(item?.[field]).toLowerCase())).size === items.length,
+  });
   return ajv;
 };
 
@@ -13,6 +23,14 @@ const make = (coerceTypes: boolean) => {
 // their types: `"accept": "true"` is a mistyped field, not a yes.
 const textAjv = make(true);
 const bodyAjv = make(false);
+
+/**
+ * Ajv coerces text with JavaScript's Number(), which also reads `0x10`, `1e3` and ` 16 `: a
+ * query number is decimal digits only, so that one value has one spelling.
+ */
+const DECIMAL = /^-?\d{1,16}$/;
+const numericFields = (schema: { properties?: Record<string, { type?: string }> }) =>
+  Object.entries(schema.properties ?? {}).filter(([, s]) => s.type === 'integer' || s.type === 'number').map(([name]) => name);
 
 /** The JSON pointer of the first string holding U+0000 in `data`, or undefined. */
 function nulAt(data: unknown, path = ''): string | undefined {
@@ -29,7 +47,13 @@ function nulAt(data: unknown, path = ''): string | undefined {
 // is refused with it, on both stores alike, before any route runs.
 export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
   const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
+  const numeric = httpPart === 'body' ? [] : numericFields(schema);
   const check = (data: unknown): boolean => {
+    const loose = numeric.find((field) => typeof (data as Record<string, unknown>)?.[field] === 'string' && !DECIMAL.test((data as Record<string, string>)[field]));
+    if (loose !== undefined) {
+      check.errors = [{ instancePath: `/${loose}`, schemaPath: '', keyword: 'decimal', params: {}, message: 'must be a whole number in decimal digits' }];
+      return false;
+    }
     if (!validate(data)) {
       check.errors = validate.errors;
       return false;

@@ -8,7 +8,7 @@ import { inviteMailComposer } from '../../src/mail/templates.js';
 import { Invitations } from '../../src/domain/invitations.js';
 import { openStore } from '../../src/store/open.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { createInvite, freshEmail } from '../helpers/routes.js';
+import { addMember, createInvite, freshEmail } from '../helpers/routes.js';
 
 let h: Harness;
 let url: string;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const invites = () => `/instances/${h.instanceId}/orgs/${h.orgId}/invites`;
+const members = () => `/instances/${h.instanceId}/orgs/${h.orgId}/members`;
 const hex = (n: number) => n.toString(16).padStart(24, '0');
 const overrides = (n: number) => Array.from({ length: n }, (_, i) => ({ resourceId: hex(i), role: 'view' }));
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -46,12 +47,35 @@ describe('limits', () => {
     expect(res.body.message).not.toMatch(/nests deeper/);
   });
 
+  it.each(['invite', 'resend', 'member', 'member patch'])('refuses two overrides for one resource (%s), and changes nothing', async (where) => {
+    const id = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+    const twice = [{ resourceId: id, role: 'view' }, { resourceId: id.toUpperCase(), role: 'none' }];
+    const invite = where === 'resend' ? (await h.request({ method: 'POST', url: `${invites()}?perPage=1`, token: h.tokens.admin, body: { email: freshEmail(), role: 'view' } })).body.items[0] : null;
+    const member = where === 'member patch' ? await addMember(h) : null;
+    const [method, url, body] =
+      where === 'invite' ? ['POST', invites(), { email: freshEmail(), role: 'view', dashboardRoles: twice }]
+      : where === 'resend' ? ['POST', `${invites()}/${invite.id}`, { role: 'view', applicationRoles: twice }]
+      : where === 'member' ? ['POST', members(), { email: freshEmail(), role: 'view', applicationRoles: twice }]
+      : ['PATCH', `${members()}/${member!.userId}`, { dashboardRoles: twice }];
+    const before = await h.snapshot();
+    const res = await h.request({ method: method as 'POST' | 'PATCH', url, token: h.tokens.admin, body });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/Roles must not name the same resourceId twice/) });
+    expect(await h.snapshot()).toBe(before);
+  });
+
   it.each([
     ['perPage=1001', /perPage/],
     ['perPage=0', /perPage/],
     [`filterField=email&filter=${'a'.repeat(257)}`, /filter/],
     [`filterField=email&filter=${encodeURIComponent('*a'.repeat(11))}`, /at most 10 wildcards/],
     ['page=1000001', /page/],
+    // One value, one spelling: only decimal digits are numbers in a query.
+    ['perPage=0x10', /perPage must be a whole number in decimal digits/],
+    ['perPage=1e3', /perPage must be a whole number in decimal digits/],
+    ['perPage=%2016', /perPage must be a whole number in decimal digits/],
+    ['page=%2B1', /page must be a whole number in decimal digits/],
+    ['page=1.0', /page must be a whole number in decimal digits/],
   ])('refuses a list query with %s', async (query, message) => {
     const res = await h.request({ method: 'GET', url: `${invites()}?${query}`, token: h.tokens.admin });
     expect(res.status).toBe(400);
