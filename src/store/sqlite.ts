@@ -28,7 +28,11 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
   return new KyselyStore(db, {
     isUniqueViolation: (e) => code(e) === 'SQLITE_CONSTRAINT_UNIQUE' || code(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     isUnavailable: (e) => code(e) === 'SQLITE_BUSY' || code(e) === 'SQLITE_LOCKED',
+    // Writers queue for the write lock (below) and never deadlock.
+    isRetryable: () => false,
     // One connection, and Kysely runs one transaction on it at a time: already serialised.
     lock: async () => {},
+    transaction: (db, fn) => db.transaction().execute(fn),
   });
 }
+
