@@ -71,7 +71,11 @@ export interface Store {
   close(): Promise<void>;
   /** Answers when the database is reachable; throws otherwise. */
   ping(): Promise<void>;
-  /** Whether an error means the database could not be reached (a 503, not a 500). */
+  /**
+   * Whether an error means the database could not serve the request just now (a 503 with
+   * Retry-After, not a 500): it could not be reached, or a transaction kept losing to others
+   * until its retries ran out.
+   */
   isUnavailable(error: unknown): boolean;
 
   countInstances(): Promise<number>;
