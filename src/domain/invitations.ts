@@ -44,6 +44,7 @@ export class Invitations {
     const email = normalizeEmail(body.email);
     const now = this.deps.clock();
     const invite = await this.store.transaction(async (store) => {
+      await store.lock({ email }); // before any of the person's rows, then the org's (Store.lock)
       const org = await resolveOrg(store, instanceId, orgId);
       const user = await store.getUserByEmail(email);
       if (user && (await store.getMember(org.id, user.id))) {
@@ -103,6 +104,7 @@ export class Invitations {
     const invite = await this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       const current = await this.pending(org, inviteId, store);
+      await store.lock({ email: current.email }); // before writing the invite (Store.lock)
       // An expired invite holds no seat; making it live again takes one.
       if (isExpired(current, now)) await assertSeatFree(store, org, now);
       const token = newSecret();
@@ -149,6 +151,7 @@ export class Invitations {
     const now = this.deps.clock();
     return this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
+      await store.lock({ email: found.email }); // before the claim and the user (Store.lock)
       const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
       if (!claimed) throw new UnusableLink(false);
       const org = await store.getOrg(claimed.orgId);

@@ -36,6 +36,8 @@ export class Members {
     const now = this.deps.clock();
     return this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
+      // The person's lock before any of their rows (Store.lock): by email at once, by id once read.
+      if ('email' in body) await store.lock({ email: normalizeEmail(body.email) });
       let user: UserRecord | null;
       if ('userId' in body) {
         // Ids are guessable; another instance's users answer exactly as unknown ids do.
@@ -44,6 +46,7 @@ export class Members {
       } else {
         user = await findOrCreateUser(store, normalizeEmail(body.email), now);
       }
+      if ('userId' in body) await store.lock({ email: user.email });
       if (await store.getMember(org.id, user.id)) throw alreadyMember(user.email);
       for (const id of await store.retirePendingInvites(org.id, user.email, 'replaced', null)) {
         await store.cancelUndeliveredMail(id);

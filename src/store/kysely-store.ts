@@ -21,7 +21,7 @@ import type {
 } from '../domain/records.js';
 import { bit, toAudit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
-import type { InviteChange, InviteSortField, MemberSortField, OpenOptions, OrgSortField, Store } from './store.js';
+import type { InviteChange, InviteSortField, LockKey, MemberSortField, OpenOptions, OrgSortField, Store } from './store.js';
 
 /** Kysely's log option for `OpenOptions.onQuery`. */
 export function queryLogger({ onQuery }: OpenOptions): LogConfig | undefined {
@@ -41,11 +41,27 @@ export interface DialectHooks {
   /** The database cannot be reached (down, restarting, pool exhausted by a timeout). */
   isUnavailable(error: unknown): boolean;
   /**
+   * The transaction ended because of other transactions, and running it again may well
+   * succeed: a PostgreSQL deadlock or serialization failure. Never on SQLite, whose writers
+   * queue for the write lock instead.
+   */
+  isRetryable(error: unknown): boolean;
+  /**
    * Takes a lock held until the transaction ends. PostgreSQL needs it because transactions
    * run side by side; SQLite runs one write transaction at a time, so it has nothing to do.
    */
-  lock(db: Kysely<Database>, key: { org: string } | 'setup'): Promise<void>;
+  lock(db: Kysely<Database>, key: LockKey): Promise<void>;
+  /** Runs `fn` in one transaction on one connection: commits when it resolves, rolls back when it throws. */
+  transaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }
+
+/** A transaction aborted by the database for a retryable reason is run this many times at most. */
+const MAX_ATTEMPTS = 4;
+/**
+ * The pause before attempt n + 1, random within 0..5·2^n ms (10, 20, 40): long enough for the
+ * transaction that won to commit, and random so that two losers do not collide once more.
+ */
+const retryPause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** attempt));
 
 const INVITE_COLUMNS = { email: 'email', role: 'role', inviteDate: 'invite_date' } as const;
 const ORG_COLUMNS = { name: 'name_key', id: 'id', creationDate: 'created_at', lastUpdated: 'updated_at' } as const;
@@ -62,9 +78,18 @@ export class KyselyStore implements Store {
     private readonly inTransaction = false,
   ) {}
 
-  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    // A nested call joins the transaction; only the outermost may retry, since an aborted
+    // transaction is over for every call inside it.
     if (this.inTransaction) return fn(this);
-    return this.db.transaction().execute((trx) => fn(new KyselyStore(trx, this.hooks, true)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.hooks.transaction(this.db, (trx) => fn(new KyselyStore(trx, this.hooks, true)));
+      } catch (error) {
+        if (attempt >= MAX_ATTEMPTS || !this.hooks.isRetryable(error)) throw error;
+        await retryPause(attempt);
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -72,14 +97,15 @@ export class KyselyStore implements Store {
   }
 
   isUnavailable(error: unknown): boolean {
-    return this.hooks.isUnavailable(error);
+    // A deadlock that outlasted its retries is contention of the moment: try again shortly.
+    return this.hooks.isUnavailable(error) || this.hooks.isRetryable(error);
   }
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }
 
-  async lock(key: { org: string } | 'setup'): Promise<void> {
+  async lock(key: LockKey): Promise<void> {
     if (!this.inTransaction) throw new Error('lock() is only meaningful inside a transaction');
     await this.hooks.lock(this.db, key);
   }

@@ -18,6 +18,9 @@ function isUnavailable(error: unknown): boolean {
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
+/** deadlock_detected and serialization_failure: the transaction lost to another one and may be run again. */
+const RETRYABLE_STATES = new Set(['40P01', '40001']);
+
 /** The URL without its password, for messages. */
 export const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 
@@ -45,9 +48,15 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
   return new KyselyStore(db, {
     isUniqueViolation: (e) => (e as { code?: string })?.code === '23505',
     isUnavailable,
+    isRetryable: (e) => RETRYABLE_STATES.has((e as { code?: string } | null)?.code ?? ''),
     lock: async (tx, key) => {
       if (key === 'setup') await sql`select pg_advisory_xact_lock(hashtext('gatehouse.setup'))`.execute(tx);
+      // The two-key form is a key space apart from the one-key form above, and the first key
+      // keeps it apart from other users of advisory locks. Two emails with one hash merely
+      // wait for each other.
+      else if ('email' in key) await sql`select pg_advisory_xact_lock(hashtext('gatehouse.email'), hashtext(${key.email}))`.execute(tx);
       else await tx.selectFrom('orgs').select('id').where('id', '=', key.org).forUpdate().execute();
     },
+    transaction: (db, fn) => db.transaction().execute(fn),
   });
 }

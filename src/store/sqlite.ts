@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { StartupError } from '../config.js';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -27,8 +27,38 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
   if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   return new KyselyStore(db, {
     isUniqueViolation: (e) => code(e) === 'SQLITE_CONSTRAINT_UNIQUE' || code(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
-    isUnavailable: (e) => code(e) === 'SQLITE_BUSY' || code(e) === 'SQLITE_LOCKED',
+    // Extended codes too (SQLITE_BUSY_SNAPSHOT, _RECOVERY, …): each is a wait that ran out.
+    isUnavailable: (e) => code(e)?.startsWith('SQLITE_BUSY') === true || code(e) === 'SQLITE_LOCKED',
+    // Writers queue for the write lock (immediateTransaction) and never deadlock.
+    isRetryable: () => false,
     // One connection, and Kysely runs one transaction on it at a time: already serialised.
     lock: async () => {},
+    transaction: immediateTransaction,
+  });
+}
+
+/**
+ * A write transaction that takes the write lock when it begins (BEGIN IMMEDIATE), waiting up
+ * to busy_timeout while another process (the CLI) holds it. Kysely's plain BEGIN is deferred:
+ * the transaction first reads, and its first write then asks for the lock while holding a read
+ * snapshot. When another connection holds the lock (or has written since), SQLite answers
+ * SQLITE_BUSY at once without calling the busy handler: no wait could make that snapshot
+ * current again. Measured: a 503 after 4 ms while the CLI held the lock. Every
+ * transaction of the store writes, so every one begins immediate. It runs on the store's one
+ * connection, held for the whole transaction as Kysely's own transactions are.
+ */
+function immediateTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    let result: T;
+    try {
+      result = await fn(conn);
+      await sql`commit`.execute(conn);
+    } catch (error) {
+      // SQLite has already rolled back after some errors; the one that matters is the first.
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw error;
+    }
+    return result;
   });
 }

@@ -22,6 +22,9 @@ export type MemberSortField = 'email' | 'role';
 import type { OrgSortField } from '../contract/orgs.js';
 export type { OrgSortField };
 
+/** What `Store.lock` serialises on; see there for the order in which they are taken. */
+export type LockKey = 'setup' | { email: string } | { org: string };
+
 /** Fields of an invite that a resend or a status change may rewrite. */
 export type InviteChange = Partial<
   RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt' | 'invitedByTokenId'> & { tokenHash: string }
@@ -32,17 +35,47 @@ export type InviteChange = Partial<
  * driver errors: a refused unique index surfaces as `UniqueViolation`, never as a driver error.
  */
 export interface Store {
-  /** Runs `fn` atomically; calls made on the store it receives share the transaction. */
+  /**
+   * Runs `fn` atomically; calls made on the store it receives share the transaction (a call
+   * inside one joins it). When the database aborts the transaction for a reason that running it
+   * again can cure (a PostgreSQL deadlock or serialization failure), the store runs `fn` again,
+   * a few times at most, after a short random pause. So `fn` must be safe to re-run: it may
+   * only write through the store it receives, and effects outside the database (kicking the
+   * mail worker) belong after the transaction. When the retries run out, the error is one
+   * that `isUnavailable` recognises (a 503 with Retry-After, not a 500).
+   */
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /**
    * Inside a transaction: serialises it with every other transaction taking the same lock
-   * (an org's seats, or first-start set-up) until it ends.
+   * until it ends. The keys: first-start set-up; a person, by normalised email (their user,
+   * invites and memberships); an org's seats.
+   *
+   * The lock order, which every transaction keeps so that two of them never wait for each
+   * other in a cycle (a PostgreSQL deadlock):
+   *   1. `'setup'`;
+   *   2. `{ email }`, before the transaction writes (or locks) any user, invite or member row of
+   *      that person; a transaction that needs several people takes them in sorted order;
+   *   3. `{ org }` (assertSeatFree), before counting and taking a seat;
+   *   4. then rows, by the statements themselves.
+   * The email lock is also what makes "a member never holds a pending invite" hold on
+   * PostgreSQL: an invite and a direct add of one email cannot both read "neither exists yet"
+   * and both write. Taken by: invite create and resend, accept/reject, member add.
+   * Not needed where a transaction writes one existing row found by id and then only rows
+   * that hang from it (revoke: the invite, then its mail, in the order everyone keeps; a
+   * member's role change or removal), nor by a lone statement outside a transaction (the
+   * CLI's user-create): these never hold one lock while waiting for another that a holder of
+   * the email lock could have. SQLite runs one writer at a time: there every lock is already
+   * held and taking one does nothing.
    */
-  lock(key: { org: string } | 'setup'): Promise<void>;
+  lock(key: LockKey): Promise<void>;
   close(): Promise<void>;
   /** Answers when the database is reachable; throws otherwise. */
   ping(): Promise<void>;
-  /** Whether an error means the database could not be reached (a 503, not a 500). */
+  /**
+   * Whether an error means the database could not serve the request just now (a 503 with
+   * Retry-After, not a 500): it could not be reached, or a transaction kept losing to others
+   * until its retries ran out.
+   */
   isUnavailable(error: unknown): boolean;
 
   countInstances(): Promise<number>;

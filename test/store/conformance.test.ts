@@ -444,20 +444,85 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await store.getUser(u.id)).toBeNull();
       });
 
-      it('locks only inside a transaction, and serialise holders of the same lock', async () => {
-        await expect(store.lock('setup')).rejects.toThrow(/inside a transaction/);
-        const order: string[] = [];
-        await Promise.all(
-          ['a', 'b', 'c'].map((name) =>
-            store.transaction(async (tx) => {
-              await tx.lock({ org: orgId });
-              order.push(`${name}-in`);
-              await new Promise((r) => setTimeout(r, 20));
-              order.push(`${name}-out`);
-            }),
-          ),
-        );
-        for (let n = 0; n < order.length; n += 2) expect(order[n].split('-')[0]).toBe(order[n + 1].split('-')[0]);
+      it.each([{ org: 'the org' }, { email: 'Lock.Holder@example.com' }, 'setup'] as const)(
+        'locks only inside a transaction, and serialise holders of the same lock (%j)',
+        async (given) => {
+          const key = typeof given === 'object' && 'org' in given ? { org: orgId } : given;
+          await expect(store.lock(key)).rejects.toThrow(/inside a transaction/);
+          const order: string[] = [];
+          await Promise.all(
+            ['a', 'b', 'c'].map((name) =>
+              store.transaction(async (tx) => {
+                await tx.lock(key);
+                order.push(`${name}-in`);
+                await new Promise((r) => setTimeout(r, 20));
+                order.push(`${name}-out`);
+              }),
+            ),
+          );
+          for (let n = 0; n < order.length; n += 2) expect(order[n].split('-')[0]).toBe(order[n + 1].split('-')[0]);
+        },
+      );
+
+      it('run a transaction again when the database aborted it for a retryable reason, a few times at most, and only the outermost', async () => {
+        const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        let outer = 0;
+        let inner = 0;
+        const failing = store.transaction(async (tx) => {
+          outer++;
+          await tx.getUser(newId());
+          // A nested transaction joins the outer one: the retry is the outer one's.
+          await tx.transaction(async () => {
+            inner++;
+            throw deadlock;
+          });
+        });
+        await expect(failing).rejects.toBe(deadlock);
+        if (kind.name === 'postgres') {
+          expect(outer).toBeGreaterThan(1);
+          expect(outer).toBeLessThanOrEqual(5);
+          // Retries spent: a 503 with Retry-After, never a 500.
+          expect(store.isUnavailable(deadlock)).toBe(true);
+        } else {
+          // SQLite never deadlocks (writers queue), so nothing there is worth a retry.
+          expect(outer).toBe(1);
+        }
+        expect(inner).toBe(outer);
+
+        // Any other error ends the transaction at once.
+        let runs = 0;
+        await expect(
+          store.transaction(async () => {
+            runs++;
+            throw Object.assign(new Error('duplicate'), { code: '23505' });
+          }),
+        ).rejects.toThrow('duplicate');
+        expect(runs).toBe(1);
+      });
+
+      it.skipIf(kind.name !== 'postgres')('a real deadlock between two transactions is retried: both commit (PostgreSQL)', async () => {
+        // Each takes one email lock, waits until the other has its own, then asks for the
+        // other's: PostgreSQL aborts one of them (after deadlock_timeout, 1 s), which runs again.
+        const users = [user('deadlock-a@example.com'), user('deadlock-b@example.com')];
+        const emails = users.map((u) => u.email);
+        let holding = 0;
+        const bothHolding = async () => {
+          holding++;
+          while (holding < 2) await new Promise((r) => setTimeout(r, 5));
+        };
+        const runs = [0, 0];
+        const crosswise = (n: 0 | 1) =>
+          store.transaction(async (tx) => {
+            runs[n]++;
+            await tx.lock({ email: emails[n] });
+            await tx.insertUser(users[n]);
+            await bothHolding();
+            await tx.lock({ email: emails[1 - n] });
+          });
+        await Promise.all([crosswise(0), crosswise(1)]);
+        expect(runs.sort()).toEqual([1, 2]);
+        // The retried transaction's first attempt was rolled back: each user exists once.
+        for (const u of users) expect(await store.getUser(u.id)).toEqual(u);
       });
 
       it('ping answers, and ordinary errors are not "unavailable"', async () => {
