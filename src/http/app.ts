@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { answerFrameworkError, registerErrorMapper } from './errors.js';
+import { capConnectionsPerAddress, type ConnectionLimits, serverOptions } from './connections.js';
 import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
 import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Whether (or which) proxies' X-Forwarded-For names the client address (rate limits, audit). */
   trustProxy?: boolean | string;
+  /** Timeouts and the per-address socket cap, for a server that listens (inject needs none). */
+  connections?: ConnectionLimits;
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
@@ -83,7 +86,10 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     routerOptions: { maxParamLength: 200 },
     // The router's refusals skip the hooks, so they set the safety headers themselves.
     frameworkErrors: (error, _request, reply) => answerFrameworkError(error, setSafetyHeaders(reply)),
+    ...(options.connections && serverOptions(options.connections)),
   });
+  const cap = options.connections?.maxPerAddress;
+  if (cap) capConnectionsPerAddress(app.server, cap, options.trustProxy ?? false);
   app.setValidatorCompiler(validatorCompiler);
 
   // Clients such as losant-rest send `Content-Type: application/json` with no body on DELETE;
