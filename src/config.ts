@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
+import type { ConnectionLimits } from './http/connections.js';
 
 export interface Config {
   port: number;
@@ -20,6 +21,8 @@ export interface Config {
   rateLimits: RateLimitConfig;
   /** Whether X-Forwarded-For names the client address: false, true (any proxy), or the proxies' addresses/CIDRs. */
   trustProxy: boolean | string;
+  /** How long a client may take, and how many sockets one address may hold (slow clients). */
+  connections: ConnectionLimits;
   logLevel: string;
 }
 
@@ -29,6 +32,14 @@ export const DEFAULT_RATE_LIMITS = {
   GATEHOUSE_RATE_LIMIT_EMAIL: '20/1m',
   GATEHOUSE_LOCKOUT: '10/15m',
   GATEHOUSE_RATE_LIMIT_TOKEN: '6000/1m',
+} as const;
+
+/** The connection limits when the environment says nothing; the README states them and why. */
+export const DEFAULT_CONNECTION_LIMITS = {
+  GATEHOUSE_REQUEST_TIMEOUT: '30s',
+  GATEHOUSE_HEADERS_TIMEOUT: '10s',
+  GATEHOUSE_KEEP_ALIVE_TIMEOUT: '72s',
+  GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS: '100',
 } as const;
 
 /** Start-up failed for a reason the operator can fix (say, a wrong database password). */
@@ -121,11 +132,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`GATEHOUSE_TRUST_PROXY must be true, false or a comma-separated list of addresses and CIDRs; got "${proxyText}"`);
   }
 
+  const timeout = (name: Exclude<keyof typeof DEFAULT_CONNECTION_LIMITS, 'GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS'>): number => {
+    const text = value(name) ?? DEFAULT_CONNECTION_LIMITS[name];
+    const ms = parseDuration(text);
+    if (ms === null) problems.push(`${name} must be milliseconds or a duration like 500ms, 30s, 2m; got "${text}"`);
+    return ms ?? 0;
+  };
+  const capText = value('GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS') ?? DEFAULT_CONNECTION_LIMITS.GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS;
+  if (capText !== 'off' && (!/^\d+$/.test(capText) || Number(capText) < 1 || Number(capText) > 1_000_000)) {
+    problems.push(`GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS must be a whole number from 1 to 1000000, or "off"; got "${capText}"`);
+  }
+  const connections: ConnectionLimits = {
+    requestTimeoutMs: timeout('GATEHOUSE_REQUEST_TIMEOUT'),
+    headersTimeoutMs: timeout('GATEHOUSE_HEADERS_TIMEOUT'),
+    keepAliveTimeoutMs: timeout('GATEHOUSE_KEEP_ALIVE_TIMEOUT'),
+    maxPerAddress: capText === 'off' ? null : Number(capText),
+  };
+  // Node refuses a server whose headers may take longer than the whole request.
+  if (connections.headersTimeoutMs > connections.requestTimeoutMs) problems.push('GATEHOUSE_HEADERS_TIMEOUT must not exceed GATEHOUSE_REQUEST_TIMEOUT');
+
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   }
 
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, logLevel };
+  return { port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, connections, logLevel };
 }

@@ -80,7 +80,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       audit: new AuditTrail(deps),
       limiter,
     },
-    { logger: log, trustProxy: config.trustProxy },
+    { logger: log, trustProxy: config.trustProxy, connections: config.connections },
   );
   // Old rate-limit windows are forgotten every few minutes (any replica may do it).
   const pruning = setInterval(() => limiter.prune().catch((err) => log.warn({ err }, 'pruning rate limits failed')), PRUNE_MS);

@@ -9,6 +9,9 @@ import type { Store } from '../store/store.js';
 import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { answerFrameworkError, registerErrorMapper } from './errors.js';
+import { answerClientError } from './client-errors.js';
+import { capConnectionsPerAddress, type ConnectionLimits, serverOptions } from './connections.js';
+import { SAFETY_HEADERS } from './safety-headers.js';
 import { instanceOrgInviteRoutes } from './routes/instance-org-invite.js';
 import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
@@ -37,6 +40,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Whether (or which) proxies' X-Forwarded-For names the client address (rate limits, audit). */
   trustProxy?: boolean | string;
+  /** Timeouts and the per-address socket cap, for a server that listens (inject needs none). */
+  connections?: ConnectionLimits;
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
@@ -62,15 +67,11 @@ function nestingDepth(text: string): number {
   return deepest;
 }
 
-/**
- * Answers may carry secrets (invite links, tokens): not stored unless a route says otherwise
- * (the web assets), never framed, never sniffed, and no Referer leaks a URL with a token.
- */
+/** SAFETY_HEADERS on an answer; a route that set its own cache-control keeps it. */
 function setSafetyHeaders(reply: FastifyReply): FastifyReply {
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('x-frame-options', 'DENY');
-  reply.header('referrer-policy', 'no-referrer');
-  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  for (const [name, value] of Object.entries(SAFETY_HEADERS)) {
+    if (name !== 'cache-control' || !reply.hasHeader(name)) reply.header(name, value);
+  }
   return reply;
 }
 
@@ -83,7 +84,12 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     routerOptions: { maxParamLength: 200 },
     // The router's refusals skip the hooks, so they set the safety headers themselves.
     frameworkErrors: (error, _request, reply) => answerFrameworkError(error, setSafetyHeaders(reply)),
+    // What Node's parser refuses never reaches the router: answered in our shape there.
+    clientErrorHandler: answerClientError,
+    ...(options.connections && serverOptions(options.connections)),
   });
+  const cap = options.connections?.maxPerAddress;
+  if (cap) capConnectionsPerAddress(app.server, cap, options.trustProxy ?? false);
   app.setValidatorCompiler(validatorCompiler);
 
   // Clients such as losant-rest send `Content-Type: application/json` with no body on DELETE;

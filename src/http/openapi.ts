@@ -452,6 +452,12 @@ export function registerOpenApi(app: FastifyInstance): void {
 
   // The reference page: Swagger UI, served from the npm package (nothing is fetched from elsewhere).
   app.register(async (docs) => {
+    // The plugin redirects its index.html to the page by rewriting a URL that ends in
+    // index.html, so one with a query string redirected to itself for ever: send every
+    // spelling once to the page.
+    docs.addHook('onRequest', async (request, reply) => {
+      if (request.routeOptions.url === `${DOCS_PREFIX}/static/index.html`) return reply.redirect(`${DOCS_PREFIX}/`);
+    });
     // Its files are the package's and never secret: revalidated (ETag) rather than never stored.
     docs.addHook('onSend', async (request, reply) => {
       const fresh = reply.statusCode === 200 || reply.statusCode === 304;

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
@@ -27,10 +27,14 @@ export function fileTransport(folder: string): MailTransport {
   return {
     async send(mail) {
       const info = await builder.sendMail({ ...mail, messageId: `<${mail.id}@gatehouse>` });
-      await mkdir(folder, { recursive: true });
+      // Each message holds a live invitation link: readable by the service's user only. A
+      // folder made here is private too; an existing one keeps the mode its operator gave it.
+      await mkdir(folder, { recursive: true, mode: 0o700 });
       const file = join(folder, `${mail.id}.eml`);
-      // Written aside and renamed, so a reader never sees half a message.
-      await writeFile(`${file}.tmp`, info.message as Buffer);
+      // Written aside and renamed, so a reader never sees half a message. Created afresh
+      // ('wx'): the mode applies only to a new file, and a leftover could be world-readable.
+      await rm(`${file}.tmp`, { force: true });
+      await writeFile(`${file}.tmp`, info.message as Buffer, { mode: 0o600, flag: 'wx' });
       await rename(`${file}.tmp`, file);
     },
     close() {

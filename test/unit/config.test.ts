@@ -22,6 +22,7 @@ describe('configuration', () => {
         token: { max: 6000, windowMs: 60_000 },
       },
       trustProxy: false,
+      connections: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxPerAddress: 100 },
       logLevel: 'info',
     });
     expect(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://gate.example.com/' }).publicUrl).toBe('https://gate.example.com/');
@@ -39,6 +40,20 @@ describe('configuration', () => {
       ['GATEHOUSE_RATE_LIMIT_TOKEN', 'lots'],
       ['GATEHOUSE_TRUST_PROXY', 'proxy.example.com'],
       ['GATEHOUSE_TRUST_PROXY', '10.0.0.0/33'],
+    ]) {
+      expect(() => loadConfig({ [name]: text }), `${name}=${text}`).toThrow(name);
+    }
+  });
+
+  it('reads connection timeouts as durations and the per-address cap as a count or off', () => {
+    const config = loadConfig({ GATEHOUSE_REQUEST_TIMEOUT: '1m', GATEHOUSE_HEADERS_TIMEOUT: '500ms', GATEHOUSE_KEEP_ALIVE_TIMEOUT: '5s', GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS: 'off' });
+    expect(config.connections).toEqual({ requestTimeoutMs: 60_000, headersTimeoutMs: 500, keepAliveTimeoutMs: 5000, maxPerAddress: null });
+    for (const [name, text] of [
+      ['GATEHOUSE_REQUEST_TIMEOUT', 'forever'],
+      ['GATEHOUSE_KEEP_ALIVE_TIMEOUT', '0'],
+      ['GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS', '0'],
+      ['GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS', '1e3'],
+      ['GATEHOUSE_HEADERS_TIMEOUT', '31s'], // longer than the whole request may take
     ]) {
       expect(() => loadConfig({ [name]: text }), `${name}=${text}`).toThrow(name);
     }
