@@ -4,7 +4,7 @@ import { BlockList, isIPv4, type Socket } from 'node:net';
 /**
  * How long a client may take and how many sockets one address may hold. Without them a few
  * hundred sockets that send a body byte every few seconds hold the process's descriptors for
- * ever and every other client is refused (issue 12, point 2).
+ * ever and every other client is refused.
  */
 export interface ConnectionLimits {
   /** The whole request, headers and body, from its first byte. */

@@ -24,7 +24,7 @@ function tell(message: string): void {
 /** The server's own message for a refused call; a dead token sends the user back to sign-in. */
 function report(error: unknown): void {
   okLine.textContent = '';
-  if (error instanceof GatehouseError && error.statusCode === 401) {
+  if (error instanceof GatehouseError && error.code === 'unauthorized') {
     signOut('Your token is no longer valid (revoked or expired). Sign in again.');
     return;
   }
@@ -62,7 +62,7 @@ function signIn(message = ''): void {
     } catch (error) {
       submit.disabled = false;
       errorLine.textContent =
-        error instanceof GatehouseError && error.statusCode === 401
+        error instanceof GatehouseError && error.code === 'unauthorized'
           ? 'That token is not valid, has been revoked or has expired.'
           : error instanceof GatehouseError ? error.message : `Could not reach Gatehouse: ${(error as Error).message}`;
       input.focus();
