@@ -22,6 +22,12 @@ export interface LoadOptions {
   next: () => BenchRequest | null;
   /** At most this many requests (a write pool's size). */
   maxRequests?: number;
+  /**
+   * Requests per second over all connections (an open load, as a user's clicks), instead of as
+   * fast as answers come. Latencies are then as measured: autocannon's correction for
+   * coordinated omission would add made-up samples at 1 ms steps below every slow answer.
+   */
+  rate?: number;
 }
 
 /** One autocannon run against one target, sampling the server's resident memory as it goes. */
@@ -34,6 +40,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
       connections: o.connections,
       duration: o.seconds,
       ...(o.maxRequests !== undefined && { maxOverallRequests: o.maxRequests }),
+      ...(o.rate !== undefined && { overallRate: o.rate, ignoreCoordinatedOmission: true }),
       requests: [
         {
           setupRequest: (req) => {
