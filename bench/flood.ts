@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFlood, type FloodResult } from './lib/flood.js';
 import { load, type LoadResult } from './lib/load.js';
-import { ROOT } from './lib/process.js';
+import { ROOT, runMain } from './lib/process.js';
 import type { RunningTarget, Seed, Target } from './lib/types.js';
 import { gatehousePostgresWith, gatehouseSqliteWith, stopPostgres, type GatehouseOptions } from './targets/gatehouse.js';
 
@@ -167,10 +167,4 @@ const cleanup = async () => {
   stopPostgres();
   rmSync(dir, { recursive: true, force: true });
 };
-main()
-  .then(cleanup)
-  .catch(async (error) => {
-    console.error(error);
-    await cleanup();
-    process.exitCode = 1;
-  });
+runMain(main, cleanup);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { growth, type GrowthResult } from './lib/growth.js';
 import { load, type LoadResult } from './lib/load.js';
-import { ROOT } from './lib/process.js';
+import { ROOT, runMain } from './lib/process.js';
 import { report } from './lib/report.js';
 import type { RunningTarget, ScenarioName, Seed, Target } from './lib/types.js';
 import { floor } from './targets/floor.js';
@@ -116,10 +116,4 @@ const cleanup = async () => {
   stopPostgres();
   rmSync(dir, { recursive: true, force: true });
 };
-main()
-  .then(cleanup)
-  .catch(async (error) => {
-    console.error(error);
-    await cleanup();
-    process.exitCode = 1;
-  });
+runMain(main, cleanup);

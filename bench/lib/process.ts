@@ -55,3 +55,14 @@ export function rssOf(pid: number): number {
     return 0;
   }
 }
+
+/** Runs a bench script's `main`, then its `cleanup`, which also runs after a failure (exit code 1). */
+export function runMain(main: () => Promise<void>, cleanup: () => Promise<void>): void {
+  main()
+    .then(cleanup)
+    .catch(async (error) => {
+      console.error(error);
+      await cleanup();
+      process.exitCode = 1;
+    });
+}
