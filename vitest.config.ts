@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -35,6 +36,9 @@ export const shared = {
   setupFiles: ['test/setup.ts'],
   // better-sqlite3 is a native addon: separate processes keep each file's databases apart.
   pool: 'forks' as const,
+  // Vitest's default is one fork less than the CPUs: one fork on a 2-core machine. Most files
+  // spend their time waiting on child processes, databases and sockets, so run at least two.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   testTimeout: 30_000,
   hookTimeout: 60_000,
 };
