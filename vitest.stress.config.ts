@@ -7,11 +7,11 @@ import { POSTGRES_STRESS, shared, STRESS_FILES } from './vitest.config.js';
  * a fresh seed on both stores.
  *
  * FUZZ_SEED=<seed> replays a run (the seed is printed at the start), FUZZ_RUNS=<n> sets the
- * runs per property (default 300).
+ * runs per property (default 200).
  */
 // Vitest reads this file more than once per run: the seed is drawn once, in the environment.
 process.env.FUZZ_SEED ||= String(Math.floor(Math.random() * 2 ** 31));
-process.env.FUZZ_RUNS ||= '300';
+process.env.FUZZ_RUNS ||= '200';
 const fuzz = { FUZZ_SEED: process.env.FUZZ_SEED, FUZZ_RUNS: process.env.FUZZ_RUNS };
 if (!process.env.GATEHOUSE_FUZZ_ANNOUNCED) {
   process.env.GATEHOUSE_FUZZ_ANNOUNCED = '1';
