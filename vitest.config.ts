@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The everyday suite, `npm test` (`npx vitest run`): every suite once on SQLite, the browser
- * tests included, the PostgreSQL runs that matter, and the fuzz with a fixed seed and few runs.
+ * tests included, the HTTP and contract suites once more on PostgreSQL (their fuzz aside), and
+ * the fuzz with a fixed seed and few runs.
  * The long runs are in vitest.stress.config.ts (`npm run test:stress`), which CI runs too.
  */
 
