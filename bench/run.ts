@@ -63,11 +63,16 @@ async function main() {
 
   // One counter per target and scenario: a write never reuses an email or a link.
   const used = new Map<string, number>();
+  // The runs still to come per target and scenario (the warm-up and each round): the links left
+  // are shared out among them, so that a fast target cannot use its pool up before the last round.
+  const runsLeft = new Map<string, number>();
   const results: Record<string, Record<string, LoadResult[]>> = {};
   const run = async (target: Target, t: RunningTarget, scenario: ScenarioName, secs: number) => {
     const key = `${target.name}/${scenario}`;
+    const left = runsLeft.get(key) ?? rounds + 1;
+    runsLeft.set(key, left - 1);
     if (!t.request(scenario, used.get(key) ?? 0)) return null;
-    const pool = scenario === 'accept-invite' ? seed.acceptPool - (used.get(key) ?? 0) : undefined;
+    const pool = scenario === 'accept-invite' ? Math.floor((seed.acceptPool - (used.get(key) ?? 0)) / Math.max(left, 1)) : undefined;
     return load({
       url: t.url,
       pid: t.pid,

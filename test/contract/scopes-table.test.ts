@@ -8,11 +8,12 @@ import { ACTION_SCOPES, type Action } from '../../src/contract/scopes.js';
  * entries of the upstream request table.
  */
 
-const SHARED = new URL('../../../shared/', import.meta.url);
-const CONTRACT = readFileSync(new URL('CONTRACT.md', SHARED), 'utf8');
-const SEEDS_DIR = new URL('seeds/', SHARED);
+/** Copies of the upstream facts (test/fixtures/README.md says where they come from). */
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+const CONTRACT = readFileSync(new URL('CONTRACT.md', FIXTURES), 'utf8');
+const SEEDS_DIR = new URL('seeds/', FIXTURES);
 const API_INFO: Record<string, { path: string; auth?: string[]; actions: Record<string, { method: string; auth?: string[] }> }> = JSON.parse(
-  readFileSync(new URL('contract/losant-schemas/apiInfo.invites-members.json', SHARED), 'utf8'),
+  readFileSync(new URL('losant-schemas/apiInfo.invites-members.json', FIXTURES), 'utf8'),
 );
 
 const sorted = (xs: readonly string[]) => [...xs].sort();

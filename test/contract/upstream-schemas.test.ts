@@ -8,11 +8,11 @@ import { ERROR_CODES, type ErrorCode } from '../../src/contract/errors.js';
 
 /**
  * Real answers of every endpoint, checked against the upstream JSON Schemas in
- * shared/contract/losant-schemas, and the upstream request table (apiInfo) checked against
+ * test/fixtures/losant-schemas, and the upstream request table (apiInfo) checked against
  * the routes the server actually has.
  */
 
-const SCHEMA_DIR = new URL('../../../shared/contract/losant-schemas/', import.meta.url);
+const SCHEMA_DIR = new URL('../fixtures/losant-schemas/', import.meta.url);
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema#';
 
 type JsonSchema = Record<string, any>;

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BIN, ROOT, type Summary } from '../helpers/cli.js';
 import { loadEnv } from '../helpers/load.js';
+import { trackServerLog } from '../helpers/server-logs.js';
 import { sleep } from '../helpers/wait.js';
 
 const SLOW_SOCKETS = 1000;
@@ -42,6 +43,8 @@ function serveWithFewDescriptors(env: NodeJS.ProcessEnv): Promise<Summary> {
   let out = '';
   let err = '';
   child.stderr!.on('data', (chunk) => (err += chunk));
+  // Shown only when a test fails (test/setup.ts).
+  child.once('exit', trackServerLog('gatehouse serve (few descriptors)', () => err));
   return new Promise((done, fail) => {
     child.stdout!.on('data', (chunk) => {
       out += chunk;

@@ -6,6 +6,7 @@ import type { InjectOptions } from 'fastify';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
 import { lastMail } from '../../src/mail/eml.js';
+import { trackServerLog } from './server-logs.js';
 import { snapshotDatabase } from './snapshot.js';
 import { HTTP_STORE, type TestDatabase } from './stores.js';
 
@@ -89,6 +90,8 @@ export async function startHarness(
   let logText = '';
   logStream.on('data', (chunk) => (logText += chunk.toString()));
   const gh = await createGatehouse(config, { clock: now, logStream });
+  // Shown only when a test fails (test/setup.ts).
+  const untrack = trackServerLog('the in-process service', () => logText);
   const { admin } = gh;
 
   const instance = await admin.createInstance('Test instance');
@@ -169,6 +172,7 @@ export async function startHarness(
     logs: () => logText,
     snapshot: () => snapshotDatabase(database.location),
     async close() {
+      untrack();
       await gh.close();
       await database.dispose();
       await rm(dir, { recursive: true, force: true });

@@ -14,8 +14,12 @@ import { createInvite, ROUTES } from '../helpers/routes.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/contract/errors.js';
 
 const STORE = process.env.GATEHOUSE_TEST_STORE ?? 'sqlite';
+/**
+ * Runs per property and the seed: `npm test` sets a fixed seed and a few runs, `npm run
+ * test:stress` many runs and a fresh seed, which it prints (FUZZ_SEED=<seed> replays it).
+ */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
-const MIN_CASES = 1000;
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
 type Ids = Record<string, string>;
 interface Target {
@@ -71,7 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   mkdirSync('test-results/figures', { recursive: true });
-  const record = { store: STORE, cases, runsPerProperty: RUNS, seconds: (Date.now() - started) / 1000, byRoute };
+  const record = { store: STORE, cases, runsPerProperty: RUNS, seed: SEED ?? null, seconds: (Date.now() - started) / 1000, byRoute };
   writeFileSync(`test-results/figures/fuzz-${STORE}.json`, `${JSON.stringify(record, null, 2)}\n`);
   await digest?.close();
   await h?.close();
@@ -127,12 +131,19 @@ function operation(t: Target) {
 
 const validBody = (t: Target) => (t.body ? JSON.stringify(t.body()) : undefined);
 const withQuery = (url: string, query: string) => (query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url);
-const run = (property: fc.IAsyncProperty<any>) => fc.assert(property, { numRuns: RUNS });
+let properties = 0;
+const run = (property: fc.IAsyncProperty<any>) => {
+  properties++;
+  return fc.assert(property, { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) });
+};
+
+/** /me/token and POST /invites have no id in their path. */
+const hasPathIds = (t: Target) => t.name !== 'me.token' && t.name !== 'orgInvites.post';
+/** Query strings, headers and bodies for every route, path ids for those that have them. */
+const PROPERTIES = TARGETS.length * 3 + TARGETS.filter(hasPathIds).length;
 
 describe.each(TARGETS.map((t) => [`${t.method} ${t.name}`, t] as const))('%s', (_, t) => {
-  // /me/token and POST /invites have no id in their path.
-  const hasPathIds = t.name !== 'me.token' && t.name !== 'orgInvites.post';
-  if (hasPathIds) it('random and malformed path ids', async () => {
+  if (hasPathIds(t)) it('random and malformed path ids', async () => {
     const others = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS'].filter((m) => m !== t.method);
     const segments = fc.record(Object.fromEntries(Object.keys(ids.get(t)!).map((k) => [k, fc.option(pathSegment, { nil: undefined })])));
     const method = fc.oneof({ weight: 4, arbitrary: fc.constant(t.method) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
@@ -183,8 +194,9 @@ describe('after the run', () => {
     expect(inherited).toEqual([]);
   });
 
-  it(`ran more than ${MIN_CASES} cases`, () => {
-    console.log(`fuzz (${STORE}): ${cases} requests in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    expect(cases).toBeGreaterThan(MIN_CASES);
+  it(`ran ${RUNS} cases of every property`, () => {
+    console.log(`fuzz (${STORE}): ${cases} requests in ${((Date.now() - started) / 1000).toFixed(1)} s, ${properties} properties × ${RUNS} runs, seed ${SEED ?? 'random'}`);
+    expect(properties).toBe(PROPERTIES);
+    expect(cases).toBeGreaterThanOrEqual(PROPERTIES * RUNS);
   });
 });

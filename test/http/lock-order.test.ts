@@ -17,6 +17,7 @@ import { isPostgresUrl } from '../../src/store/open.js';
 import { openDatabase } from '../../src/store/sqlite-native.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { freshEmail } from '../helpers/routes.js';
+import { trackServerLog } from '../helpers/server-logs.js';
 import { HTTP_STORE, titled } from '../helpers/stores.js';
 
 const ROUNDS = 20;
@@ -31,6 +32,8 @@ beforeAll(async () => {
   if (isPostgresUrl(h.config.database)) {
     const logStream = new PassThrough();
     logStream.on('data', (chunk) => (secondLogs += chunk.toString()));
+    // Shown only when a test fails (test/setup.ts).
+    trackServerLog('the second replica', () => secondLogs);
     second = await createGatehouse(h.config, { clock: () => h.now(), logStream });
   } else {
     second = h.gh;

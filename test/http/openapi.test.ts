@@ -23,7 +23,7 @@ interface UpstreamAction {
   responses: Record<string, unknown>;
 }
 const API_INFO: Record<string, { path: string; actions: Record<string, UpstreamAction> }> =
-  JSON.parse(readFileSync(new URL('../../../shared/contract/losant-schemas/apiInfo.invites-members.json', import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL('../fixtures/losant-schemas/apiInfo.invites-members.json', import.meta.url), 'utf8'));
 
 /** The document's own routes, hidden from it. */
 /** Routes that are not API operations: the document itself, its reference page, and the web pages with their assets. */

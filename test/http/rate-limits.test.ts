@@ -1,6 +1,8 @@
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatehouse } from '../../src/gatehouse.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { trackServerLog } from '../helpers/server-logs.js';
 import { createInvite, freshEmail } from '../helpers/routes.js';
 
 let h: Harness;
@@ -126,7 +128,12 @@ describe('public endpoints', () => {
 
   it('share their counts between replicas of one database', async () => {
     nextMinute();
-    const second = await createGatehouse(h.config, { clock: () => h.now() });
+    // Its log is kept, and shown only if the test fails (test/setup.ts).
+    const logStream = new PassThrough();
+    let logs = '';
+    logStream.on('data', (chunk) => (logs += chunk.toString()));
+    const untrack = trackServerLog('the second replica', () => logs);
+    const second = await createGatehouse(h.config, { clock: () => h.now(), logStream });
     try {
       const address = newAddress();
       // Requests without a token: counted by address, not as failed links.
@@ -136,6 +143,7 @@ describe('public endpoints', () => {
       expect(statuses).toEqual([400, 400, 400, 400, 400, 429]);
     } finally {
       await second.close();
+      untrack();
     }
   });
 });
