@@ -52,7 +52,8 @@ export class RateLimiter {
     if (!limit) return;
     const key = `address:${address}`;
     const now = this.now();
-    this.refuseIfOver(key, now, 'Too many requests from this address');
+    const known = this.knownOver(key, now, 'Too many requests from this address');
+    if (known) throw known;
     const start = windowStart(now, limit);
     if ((await this.store.hitRateLimit(key, start)) > limit.max) {
       throw this.remember(key, start + limit.windowMs, now, 'Too many requests from this address');
@@ -67,8 +68,8 @@ export class RateLimiter {
   async failedLink(address: string, email: string, unknown: boolean): Promise<AppError | null> {
     const now = this.now();
     for (const [key, limit, message] of this.failureKeys(address, email)) {
-      const until = this.over.get(key);
-      if (until !== undefined && until > now) return tooMany(message, until, now);
+      const known = this.knownOver(key, now, message);
+      if (known) return known;
       const start = windowStart(now, limit);
       const count = unknown ? await this.store.hitRateLimit(key, start) : (await this.store.peekRateLimit(key, start)) + 1;
       if (count > limit.max) return this.remember(key, start + limit.windowMs, now, message);
@@ -102,9 +103,10 @@ export class RateLimiter {
     if (this.limits.email) yield [`failed:email:${emailKey(email)}`, this.limits.email, 'Too many failed attempts for this email; try again later'];
   }
 
-  private refuseIfOver(key: string, now: number, message: string): void {
+  /** The refusal for a key already seen over its limit in this window, decided from memory. */
+  private knownOver(key: string, now: number, message: string): AppError | null {
     const until = this.over.get(key);
-    if (until !== undefined && until > now) throw tooMany(message, until, now);
+    return until !== undefined && until > now ? tooMany(message, until, now) : null;
   }
 
   private remember(key: string, until: number, now: number, message: string): AppError {
