@@ -35,7 +35,7 @@ export function ref<T extends TSchema>(schema: T) {
 export const namedSchemas = (): TSchema[] => [...NAMED.values()];
 
 export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
-export const RoleSchema = named('Role', StringEnum(ROLES));
+const RoleSchema = named('Role', StringEnum(ROLES));
 export const Role = ref(RoleSchema);
 export type Role = Static<typeof Role>;
 
@@ -77,7 +77,6 @@ export const Success = named('Success', Type.Object({ success: Type.Literal(true
 
 /** Upstream collections echo sortDirection in any of these spellings. */
 export const sortDirection = (options: SchemaOptions = {}) => StringEnum(['asc', 'desc', 'ASC', 'DESC'], options);
-export const SortDirection = sortDirection();
 
 /** Longest glob accepted in `filter`: long enough for any email, short enough to bound matching cost. */
 export const MAX_FILTER_LENGTH = 256;

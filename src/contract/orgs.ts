@@ -18,7 +18,7 @@ export const Org = named('Org', Type.Object({
 }));
 export type Org = Static<typeof Org>;
 
-export const ORG_SORT_FIELDS = ['name', 'id', 'creationDate', 'lastUpdated'] as const;
+const ORG_SORT_FIELDS = ['name', 'id', 'creationDate', 'lastUpdated'] as const;
 export type OrgSortField = (typeof ORG_SORT_FIELDS)[number];
 /** Upstream pages this list always: page 0 and 100 per page unless asked otherwise. */
 export const ORG_LIST_DEFAULTS = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 } as const;

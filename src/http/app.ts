@@ -32,10 +32,10 @@ export interface AppOptions {
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 
 /** No accepted body nests more than 3 levels; a generous bound keeps pathological ones out cheaply. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** The deepest nesting of arrays and objects in JSON text (brackets inside strings not counted). */
 function nestingDepth(text: string): number {

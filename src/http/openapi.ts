@@ -14,8 +14,8 @@ import { packageJson } from '../paths.js';
  * (`$id`) and become components; this module adds what neither says: the error answers.
  */
 
-export const OPENAPI_PATH = '/openapi.json';
-export const DOCS_PREFIX = '/docs';
+const OPENAPI_PATH = '/openapi.json';
+const DOCS_PREFIX = '/docs';
 
 /** Every error answer, by status: when it happens and an example message. */
 const ERRORS: Record<number, [when: string, message: (id: OperationId) => string]> = {

@@ -4,7 +4,7 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { namedSchemas } from '../contract/common.js';
 
 /** An array keyword (an OpenAPI extension): no two items share this field's value. */
-export const UNIQUE_BY = 'x-unique-by';
+const UNIQUE_BY = 'x-unique-by';
 
 const make = (coerceTypes: boolean) => {
   // Unknown body fields are refused (additionalProperties: false), never silently dropped.
