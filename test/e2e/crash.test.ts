@@ -172,7 +172,7 @@ it(`${ROUNDS} SIGKILLs under a mixed write load lose no acknowledged write and l
       for (let before = -1, waited = 0; links.files !== before && waited < 8000; waited += 400) {
         before = links.files;
         await sleep(400);
-        links.scan();
+        await links.scan();
       }
     }
     expect(unexpected, 'unexpected answers, or no answer while the server ran').toEqual([]);

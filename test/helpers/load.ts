@@ -77,14 +77,16 @@ export class MailLinks {
   constructor(private readonly folder: string) {}
 
   /** Reads the files that appeared since the last scan; returns how many links were new. */
-  scan(): number {
+  async scan(): Promise<number> {
     if (!existsSync(this.folder)) return 0;
+    // Read at once and parsed after: a scan still parsing when a test ends and removes the
+    // folder reads nothing more from it.
+    const files = readdirSync(this.folder)
+      .filter((name) => name.endsWith('.eml') && !this.seen.has(name))
+      .map((name) => (this.seen.add(name), { name, eml: readFileSync(join(this.folder, name)) }));
     let added = 0;
-    for (const name of readdirSync(this.folder)) {
-      if (!name.endsWith('.eml') || this.seen.has(name)) continue;
-      this.seen.add(name);
-      const eml = readFileSync(join(this.folder, name), 'utf8');
-      const link = parseEml(name, eml).link;
+    for (const { name, eml } of files) {
+      const { link } = await parseEml(name, eml);
       if (!link) continue;
       const url = new URL(link);
       this.fresh.push({ file: name, email: url.searchParams.get('email')!, token: url.searchParams.get('token')! });

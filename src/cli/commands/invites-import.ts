@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { GatehouseError } from '../../../client/src/index.js';
 import { ROLES, type Role } from '../../contract/common.js';
-import { parseCsv } from '../csv.js';
+import { readCsv } from '../csv.js';
 import { print } from '../output.js';
 import { remoteAction, remoteCommand, type RemoteOptions } from '../remote.js';
 
@@ -53,12 +52,12 @@ interface Row {
 }
 
 function readRows(file: string): Row[] {
-  const [header, ...body] = parseCsv(readFileSync(file, 'utf8'));
-  const columns = (header ?? []).map((c) => c.trim().toLowerCase());
+  const [header, ...body] = readCsv(file);
+  const columns = (header?.cells ?? []).map((c) => c.trim().toLowerCase());
   const emailAt = columns.indexOf('email');
   const roleAt = columns.indexOf('role');
   if (emailAt < 0 || roleAt < 0) throw new Error(`${file}: the first row must name the columns email and role`);
-  return body.map((cells, n) => ({ line: n + 2, email: (cells[emailAt] ?? '').trim().toLowerCase(), role: (cells[roleAt] ?? '').trim().toLowerCase() }));
+  return body.map(({ line, cells }) => ({ line, email: (cells[emailAt] ?? '').trim().toLowerCase(), role: (cells[roleAt] ?? '').trim().toLowerCase() }));
 }
 
 async function importRow(row: Row, seen: Set<string>, invite: (email: string, role: Role) => Promise<unknown>): Promise<Outcome> {

@@ -16,7 +16,9 @@ export function register(mail: Command): void {
         if (mail.kind !== 'file') throw new AppError('invalid_request', 'mail last reads the file transport (GATEHOUSE_MAIL=file:<folder>)');
         const found = await lastMail(mail.folder, o.to);
         if (!found) throw new AppError('not_found', `no mail${o.to ? ` to ${o.to}` : ''} in ${mail.folder}`);
-        print(o, found, [`File:    ${found.file}`, `To:      ${found.to}`, `Subject: ${found.subject}`, '', found.text, '', `Link: ${found.link ?? '(none)'}`].join('\n'));
+        // One blank line before the link: the text's own last line break would make it two.
+        const text = found.text.replace(/\n$/, '');
+        print(o, found, [`File:    ${found.file}`, `To:      ${found.to}`, `Subject: ${found.subject}`, '', text, '', `Link: ${found.link ?? '(none)'}`].join('\n'));
       } catch (error) {
         fail(error);
       }
