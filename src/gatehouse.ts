@@ -16,7 +16,7 @@ import { inviteMailComposer } from './mail/templates.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { openTransport } from './mail/transport.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import type { Store } from './domain/store.js';
 
 /** How long a stopping server waits for requests in flight before it cuts the remaining connections. */
 const SHUTDOWN_GRACE_MS = 3000;

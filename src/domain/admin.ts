@@ -1,5 +1,4 @@
 import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
-import type { Store } from '../store/store.js';
 import { normalizeEmail } from './email.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
 import { newId, normId } from './ids.js';
@@ -7,6 +6,7 @@ import { newOrg } from './orgs.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { requireText } from './text.js';
 import { hashSecret, newSecret } from './secrets.js';
+import type { Store } from './store.js';
 
 /** API tokens start with this, so that secret scanners and people can tell one when they see it. */
 export const TOKEN_PREFIX = 'gh_';

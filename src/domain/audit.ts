@@ -1,10 +1,10 @@
-import type { Store } from '../store/store.js';
 import type { DomainDeps } from './context.js';
 import { invalid } from './errors.js';
 import { newId } from './ids.js';
 import { totals } from './lists.js';
 import { AUDIT_DEFAULT_PER_PAGE, type AuditLog, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
-import type { AuditQuery, AuditRecord } from './records.js';
+import type { AuditRecord } from './records.js';
+import type { AuditQuery, Store } from './store.js';
 
 /** Who asked: the token and its user (none on the public endpoints), and the client address. */
 export interface Actor {

@@ -1,9 +1,9 @@
 import { ACTION_SCOPES, type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
 import type { TokenInfo } from '../contract/tokens.js';
-import type { Store } from '../store/store.js';
 import { AppError } from './errors.js';
 import type { TokenRecord } from './records.js';
 import { hashSecret } from './secrets.js';
+import type { Store } from './store.js';
 
 /**
  * Bearer token checks. A token is bound to one instance and carries scopes; a token with a

@@ -1,5 +1,5 @@
-import type { Store } from '../store/store.js';
 import type { InviteRecord, OrgRecord, UserRecord } from './records.js';
+import type { Store } from './store.js';
 
 export interface InviteMail {
   to: string;

@@ -1,5 +1,4 @@
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
-import type { Store, InviteSortField } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
@@ -9,6 +8,7 @@ import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
 import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.js';
 import { hashSecret, newSecret, sameSecret } from './secrets.js';
+import type { InviteSortField, Store } from './store.js';
 import { personLabel } from './text.js';
 
 export type { Actor } from './audit.js';

@@ -1,5 +1,6 @@
 import { compileGlob } from './glob.js';
-import type { ListQuery, OrgRecord, Page } from './records.js';
+import type { OrgRecord } from './records.js';
+import type { ListQuery, Page } from './store.js';
 
 /** A list request as the API takes it; absent fields take the list's defaults. */
 export interface ListParams<F extends string> {

@@ -1,5 +1,4 @@
 import { MEMBER_LIST_DEFAULTS, type Member, type MemberCollection, type MemberPatch, type MemberPost } from '../contract/members.js';
-import type { MemberSortField, Store } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
@@ -8,6 +7,7 @@ import { findOrCreateUser } from './invitations.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
 import type { MemberView, OrgRecord, UserRecord } from './records.js';
+import type { MemberSortField, Store } from './store.js';
 
 export class Members {
   constructor(private readonly deps: DomainDeps) {}

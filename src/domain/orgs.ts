@@ -1,11 +1,11 @@
 import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, type OrgPost } from '../contract/orgs.js';
-import type { Store } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { resolveList, totals } from './lists.js';
 import type { OrgRecord } from './records.js';
+import type { Store } from './store.js';
 import { requireText } from './text.js';
 
 /** An instance's organizations, as the API lists and creates them. */

@@ -1,6 +1,6 @@
-import type { Store } from '../store/store.js';
 import { AppError } from './errors.js';
 import { hashSecret } from './secrets.js';
+import type { Store } from './store.js';
 
 /** At most `max` events per fixed window of `windowMs`. */
 export interface Limit {

@@ -5,7 +5,7 @@ import type { Auth } from '../domain/auth.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../domain/store.js';
 import { AppError } from '../domain/errors.js';
 import { registerAuth } from './auth.js';
 import { answerFrameworkError, registerErrorMapper } from './errors.js';

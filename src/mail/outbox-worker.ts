@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
+import type { Store } from '../domain/store.js';
 import type { MailTransport } from './transport.js';
 
 export interface OutboxWorkerOptions {

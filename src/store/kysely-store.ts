@@ -2,26 +2,24 @@ import { type Compilable, CompiledQuery, type Kysely, type LogConfig, type Selec
 import { COUNT_CAP } from '../contract/common.js';
 import { UniqueViolation } from '../domain/errors.js';
 import type {
-  AuditQuery,
   AuditRecord,
   InstanceRecord,
   InstanceRole,
   InviteRecord,
   InviteStatus,
-  ListQuery,
   MailRecord,
   MailStatus,
   MemberRecord,
   MemberView,
   OrgRecord,
-  Page,
   RoleGrant,
   TokenRecord,
   UserRecord,
 } from '../domain/records.js';
+import type { AuditQuery, InviteChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
 import { bit, toAudit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
-import type { InviteChange, InviteSortField, LockKey, MemberSortField, OpenOptions, OrgSortField, Store } from './store.js';
+import type { OpenOptions } from './open-options.js';
 
 /** Kysely's log option for `OpenOptions.onQuery`. */
 export function queryLogger({ onQuery }: OpenOptions): LogConfig | undefined {

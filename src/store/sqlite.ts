@@ -6,7 +6,8 @@ import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openDatabase, SQLite } from './sqlite-native.js';
 import type { Database } from './schema.js';
-import type { OpenOptions, Store } from './store.js';
+import type { Store } from '../domain/store.js';
+import type { OpenOptions } from './open-options.js';
 
 const code = (e: unknown) => (e instanceof SQLite.SqliteError ? e.code : undefined);
 
