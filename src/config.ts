@@ -42,11 +42,6 @@ export const DEFAULT_CONNECTION_LIMITS = {
   GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS: '100',
 } as const;
 
-/** Start-up failed for a reason the operator can fix (say, a wrong database password). */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
-
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

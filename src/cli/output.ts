@@ -1,6 +1,7 @@
-import { ConfigError, loadConfig, StartupError } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import type { Admin } from '../domain/admin.js';
+import { StartupError } from '../domain/startup-error.js';
 import { admin } from './open.js';
 
 export interface JsonOption {

@@ -1,9 +1,9 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { StartupError } from '../config.js';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { StartupError } from '../domain/startup-error.js';
 import type { Store } from '../domain/store.js';
 import type { OpenOptions } from './open-options.js';
 
