@@ -6,10 +6,11 @@ import { alreadyMember, AppError, notFound, UniqueViolation, UnusableLink } from
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.js';
+import type { InviteRecord, MailRecord, OrgRecord } from './records.js';
 import { hashSecret, newSecret, sameSecret } from './secrets.js';
 import type { InviteSortField, Store } from './store.js';
 import { personLabel } from './text.js';
+import { findOrCreateUser } from './users.js';
 
 export type { Actor } from './audit.js';
 
@@ -227,20 +228,6 @@ export class Invitations {
       sentAt: null,
     });
   }
-}
-
-/** The user with this email, created (without names) if there is none. */
-export function findOrCreateUser(store: Store, email: string, now: Date): Promise<UserRecord> {
-  return store.ensureUser({
-    id: newId(now.getTime()),
-    email,
-    firstName: null,
-    lastName: null,
-    avatarUrl: null,
-    twoFactorAuthEnabled: false,
-    ssoLinked: false,
-    createdAt: now.toISOString(),
-  });
 }
 
 /** The audit fields naming an invite of an org. */

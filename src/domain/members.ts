@@ -3,11 +3,11 @@ import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { normalizeEmail } from './email.js';
 import { alreadyMember, notFound, UniqueViolation } from './errors.js';
-import { findOrCreateUser } from './invitations.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
 import type { MemberView, OrgRecord, UserRecord } from './records.js';
 import type { MemberSortField, Store } from './store.js';
+import { findOrCreateUser } from './users.js';
 
 export class Members {
   constructor(private readonly deps: DomainDeps) {}
