@@ -1,4 +1,6 @@
+import type { AuditLogCollection, AuditLogQuery } from '../contract/audit.js';
 import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
+import { AuditTrail } from './audit.js';
 import { normalizeEmail } from './email.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
 import { newId, normId } from './ids.js';
@@ -14,7 +16,7 @@ export const TOKEN_PREFIX = 'gh_';
 /** Set-up operations: what the CLI does to an instance before the API can be used. */
 export class Admin {
   constructor(
-    readonly store: Store,
+    private readonly store: Store,
     private readonly clock: () => Date,
   ) {}
 
@@ -124,6 +126,11 @@ export class Admin {
     if (!(await this.store.requeueFailedMail(mail.id, this.now()))) {
       throw new AppError('mail_not_retryable', 'The invite of this mail is no longer live (accepted, declined, revoked, replaced or expired): resend the invite instead');
     }
+  }
+
+  /** The audit trail of one instance, or with `instanceId` null of every instance. */
+  auditTrail(instanceId: string | null, query: AuditLogQuery): Promise<AuditLogCollection> {
+    return new AuditTrail({ store: this.store }).list(instanceId === null ? null : normId(instanceId), query);
   }
 
   private async instance(id: string): Promise<InstanceRecord> {
