@@ -1,8 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ID_PATTERN } from './canonical.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
-/** Path and body ids: 24 hex characters, ObjectId-style (upstream pattern). */
-export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
 export const Id = Type.String({ pattern: ID_PATTERN });
 
 export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;

@@ -1,9 +1,9 @@
 import type { AuditLogCollection, AuditLogQuery } from '../contract/audit.js';
+import { canonicalEmail, canonicalId } from '../contract/canonical.js';
 import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
 import { AuditTrail } from './audit.js';
-import { normalizeEmail } from './email.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
-import { newId, normId } from './ids.js';
+import { newId } from './ids.js';
 import { newOrg } from './orgs.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { requireText } from './text.js';
@@ -28,7 +28,7 @@ export class Admin {
 
   async addInstanceMember(instanceId: string, userId: string, role: InstanceRole) {
     const instance = await this.instance(instanceId);
-    const user = await this.store.getUser(normId(userId));
+    const user = await this.store.getUser(canonicalId(userId));
     if (!user) throw notFound('User');
     await this.store.setInstanceMember(instance.id, user.id, role);
     return { instanceId: instance.id, userId: user.id, role };
@@ -42,7 +42,7 @@ export class Admin {
   }
 
   async createUser(input: { email: string; firstName?: string; lastName?: string }): Promise<UserRecord> {
-    const email = normalizeEmail(input.email);
+    const email = canonicalEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 1024) throw invalid(`"${input.email}" is not an email address`);
     const user: UserRecord = {
       id: newId(),
@@ -71,7 +71,7 @@ export class Admin {
     if (unknown.length) throw invalid(`Unknown scope(s): ${unknown.join(', ')}. Known: ${[...KNOWN_SCOPES].join(', ')}`);
     let userId: string | null = null;
     if (input.userId) {
-      const user = await this.store.getUser(normId(input.userId));
+      const user = await this.store.getUser(canonicalId(input.userId));
       if (!user) throw notFound('User');
       userId = user.id;
     } else if (input.scopes.some((s) => USER_SCOPES.has(s))) {
@@ -92,8 +92,11 @@ export class Admin {
     return { ...record, token: secret };
   }
 
-  async revokeToken(id: string): Promise<void> {
-    if (!(await this.store.revokeToken(normId(id), this.now()))) throw notFound('Token (or it is already revoked)');
+  /** Returns the id of the token revoked, in its stored form. */
+  async revokeToken(id: string): Promise<string> {
+    const tokenId = canonicalId(id);
+    if (!(await this.store.revokeToken(tokenId, this.now()))) throw notFound('Token (or it is already revoked)');
+    return tokenId;
   }
 
   /**
@@ -119,22 +122,26 @@ export class Admin {
     return mails.map(({ text: _text, html: _html, ...rest }) => rest);
   }
 
-  /** Puts a failed message back in the queue, with a fresh set of attempts, if its link still works. */
-  async retryMail(id: string): Promise<void> {
-    const mail = await this.store.getMail(normId(id));
+  /**
+   * Puts a failed message back in the queue, with a fresh set of attempts, if its link still
+   * works. Returns the message's id, in its stored form.
+   */
+  async retryMail(id: string): Promise<string> {
+    const mail = await this.store.getMail(canonicalId(id));
     if (mail?.status !== 'failed') throw notFound('Failed mail with that id');
     if (!(await this.store.requeueFailedMail(mail.id, this.now()))) {
       throw new AppError('mail_not_retryable', 'The invite of this mail is no longer live (accepted, declined, revoked, replaced or expired): resend the invite instead');
     }
+    return mail.id;
   }
 
   /** The audit trail of one instance, or with `instanceId` null of every instance. */
   auditTrail(instanceId: string | null, query: AuditLogQuery): Promise<AuditLogCollection> {
-    return new AuditTrail({ store: this.store }).list(instanceId === null ? null : normId(instanceId), query);
+    return new AuditTrail({ store: this.store }).list(instanceId === null ? null : canonicalId(instanceId), query);
   }
 
   private async instance(id: string): Promise<InstanceRecord> {
-    const instance = await this.store.getInstance(normId(id));
+    const instance = await this.store.getInstance(canonicalId(id));
     if (!instance) throw notFound('Instance');
     return instance;
   }

@@ -1,3 +1,4 @@
+import { canonicalId } from '../contract/canonical.js';
 import type { DomainDeps } from './context.js';
 import { invalid } from './errors.js';
 import { newId } from './ids.js';
@@ -41,7 +42,7 @@ export class AuditTrail {
       if (Number.isNaN(at.getTime())) throw invalid(`"${iso}" is not a time this service can compare`);
       return at.toISOString();
     };
-    const query: AuditQuery = { orgId: q.orgId?.toLowerCase(), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
+    const query: AuditQuery = { orgId: q.orgId === undefined ? undefined : canonicalId(q.orgId), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
     const found = await this.deps.store.listAudit(instanceId, query);
     const items = found.items.map(toAuditLog);
     return {

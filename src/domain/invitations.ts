@@ -1,7 +1,7 @@
+import { canonicalEmail } from '../contract/canonical.js';
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
-import { normalizeEmail } from './email.js';
 import { alreadyMember, AppError, notFound, UniqueViolation, UnusableLink } from './errors.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
@@ -42,7 +42,7 @@ export class Invitations {
    * A pending invite for the email, or a membership, is refused; an expired invite is replaced.
    */
   async create(instanceId: string, orgId: string, body: InvitePost, actor: Actor): Promise<Invite> {
-    const email = normalizeEmail(body.email);
+    const email = canonicalEmail(body.email);
     const now = this.deps.clock();
     const invite = await this.store.transaction(async (store) => {
       await store.lock({ email }); // before any of the person's rows, then the org's (Store.lock)
@@ -200,7 +200,7 @@ export class Invitations {
     // One indexed lookup whatever the token, then the emails compared in constant time (against
     // a stand-in when there is no invite): neither the work nor its time tells an unknown token
     // from a known token with another email.
-    const emailMatches = sameSecret(invite?.email ?? '', normalizeEmail(email));
+    const emailMatches = sameSecret(invite?.email ?? '', canonicalEmail(email));
     if (!invite || !emailMatches) throw new UnusableLink(true);
     if (invite.status !== 'pending') throw new UnusableLink(false);
     if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');

@@ -1,7 +1,7 @@
+import { canonicalEmail, canonicalId } from '../contract/canonical.js';
 import { MEMBER_LIST_DEFAULTS, type Member, type MemberCollection, type MemberPatch, type MemberPost } from '../contract/members.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
-import { normalizeEmail } from './email.js';
 import { alreadyMember, notFound, UniqueViolation } from './errors.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
@@ -37,14 +37,14 @@ export class Members {
     return this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       // The person's lock before any of their rows (Store.lock): by email at once, by id once read.
-      if ('email' in body) await store.lock({ email: normalizeEmail(body.email) });
+      if ('email' in body) await store.lock({ email: canonicalEmail(body.email) });
       let user: UserRecord | null;
       if ('userId' in body) {
         // Ids are guessable; another instance's users answer exactly as unknown ids do.
-        user = await store.getUserInInstance(org.instanceId, body.userId.toLowerCase());
+        user = await store.getUserInInstance(org.instanceId, canonicalId(body.userId));
         if (!user) throw notFound('User');
       } else {
-        user = await findOrCreateUser(store, normalizeEmail(body.email), now);
+        user = await findOrCreateUser(store, canonicalEmail(body.email), now);
       }
       if ('userId' in body) await store.lock({ email: user.email });
       if (await store.getMember(org.id, user.id)) throw alreadyMember(user.email);

@@ -1,3 +1,4 @@
+import { canonicalEmail } from '../contract/canonical.js';
 import { AppError } from './errors.js';
 import { hashSecret } from './secrets.js';
 import type { Store } from './store.js';
@@ -126,8 +127,8 @@ export class RateLimiter {
 
 const windowStart = (now: number, limit: Limit) => Math.floor(now / limit.windowMs) * limit.windowMs;
 
-/** Emails are kept out of the counter table: only a hash of the normalised address is its key. */
-const emailKey = (email: string) => hashSecret(email.trim().toLowerCase());
+/** Emails are kept out of the counter table: only a hash of the canonical address is its key. */
+const emailKey = (email: string) => hashSecret(canonicalEmail(email));
 
 function tooMany(message: string, until: number, now: number): AppError {
   return new AppError('rate_limited', message, Math.max(1, Math.ceil((until - now) / 1000)));

@@ -9,8 +9,8 @@ export function register(mail: Command): void {
     .option('--json', 'print one JSON object')
     .action(
       setupAction(async (admin, o: { id: string } & JsonOption) => {
-        await admin.retryMail(o.id);
-        print(o, { id: o.id.toLowerCase(), status: 'queued' }, `Mail ${o.id} is queued again`);
+        const id = await admin.retryMail(o.id);
+        print(o, { id, status: 'queued' }, `Mail ${o.id} is queued again`);
       }),
     );
 }

@@ -9,8 +9,8 @@ export function register(token: Command): void {
     .option('--json', 'print one JSON object')
     .action(
       setupAction(async (admin, o: { id: string } & JsonOption) => {
-        await admin.revokeToken(o.id);
-        print(o, { id: o.id.toLowerCase(), revoked: true }, `Revoked token ${o.id}`);
+        const id = await admin.revokeToken(o.id);
+        print(o, { id, revoked: true }, `Revoked token ${o.id}`);
       }),
     );
 }
