@@ -3,7 +3,8 @@ import type { DomainDeps } from './context.js';
 import { invalid } from './errors.js';
 import { newId } from './ids.js';
 import { totals } from './lists.js';
-import { AUDIT_DEFAULT_PER_PAGE, type AuditLog, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
+import { toAuditLog } from './presenters.js';
+import { AUDIT_DEFAULT_PER_PAGE, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
 import type { AuditRecord } from './records.js';
 import type { AuditQuery, Store } from './store.js';
 
@@ -57,17 +58,4 @@ export class AuditTrail {
       ...(q.until ? { until: q.until } : {}),
     };
   }
-}
-
-/** The API shape: absent values are left out rather than sent as null. */
-function toAuditLog(r: AuditRecord): AuditLog {
-  const optional = { orgId: r.orgId, tokenId: r.tokenId, userId: r.userId, address: r.address, targetId: r.targetId, email: r.email };
-  return {
-    id: r.id,
-    instanceId: r.instanceId,
-    at: r.at,
-    action: r.action,
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-    details: r.details,
-  };
 }

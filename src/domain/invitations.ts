@@ -3,13 +3,14 @@ import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteIn
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { alreadyMember, AppError, notFound, UniqueViolation, UnusableLink } from './errors.js';
+import { isExpired } from './expiry.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import type { InviteRecord, MailRecord, OrgRecord } from './records.js';
+import { toInvite, toInviteInfo } from './presenters.js';
+import type { InviteRecord, OrgRecord } from './records.js';
 import { hashSecret, newSecret, sameSecret } from './secrets.js';
 import type { InviteSortField, Store } from './store.js';
-import { personLabel } from './text.js';
 import { findOrCreateUser } from './users.js';
 
 export type { Actor } from './audit.js';
@@ -75,7 +76,7 @@ export class Invitations {
       }
       await this.queueMail(store, org, record, token, actor);
       await audit(store, this.deps.clock, actor, {
-        ...where(org, record),
+        ...inviteAuditFields(org, record),
         action: 'instanceOrgInvites.post',
         details: { role: record.role, applicationRoles: record.applicationRoles, dashboardRoles: record.dashboardRoles, replaced },
       });
@@ -92,7 +93,7 @@ export class Invitations {
       const revoked = await store.updatePendingInvite((await this.pending(org, inviteId, store)).id, { status: 'revoked' });
       if (!revoked) throw notFound('Invite');
       await store.cancelUndeliveredMail(revoked.id);
-      await audit(store, this.deps.clock, actor, { ...where(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
+      await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
     });
   }
 
@@ -121,7 +122,7 @@ export class Invitations {
       // The invitee must never receive the dead link after the live one.
       await store.cancelUndeliveredMail(updated.id);
       await this.queueMail(store, org, updated, token, actor);
-      await audit(store, this.deps.clock, actor, { ...where(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
+      await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
       return updated;
     });
     this.deps.onMailQueued();
@@ -133,15 +134,7 @@ export class Invitations {
     const invite = await this.live(token, email);
     const [org, inviter] = await Promise.all([this.store.getOrg(invite.orgId), this.store.getInviter(invite.id)]);
     if (!org) throw new UnusableLink(false);
-    return {
-      orgName: org.name,
-      email: invite.email,
-      role: invite.role,
-      inviteDate: invite.inviteDate,
-      ttl: invite.ttl,
-      disallowTransfer: invite.disallowTransfer,
-      ...(inviter ? { invitedBy: personLabel(inviter) } : {}),
-    };
+    return toInviteInfo(invite, org, inviter);
   }
 
   /**
@@ -159,7 +152,7 @@ export class Invitations {
       if (!org) throw new UnusableLink(false);
       const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
       await audit(store, this.deps.clock, { ...actor, userId: user?.id ?? null }, {
-        ...where(org, claimed),
+        ...inviteAuditFields(org, claimed),
         action: accept ? 'orgInvites.accept' : 'orgInvites.reject',
         details: { role: claimed.role },
       });
@@ -231,28 +224,7 @@ export class Invitations {
 }
 
 /** The audit fields naming an invite of an org. */
-const where = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
+const inviteAuditFields = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
 
-const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
-
+/** The mail state of an invite just created or resent: its mail is queued. */
 const QUEUED = { status: 'queued', lastError: null } as const;
-/** What operators see of the outbox states: a message being handed over is still queued. */
-const MAIL_STATUS = { queued: 'queued', sending: 'queued', sent: 'sent', failed: 'failed', cancelled: undefined } as const;
-
-/** The API invite; `mail` is its latest invitation mail, whose state operators want to see. */
-export function toInvite(i: InviteRecord, now: Date, mail?: Pick<MailRecord, 'status' | 'lastError'>): Invite {
-  const mailStatus = mail && MAIL_STATUS[mail.status];
-  return {
-    id: i.id,
-    email: i.email,
-    role: i.role,
-    applicationRoles: i.applicationRoles,
-    dashboardRoles: i.dashboardRoles,
-    inviteDate: i.inviteDate,
-    ttl: i.ttl,
-    hasExpired: isExpired(i, now),
-    disallowTransfer: i.disallowTransfer,
-    ...(mailStatus ? { mailStatus } : {}),
-    ...(mailStatus === 'failed' && mail?.lastError ? { mailError: mail.lastError } : {}),
-  };
-}

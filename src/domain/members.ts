@@ -5,6 +5,7 @@ import type { DomainDeps } from './context.js';
 import { alreadyMember, notFound, UniqueViolation } from './errors.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
+import { toMember } from './presenters.js';
 import type { MemberView, OrgRecord, UserRecord } from './records.js';
 import type { MemberSortField, Store } from './store.js';
 import { findOrCreateUser } from './users.js';
@@ -68,7 +69,7 @@ export class Members {
         throw error;
       }
       await audit(store, this.deps.clock, actor, {
-        ...where(org, user),
+        ...memberAuditFields(org, user),
         action: 'instanceOrgMembers.post',
         details: { role: body.role, applicationRoles: body.applicationRoles ?? [], dashboardRoles: body.dashboardRoles ?? [] },
       });
@@ -83,7 +84,7 @@ export class Members {
       // An empty patch changes nothing (and records nothing) but still answers 404 for a non-member.
       if (Object.values(patch).some((v) => v !== undefined)) {
         await store.updateMember(org.id, userId, patch);
-        await audit(store, this.deps.clock, actor, { ...where(org, before), action: 'instanceOrgMember.patch', details: { from: before.role, ...patch } });
+        await audit(store, this.deps.clock, actor, { ...memberAuditFields(org, before), action: 'instanceOrgMember.patch', details: { from: before.role, ...patch } });
       }
       return toMember(org, await this.existing(store, org, userId));
     });
@@ -94,7 +95,7 @@ export class Members {
       const org = await resolveOrg(store, instanceId, orgId);
       const member = await this.existing(store, org, userId);
       if (!(await store.deleteMember(org.id, userId))) throw notFound('Member');
-      await audit(store, this.deps.clock, actor, { ...where(org, member), action: 'instanceOrgMember.delete', details: { role: member.role } });
+      await audit(store, this.deps.clock, actor, { ...memberAuditFields(org, member), action: 'instanceOrgMember.delete', details: { role: member.role } });
     });
   }
 
@@ -106,25 +107,9 @@ export class Members {
 }
 
 /** The audit fields naming a member of an org. */
-const where = (org: OrgRecord, user: { email: string } & ({ id: string } | { userId: string })) => ({
+const memberAuditFields = (org: OrgRecord, user: { email: string } & ({ id: string } | { userId: string })) => ({
   instanceId: org.instanceId,
   orgId: org.id,
   targetId: 'id' in user ? user.id : user.userId,
   email: user.email,
 });
-
-/** Upstream's member shape: optional fields are left out rather than sent empty. */
-export function toMember(org: OrgRecord, m: MemberView): Member {
-  return {
-    instanceId: org.instanceId,
-    orgId: org.id,
-    userId: m.userId,
-    email: m.email,
-    ...(m.firstName ? { firstName: m.firstName } : {}),
-    ...(m.lastName !== null ? { lastName: m.lastName } : {}),
-    role: m.role,
-    ...(m.avatarUrl ? { avatarUrl: m.avatarUrl } : {}),
-    twoFactorAuthEnabled: m.twoFactorAuthEnabled,
-    ssoLinked: m.ssoLinked,
-  };
-}

@@ -4,6 +4,7 @@ import type { DomainDeps } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { resolveList, totals } from './lists.js';
+import { toOrg } from './presenters.js';
 import type { OrgRecord } from './records.js';
 import type { Store } from './store.js';
 import { requireText } from './text.js';
@@ -63,21 +64,6 @@ export function newOrg(instanceId: string, input: NewOrg, now: Date): OrgRecord 
     iconColor: input.iconColor || null,
     createdAt: at,
     updatedAt: at,
-  };
-}
-
-/** Upstream's org shape; `orgId` repeats `id` as upstream's org answers do. */
-export function toOrg(o: OrgRecord): Org {
-  return {
-    id: o.id,
-    orgId: o.id,
-    instanceId: o.instanceId,
-    name: o.name,
-    ...(o.description ? { description: o.description } : {}),
-    ...(o.iconColor ? { iconColor: o.iconColor } : {}),
-    limits: o.memberLimit === null ? {} : { member: o.memberLimit },
-    creationDate: o.createdAt,
-    lastUpdated: o.updatedAt,
   };
 }
 
