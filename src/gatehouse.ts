@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { Admin } from './domain/admin.js';
-import { Auth } from './domain/auth.js';
+import { Operator } from './domain/operator.js';
+import { Auth } from './domain/access.js';
 import type { DomainDeps } from './domain/context.js';
 import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';
@@ -24,7 +24,8 @@ const PRUNE_MS = 5 * 60_000;
 
 export interface Gatehouse {
   store: Store;
-  admin: Admin;
+  /** The operator's service: `serve` sets up an empty database with it, and tests seed their fixtures. */
+  admin: Operator;
   app: FastifyInstance;
   worker: OutboxWorker;
   /** Listens on the configured host and port; resolves to the base URL. */
@@ -87,7 +88,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   pruning.unref();
   return {
     store,
-    admin: new Admin(store, clock),
+    admin: new Operator(store, clock),
     app,
     worker,
     async listen() {

@@ -23,8 +23,8 @@ export function register(audit: Command): void {
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  $ gatehouse audit list --org 5f… --since 7d\n')
     .action(
-      setupAction(async (admin, o: Options) => {
-        const list = await admin.auditTrail(o.instance ?? null, {
+      setupAction(async (operator, o: Options) => {
+        const list = await operator.auditTrail(o.instance ?? null, {
           orgId: o.org,
           since: o.since,
           until: o.until,

@@ -8,8 +8,8 @@ export function register(token: Command): void {
     .requiredOption('--id <id>', 'token id (as printed by token create)')
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { id: string } & JsonOption) => {
-        const id = await admin.revokeToken(o.id);
+      setupAction(async (operator, o: { id: string } & JsonOption) => {
+        const id = await operator.revokeToken(o.id);
         print(o, { id, revoked: true }, `Revoked token ${o.id}`);
       }),
     );

@@ -11,10 +11,14 @@ import { hashSecret, newSecret } from './secrets.js';
 import type { Store } from './store.js';
 
 /** API tokens start with this, so that secret scanners and people can tell one when they see it. */
-export const TOKEN_PREFIX = 'gh_';
+const TOKEN_PREFIX = 'gh_';
 
-/** Set-up operations: what the CLI does to an instance before the API can be used. */
-export class Admin {
+/**
+ * What an operator does with the database at hand, outside the API (the CLI): the set-up
+ * before the API can be used (instances, organizations, users, tokens), and looking after
+ * mail and the audit trail.
+ */
+export class Operator {
   constructor(
     private readonly store: Store,
     private readonly clock: () => Date,
@@ -108,10 +112,10 @@ export class Admin {
     return this.store.transaction(async (store) => {
       await store.lock('setup');
       if ((await store.countInstances()) > 0) return null;
-      const admin = new Admin(store, this.clock);
-      const instance = await admin.createInstance('Default instance');
-      const org = await admin.createOrg({ instanceId: instance.id, name: 'Default organization' });
-      const token = await admin.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
+      const operator = new Operator(store, this.clock);
+      const instance = await operator.createInstance('Default instance');
+      const org = await operator.createOrg({ instanceId: instance.id, name: 'Default organization' });
+      const token = await operator.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
       return { instance, org, token };
     });
   }
