@@ -27,7 +27,7 @@ export interface Config {
 }
 
 /** The rate limits when the environment says nothing; the README states them. */
-export const DEFAULT_RATE_LIMITS = {
+const DEFAULT_RATE_LIMITS = {
   GATEHOUSE_RATE_LIMIT_ADDRESS: '60/1m',
   GATEHOUSE_RATE_LIMIT_EMAIL: '20/1m',
   GATEHOUSE_LOCKOUT: '10/15m',
@@ -35,7 +35,7 @@ export const DEFAULT_RATE_LIMITS = {
 } as const;
 
 /** The connection limits when the environment says nothing; the README states them and why. */
-export const DEFAULT_CONNECTION_LIMITS = {
+const DEFAULT_CONNECTION_LIMITS = {
   GATEHOUSE_REQUEST_TIMEOUT: '30s',
   GATEHOUSE_HEADERS_TIMEOUT: '10s',
   GATEHOUSE_KEEP_ALIVE_TIMEOUT: '72s',

@@ -34,7 +34,7 @@ export interface Gatehouse {
   close(): Promise<void>;
 }
 
-export interface GatehouseOptions {
+interface GatehouseOptions {
   clock?: () => Date;
   logStream?: NodeJS.WritableStream;
   /** Poll interval of the mail worker; tests shorten it. */

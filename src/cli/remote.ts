@@ -12,7 +12,7 @@ export interface RemoteOptions {
   json?: boolean;
 }
 
-export interface Remote {
+interface Remote {
   client: GatehouseClient;
   ids: { instanceId: string; orgId: string };
 }

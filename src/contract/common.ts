@@ -8,7 +8,7 @@ export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
 export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
 export type Role = Static<typeof Role>;
 
-export const RESOURCE_ROLES = ['collaborate', 'view', 'none'] as const;
+const RESOURCE_ROLES = ['collaborate', 'view', 'none'] as const;
 export const ResourceRole = Type.Object(
   {
     resourceId: Id,
@@ -41,13 +41,12 @@ export const Success = Type.Object({ success: Type.Literal(true) });
 /** Upstream collections echo sortDirection in any of these spellings. */
 export const sortDirection = (options = {}) =>
   Type.Union([Type.Literal('asc'), Type.Literal('desc'), Type.Literal('ASC'), Type.Literal('DESC')], options);
-export const SortDirection = sortDirection();
 
 /** Longest glob accepted in `filter`: long enough for any email, short enough to bound matching cost. */
 export const MAX_FILTER_LENGTH = 256;
 export const MAX_PER_PAGE = 1000;
 
-export interface ListDefaults<F extends string> {
+interface ListDefaults<F extends string> {
   sortField: F;
   sortDirection: 'asc' | 'desc';
 }

@@ -15,7 +15,7 @@ export interface Actor {
   address: string | null;
 }
 
-export type AuditEntry = Pick<AuditRecord, 'instanceId' | 'orgId' | 'action' | 'targetId' | 'email' | 'details'>;
+type AuditEntry = Pick<AuditRecord, 'instanceId' | 'orgId' | 'action' | 'targetId' | 'email' | 'details'>;
 
 /**
  * Records a change in the audit trail. Call it on the store of the change's transaction, so

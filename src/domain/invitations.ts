@@ -13,8 +13,6 @@ import { hashSecret, newSecret, sameSecret } from './secrets.js';
 import type { InviteSortField, Store } from './store.js';
 import { findOrCreateUser } from './users.js';
 
-export type { Actor } from './audit.js';
-
 export class Invitations {
   constructor(private readonly deps: DomainDeps) {}
 

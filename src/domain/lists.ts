@@ -13,7 +13,7 @@ export interface ListParams<F extends string> {
 }
 
 /** Page size when a client asks for a page without saying how big. */
-export const DEFAULT_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 100;
 
 /**
  * The store query for a list request, and the parameters the answer echoes. A list whose

@@ -43,7 +43,7 @@ export class Orgs {
   }
 }
 
-export interface NewOrg {
+interface NewOrg {
   name: string;
   description?: string;
   iconColor?: string;

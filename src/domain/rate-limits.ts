@@ -20,8 +20,6 @@ export interface RateLimitConfig {
   token: Limit | null;
 }
 
-export const RATE_LIMITS_OFF: RateLimitConfig = { address: null, email: null, lockout: null, token: null };
-
 /** Keys known to be over their limit are remembered this many at most (a flood of addresses). */
 const MAX_KNOWN = 100_000;
 

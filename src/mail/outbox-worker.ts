@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../domain/store.js';
 import type { MailTransport } from './transport.js';
 
-export interface OutboxWorkerOptions {
+interface OutboxWorkerOptions {
   store: Store;
   transport: MailTransport;
   from: string;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.js';
 
-export interface OutgoingMail {
+interface OutgoingMail {
   id: string;
   from: string;
   to: string;
@@ -48,7 +48,7 @@ export function fileTransport(folder: string): MailTransport {
  * `smtps://` is TLS from the start; `?tls.rejectUnauthorized=false` and other nodemailer
  * options may ride on the query string. Connections are pooled and reused between messages.
  */
-export function smtpTransport(url: string): MailTransport {
+function smtpTransport(url: string): MailTransport {
   const withPool = new URL(url);
   if (!withPool.searchParams.has('pool')) withPool.searchParams.set('pool', 'true');
   const transport = nodemailer.createTransport(withPool.toString());

@@ -35,7 +35,7 @@ export function queryLogger({ onQuery }: OpenOptions): LogConfig | undefined {
  * byte-wise in both (PostgreSQL columns are `collate "C"`), so a glob's literal prefix is an
  * index range in both.
  */
-export interface DialectHooks {
+interface DialectHooks {
   isUniqueViolation(error: unknown): boolean;
   /** The database cannot be reached (down, restarting, pool exhausted by a timeout). */
   isUnavailable(error: unknown): boolean;
