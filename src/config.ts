@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 import type { ConnectionLimits } from './http/connections.js';
+import type { MailSetting } from './mail/transport.js';
 
 export interface Config {
   port: number;
@@ -13,7 +14,7 @@ export interface Config {
   poolSize: number;
   /** Base of invite links; null means http://localhost:<the port actually bound>. */
   publicUrl: string | null;
-  mail: { kind: 'file'; folder: string } | { kind: 'smtp'; url: string };
+  mail: MailSetting;
   mailFrom: string;
   /** A folder whose invite.subject.txt, invite.txt and invite.html replace the built-in templates. */
   mailTemplates: string | null;

@@ -1,7 +1,6 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Config } from '../config.js';
 
 interface OutgoingMail {
   id: string;
@@ -70,6 +69,9 @@ function smtpTransport(url: string): MailTransport {
   };
 }
 
-export function openTransport(mail: Config['mail']): MailTransport {
+/** Where mail goes: a folder of .eml files (the embedded default), or an SMTP server. */
+export type MailSetting = { kind: 'file'; folder: string } | { kind: 'smtp'; url: string };
+
+export function openTransport(mail: MailSetting): MailTransport {
   return mail.kind === 'smtp' ? smtpTransport(mail.url) : fileTransport(mail.folder);
 }
