@@ -73,7 +73,7 @@ export interface Store {
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /**
    * Inside a transaction: serialises it with every other transaction taking the same lock
-   * until it ends. The keys: first-start set-up; a person, by normalised email (their user,
+   * until it ends. The keys: first-start set-up; a person, by canonical email (their user,
    * invites and memberships); an org's seats.
    *
    * The lock order, which every transaction keeps so that two of them never wait for each
