@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
 import { Operator } from './domain/operator.js';
-import { Auth } from './domain/access.js';
+import { Auth } from './domain/tokens.js';
 import type { DomainDeps } from './domain/context.js';
 import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';

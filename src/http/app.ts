@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AuditTrail } from '../domain/audit.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
-import type { Auth } from '../domain/access.js';
+import type { Auth } from '../domain/tokens.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Action } from '../contract/scopes.js';
-import type { Auth } from '../domain/access.js';
+import type { Auth } from '../domain/tokens.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
 import type { TokenRecord } from '../domain/records.js';
 
