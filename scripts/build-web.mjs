@@ -11,6 +11,24 @@ const out = join(root, 'dist/web');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'assets'), { recursive: true });
 
+// The pages' client needs of the operation table only how each call maps onto HTTP: the
+// documentation text stays out of the bundles (tsc has built dist/ before this runs).
+const { RESOURCES } = await import(join(root, 'dist/src/contract/operations.js'));
+const routing = Object.fromEntries(
+  Object.entries(RESOURCES)
+    .filter(([, resource]) => resource.client !== false)
+    .map(([name, { actions }]) => [
+      name,
+      { actions: Object.fromEntries(Object.entries(actions).map(([action, { method, path, query, body }]) => [action, { method, path, query, body }])) },
+    ]),
+);
+const routingOnly = {
+  name: 'operation-routing-only',
+  setup(bundler) {
+    bundler.onLoad({ filter: /src[\\/]contract[\\/]operations\.ts$/ }, () => ({ contents: `export const RESOURCES = ${JSON.stringify(routing)};`, loader: 'js' }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: ['src/web/accept.ts', 'src/web/admin.ts', 'src/web/style.css'],
@@ -25,6 +43,7 @@ const result = await build({
   outdir: join(out, 'assets'),
   metafile: true,
   logLevel: 'warning',
+  plugins: [routingOnly],
 });
 
 // "accept.js" -> "accept-3F2A….js", from the entry point each output came from.

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, MAX_PER_PAGE, TotalCountCapped } from './common.js';
+import { Id, LIST_DOCS, MAX_PER_PAGE, ref, TotalCountCapped, named } from './common.js';
 
 /** One entry of the audit trail: who (token id, user, address), what, when. Never a secret. */
-export const AuditLog = Type.Object({
+export const AuditLog = named('AuditLog', Type.Object({
   id: Id,
   instanceId: Id,
   orgId: Type.Optional(Id),
@@ -17,22 +17,22 @@ export const AuditLog = Type.Object({
   targetId: Type.Optional(Id),
   email: Type.Optional(Type.String()),
   details: Type.Record(Type.String(), Type.Unknown()),
-});
+}));
 export type AuditLog = Static<typeof AuditLog>;
 
 export const AUDIT_DEFAULT_PER_PAGE = 100;
 
 export const AuditLogQuery = Type.Object({
-  orgId: Type.Optional(Id),
-  since: Type.Optional(Type.String({ format: 'date-time' })),
-  until: Type.Optional(Type.String({ format: 'date-time' })),
-  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
-  perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: AUDIT_DEFAULT_PER_PAGE })),
+  orgId: Type.Optional(Type.String({ pattern: Id.pattern, description: 'ID associated with the organization' })),
+  since: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this instant (ISO 8601)' })),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this instant (ISO 8601)' })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: LIST_DOCS.page })),
+  perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: AUDIT_DEFAULT_PER_PAGE, description: LIST_DOCS.perPage })),
 });
 export type AuditLogQuery = Static<typeof AuditLogQuery>;
 
-export const AuditLogCollection = Type.Object({
-  items: Type.Array(AuditLog),
+export const AuditLogCollection = named('AuditLogCollection', Type.Object({
+  items: Type.Array(ref(AuditLog)),
   /** Absent only in `gatehouse audit list` without --instance (every instance). */
   instanceId: Type.Optional(Id),
   count: Type.Integer(),
@@ -43,5 +43,5 @@ export const AuditLogCollection = Type.Object({
   orgId: Type.Optional(Id),
   since: Type.Optional(Type.String()),
   until: Type.Optional(Type.String()),
-});
+}));
 export type AuditLogCollection = Static<typeof AuditLogCollection>;

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { collectionFields, Email, Id, listQuery, ResourceRoles, Role } from './common.js';
+import { collectionFields, Email, Id, listQuery, ref, ResourceRoles, Role, StringEnum, named } from './common.js';
 
-export const Invite = Type.Object({
+export const Invite = named('Invite', Type.Object({
   id: Id,
   email: Email,
   role: Role,
@@ -12,9 +12,9 @@ export const Invite = Type.Object({
   hasExpired: Type.Boolean(),
   disallowTransfer: Type.Boolean(),
   // Gatehouse's addition (upstream invites allow extra fields): delivery of the latest invitation mail.
-  mailStatus: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('sent'), Type.Literal('failed')])),
+  mailStatus: Type.Optional(StringEnum(['queued', 'sent', 'failed'])),
   mailError: Type.Optional(Type.String()),
-});
+}));
 export type Invite = Static<typeof Invite>;
 
 export const INVITE_SORT_FIELDS = ['email', 'role', 'inviteDate'] as const;
@@ -22,10 +22,10 @@ export const INVITE_LIST_DEFAULTS = { sortField: 'inviteDate', sortDirection: 'd
 export const InviteListQuery = listQuery(INVITE_SORT_FIELDS, INVITE_LIST_DEFAULTS);
 export type InviteListQuery = Static<typeof InviteListQuery>;
 
-export const InviteCollection = Type.Object({ items: Type.Array(Invite), ...collectionFields });
+export const InviteCollection = named('InviteCollection', Type.Object({ items: Type.Array(ref(Invite)), ...collectionFields }));
 export type InviteCollection = Static<typeof InviteCollection>;
 
-export const InvitePost = Type.Object(
+export const InvitePost = named('InvitePost', Type.Object(
   {
     email: Email,
     role: Role,
@@ -34,23 +34,21 @@ export const InvitePost = Type.Object(
     disallowTransfer: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
-);
+));
 export type InvitePost = Static<typeof InvitePost>;
 
-export const RoleInfo = Type.Object(
+export const RoleInfo = named('RoleInfo', Type.Object(
   {
     role: Type.Optional(Role),
     applicationRoles: Type.Optional(ResourceRoles),
     dashboardRoles: Type.Optional(ResourceRoles),
   },
   { additionalProperties: false },
-);
+));
 export type RoleInfo = Static<typeof RoleInfo>;
 
-export const InvitePath = Type.Object({ instanceId: Id, orgId: Id, inviteId: Id });
-
 /** What the public endpoint tells the holder of an invite link. */
-export const InviteInfo = Type.Object({
+export const InviteInfo = named('InviteInfo', Type.Object({
   orgName: Type.String(),
   email: Email,
   role: Role,
@@ -59,23 +57,23 @@ export const InviteInfo = Type.Object({
   disallowTransfer: Type.Boolean(),
   // Gatehouse's addition (upstream's schema allows extra fields): who sent the live link, when a person did.
   invitedBy: Type.Optional(Type.String()),
-});
+}));
 export type InviteInfo = Static<typeof InviteInfo>;
 
 export const InviteInfoQuery = Type.Object({
-  token: Type.String({ minLength: 1, maxLength: 256 }),
-  email: Type.String({ minLength: 1, maxLength: 1024 }),
+  token: Type.String({ minLength: 1, maxLength: 256, description: 'The token associated with the invite (from the invitation link)' }),
+  email: Type.String({ minLength: 1, maxLength: 1024, description: 'The email associated with the invite' }),
 });
 
-export const InviteAction = Type.Object(
+export const InviteAction = named('InviteAction', Type.Object(
   {
     email: Email,
     token: Type.String({ minLength: 1, maxLength: 256 }),
     accept: Type.Boolean(),
   },
   { additionalProperties: false },
-);
+));
 export type InviteAction = Static<typeof InviteAction>;
 
-export const InviteResult = Type.Object({ accepted: Type.Boolean(), orgId: Id });
+export const InviteResult = named('InviteResult', Type.Object({ accepted: Type.Boolean(), orgId: Id }));
 export type InviteResult = Static<typeof InviteResult>;

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { collectionFields, Email, Id, listQuery, ResourceRoles, Role } from './common.js';
+import { collectionFields, Email, Id, listQuery, ref, ResourceRoles, Role, named } from './common.js';
 
 /** Upstream's member shape has additionalProperties: false, so role overrides are not echoed. */
-export const Member = Type.Object({
+export const Member = named('Member', Type.Object({
   instanceId: Id,
   orgId: Id,
   userId: Id,
@@ -13,7 +13,7 @@ export const Member = Type.Object({
   avatarUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 1024 })),
   twoFactorAuthEnabled: Type.Boolean(),
   ssoLinked: Type.Boolean(),
-});
+}));
 export type Member = Static<typeof Member>;
 
 export const MEMBER_SORT_FIELDS = ['email', 'role'] as const;
@@ -21,7 +21,7 @@ export const MEMBER_LIST_DEFAULTS = { sortField: 'email', sortDirection: 'asc' }
 export const MemberListQuery = listQuery(MEMBER_SORT_FIELDS, MEMBER_LIST_DEFAULTS);
 export type MemberListQuery = Static<typeof MemberListQuery>;
 
-export const MemberCollection = Type.Object({ items: Type.Array(Member), ...collectionFields });
+export const MemberCollection = named('MemberCollection', Type.Object({ items: Type.Array(ref(Member)), ...collectionFields }));
 export type MemberCollection = Static<typeof MemberCollection>;
 
 const roleOverrides = {
@@ -29,19 +29,17 @@ const roleOverrides = {
   dashboardRoles: Type.Optional(ResourceRoles),
 };
 
-export const MemberPost = Type.Union([
+export const MemberPost = named('MemberPost', Type.Union([
   Type.Object({ userId: Id, role: Role, ...roleOverrides }, { additionalProperties: false }),
   Type.Object(
     { email: Email, role: Role, ...roleOverrides, disallowTransfer: Type.Optional(Type.Boolean()) },
     { additionalProperties: false },
   ),
-]);
+]));
 export type MemberPost = Static<typeof MemberPost>;
 
-export const MemberPatch = Type.Object(
+export const MemberPatch = named('MemberPatch', Type.Object(
   { role: Type.Optional(Role), ...roleOverrides },
   { additionalProperties: false },
-);
+));
 export type MemberPatch = Static<typeof MemberPatch>;
-
-export const MemberPath = Type.Object({ instanceId: Id, orgId: Id, userId: Id });

@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { collectionFields, Id, MAX_FILTER_LENGTH, MAX_PER_PAGE, sortDirection } from './common.js';
+import { collectionFields, Id, LIST_DOCS, ref, MAX_FILTER_LENGTH, MAX_PER_PAGE, sortDirection, StringEnum, named } from './common.js';
 
 /**
  * An organization of an instance, in upstream's shape (instanceOrgs items). Of upstream's
  * limits Gatehouse keeps the one it enforces: `member` (members plus pending invites).
  */
-export const Org = Type.Object({
+export const Org = named('Org', Type.Object({
   id: Id,
   orgId: Id,
   instanceId: Id,
@@ -15,31 +15,31 @@ export const Org = Type.Object({
   limits: Type.Object({ member: Type.Optional(Type.Integer()) }),
   creationDate: Type.String({ format: 'date-time' }),
   lastUpdated: Type.String({ format: 'date-time' }),
-});
+}));
 export type Org = Static<typeof Org>;
 
-export const ORG_SORT_FIELDS = ['name', 'id', 'creationDate', 'lastUpdated'] as const;
+const ORG_SORT_FIELDS = ['name', 'id', 'creationDate', 'lastUpdated'] as const;
 export type OrgSortField = (typeof ORG_SORT_FIELDS)[number];
 /** Upstream pages this list always: page 0 and 100 per page unless asked otherwise. */
 export const ORG_LIST_DEFAULTS = { sortField: 'name', sortDirection: 'asc', page: 0, perPage: 100 } as const;
 
 export const OrgListQuery = Type.Object({
-  sortField: Type.Optional(Type.Union(ORG_SORT_FIELDS.map((f) => Type.Literal(f)), { default: ORG_LIST_DEFAULTS.sortField })),
-  sortDirection: Type.Optional(sortDirection({ default: ORG_LIST_DEFAULTS.sortDirection })),
-  filterField: Type.Optional(Type.Union([Type.Literal('name'), Type.Literal('')])),
-  filter: Type.Optional(Type.String({ maxLength: MAX_FILTER_LENGTH })),
-  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: ORG_LIST_DEFAULTS.page })),
-  perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: ORG_LIST_DEFAULTS.perPage })),
+  sortField: Type.Optional(StringEnum(ORG_SORT_FIELDS, { default: ORG_LIST_DEFAULTS.sortField, description: LIST_DOCS.sortField })),
+  sortDirection: Type.Optional(sortDirection({ default: ORG_LIST_DEFAULTS.sortDirection, description: LIST_DOCS.sortDirection })),
+  filterField: Type.Optional(StringEnum(['name', ''], { description: LIST_DOCS.filterField })),
+  filter: Type.Optional(Type.String({ maxLength: MAX_FILTER_LENGTH, description: LIST_DOCS.filter })),
+  page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: ORG_LIST_DEFAULTS.page, description: LIST_DOCS.page })),
+  perPage: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: ORG_LIST_DEFAULTS.perPage, description: LIST_DOCS.perPage })),
 });
 export type OrgListQuery = Static<typeof OrgListQuery>;
 
 /** The collection fields of the org lists, less the org id; always paged. */
 const { orgId: _, ...listFields } = collectionFields;
-export const OrgCollection = Type.Object({ items: Type.Array(Org), ...listFields, page: Type.Integer(), perPage: Type.Integer() });
+export const OrgCollection = named('OrgCollection', Type.Object({ items: Type.Array(ref(Org)), ...listFields, page: Type.Integer(), perPage: Type.Integer() }));
 export type OrgCollection = Static<typeof OrgCollection>;
 
 /** Upstream's instanceOrgPost, less what Gatehouse does not manage (devices, domains, …): those are refused, not ignored. */
-export const OrgPost = Type.Object(
+export const OrgPost = named('OrgPost', Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 255 }),
     description: Type.Optional(Type.String({ maxLength: 32767 })),
@@ -49,7 +49,5 @@ export const OrgPost = Type.Object(
     ),
   },
   { additionalProperties: false },
-);
+));
 export type OrgPost = Static<typeof OrgPost>;
-
-export const InstancePath = Type.Object({ instanceId: Id });

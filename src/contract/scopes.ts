@@ -1,27 +1,24 @@
-/**
- * Which token scopes may call which action: the table of CONTRACT.md as data, plus the two
- * calls on an instance's organizations that the admin console needs, with upstream's scope
- * names (losant-rest's instanceOrgs), and the audit trail's read. Every route names its action, and the auth hook checks
- * the token against this table and nothing else.
- */
-export const ACTION_SCOPES = {
-  'instanceOrgs.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgs.*', 'instanceOrgs.get'],
-  'instanceOrgs.post': ['all.Instance', 'all.User', 'instanceOrgs.*', 'instanceOrgs.post'],
-  // Gatehouse's audit trail, with the scopes its issue names.
-  'instanceAuditLogs.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceAuditLogs.*', 'instanceAuditLogs.get'],
-  'instanceOrgInvites.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgInvites.*', 'instanceOrgInvites.get'],
-  'instanceOrgInvites.post': ['all.Instance', 'all.User', 'instanceOrgInvites.*', 'instanceOrgInvites.post'],
-  'instanceOrgInvite.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgInvite.*', 'instanceOrgInvite.get'],
-  'instanceOrgInvite.delete': ['all.Instance', 'all.User', 'instanceOrgInvite.*', 'instanceOrgInvite.delete'],
-  'instanceOrgInvite.resendInvite': ['all.Instance', 'all.User', 'instanceOrgInvite.*', 'instanceOrgInvite.resendInvite'],
-  'instanceOrgMembers.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgMembers.*', 'instanceOrgMembers.get'],
-  'instanceOrgMembers.post': ['all.Instance', 'all.User', 'instanceOrgMembers.*', 'instanceOrgMembers.post'],
-  'instanceOrgMember.get': ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceOrgMember.*', 'instanceOrgMember.get'],
-  'instanceOrgMember.patch': ['all.Instance', 'all.User', 'instanceOrgMember.*', 'instanceOrgMember.patch'],
-  'instanceOrgMember.delete': ['all.Instance', 'all.User', 'instanceOrgMember.*', 'instanceOrgMember.delete'],
-} as const satisfies Record<string, readonly string[]>;
+import { type Action, OPERATIONS, type OperationId } from './operations.js';
 
-export type Action = keyof typeof ACTION_SCOPES;
+/**
+ * Which token scopes may call which action, derived from the operation table: a read is open
+ * to the instance's and the user's full and read-only scopes, a write to their full ones, and
+ * both to `<resource>.*` and the action's own scope (upstream's names, as in CONTRACT.md). The
+ * auth hook checks a token against this table and nothing else.
+ */
+export const ACTION_SCOPES = Object.fromEntries(
+  Object.entries(OPERATIONS).flatMap(([id, { access }]) => {
+    if (access !== 'read' && access !== 'write') return [];
+    const resource = id.split('.')[0];
+    const broad = access === 'read' ? ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read'] : ['all.Instance', 'all.User'];
+    return [[id, [...broad, `${resource}.*`, id]]];
+  }),
+) as unknown as Record<Action, readonly string[]>;
+
+export type { Action };
+
+/** Whether an operation id is an action of the scope table. */
+export const isAction = (id: OperationId | string): id is Action => id in ACTION_SCOPES;
 
 /** Every scope a token may be created with. */
 export const KNOWN_SCOPES: ReadonlySet<string> = new Set(Object.values(ACTION_SCOPES).flat());
@@ -31,10 +28,9 @@ export const USER_SCOPES: ReadonlySet<string> = new Set(['all.User', 'all.User.r
 
 /** Reads are the actions a `*.read` scope opens; everything else changes data. */
 export function isReadAction(action: Action): boolean {
-  return (ACTION_SCOPES[action] as readonly string[]).includes('all.Instance.read');
+  return OPERATIONS[action].access === 'read';
 }
 
 export function scopeAllows(scopes: readonly string[], action: Action): boolean {
-  const allowed = ACTION_SCOPES[action] as readonly string[];
-  return scopes.some((s) => allowed.includes(s));
+  return scopes.some((s) => ACTION_SCOPES[action].includes(s));
 }

@@ -1,13 +1,9 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import type { AuditTrail } from '../domain/audit.js';
-import type { RateLimiter } from '../domain/rate-limits.js';
-import type { Auth } from '../domain/tokens.js';
-import type { Invitations } from '../domain/invitations.js';
-import type { Members } from '../domain/members.js';
-import type { Orgs } from '../domain/orgs.js';
-import type { Store } from '../domain/store.js';
+import { namedSchemas } from '../contract/common.js';
 import { AppError } from '../domain/errors.js';
-import { registerAuth } from './auth.js';
+import { registerAccess } from './access.js';
+import { canonicalPathIds } from './path-ids.js';
+import type { Services } from './services.js';
 import { answerFrameworkError, registerErrorMapper } from './errors.js';
 import { answerClientError } from './client-errors.js';
 import { capConnectionsPerAddress, type ConnectionLimits, serverOptions } from './connections.js';
@@ -25,15 +21,6 @@ import { orgInvitesRoutes } from './routes/org-invites.js';
 import { validatorCompiler } from './validation.js';
 import { webRoutes } from './routes/web.js';
 
-export interface Services {
-  store: Pick<Store, 'ping' | 'isUnavailable'>;
-  auth: Auth;
-  invitations: Invitations;
-  members: Members;
-  orgs: Orgs;
-  audit: AuditTrail;
-  limiter: RateLimiter;
-}
 
 export interface AppOptions {
   /** A pino logger made with `loggerOptions` (so that secrets are redacted); none logs nothing. */
@@ -45,10 +32,10 @@ export interface AppOptions {
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
-export const BODY_LIMIT = 64 * 1024;
+const BODY_LIMIT = 64 * 1024;
 
 /** No accepted body nests more than 3 levels; a generous bound keeps pathological ones out cheaply. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** The deepest nesting of arrays and objects in JSON text (brackets inside strings not counted). */
 function nestingDepth(text: string): number {
@@ -91,6 +78,8 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   const cap = options.connections?.maxPerAddress;
   if (cap) capConnectionsPerAddress(app.server, cap, options.trustProxy ?? false);
   app.setValidatorCompiler(validatorCompiler);
+  // For the answers' serializers and the OpenAPI components.
+  for (const schema of namedSchemas()) app.addSchema(schema);
 
   // Clients such as losant-rest send `Content-Type: application/json` with no body on DELETE;
   // an empty body is "no body", anything else goes through Fastify's prototype-safe parser.
@@ -109,7 +98,8 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   });
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));
-  registerAuth(app, services.auth, services.limiter);
+  canonicalPathIds(app);
+  registerAccess(app, services.auth, services.limiter);
   // Before the routes: the document describes the routes registered after it.
   registerOpenApi(app);
   app.register(instanceOrgsRoutes, { services });

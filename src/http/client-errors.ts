@@ -11,7 +11,7 @@ const ANSWERS: Record<string, [ErrorCode, string]> = {
 const MALFORMED: [ErrorCode, string] = ['bad_request', 'The request is not valid HTTP/1.1'];
 
 /** The raw answer for a request Node could not parse: the body and headers every answer has, then close. */
-export function clientErrorResponse(code: ErrorCode, message: string): string {
+function clientErrorResponse(code: ErrorCode, message: string): string {
   const body = JSON.stringify(errorBody(code, message));
   const status = ERROR_STATUS[ERROR_CODES[code].type];
   const headers: Record<string, string | number> = {

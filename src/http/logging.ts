@@ -33,7 +33,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Any text that may quote a URL (a message, an error): each `?query` in it, up to a space or quote, redacted. */
-export const redactText = (text: string): string => text.replace(/\?[^\s"'<>`]*/g, (query) => `?${redactQuery(query.slice(1))}`);
+const redactText = (text: string): string => text.replace(/\?[^\s"'<>`]*/g, (query) => `?${redactQuery(query.slice(1))}`);
 
 /** pino options: request lines without secrets, and headers never logged. */
 export function loggerOptions(level: string) {

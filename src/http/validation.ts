@@ -1,9 +1,10 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { namedSchemas } from '../contract/common.js';
 
 /** An array keyword (an OpenAPI extension): no two items share this field's value. */
-export const UNIQUE_BY = 'x-unique-by';
+const UNIQUE_BY = 'x-unique-by';
 
 const make = (coerceTypes: boolean) => {
   // Unknown body fields are refused (additionalProperties: false), never silently dropped.
@@ -46,7 +47,10 @@ function nulAt(data: unknown, path = ''): string | undefined {
 // PostgreSQL text cannot hold U+0000 and no name, email or filter needs it: every request part
 // is refused with it, on both stores alike, before any route runs.
 export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
-  const validate = (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
+  const ajv = httpPart === 'body' ? bodyAjv : textAjv;
+  // The schemas that `ref()` refers to, known once the contract is loaded (before any route).
+  for (const named of namedSchemas()) if (!ajv.getSchema(named.$id!)) ajv.addSchema(named);
+  const validate = ajv.compile(schema);
   const numeric = httpPart === 'body' ? [] : numericFields(schema);
   const check = (data: unknown): boolean => {
     const loose = numeric.find((field) => typeof (data as Record<string, unknown>)?.[field] === 'string' && !DECIMAL.test((data as Record<string, string>)[field]));

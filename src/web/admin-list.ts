@@ -4,7 +4,7 @@
  */
 import { el, show } from './dom.js';
 
-export interface Column<T> {
+interface Column<T> {
   label: string;
   /** The API's sortField for this column, when the list sorts by it. */
   sort?: string;
@@ -20,7 +20,7 @@ export interface ListQuery {
   perPage: number;
 }
 
-export interface ListSpec<T> {
+interface ListSpec<T> {
   /** Prefix of the element ids, e.g. "invites". */
   id: string;
   title: string;

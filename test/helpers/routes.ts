@@ -1,4 +1,5 @@
-import type { Action } from '../../src/contract/scopes.js';
+import { OPERATIONS } from '../../src/contract/operations.js';
+import { ACTION_SCOPES, type Action } from '../../src/contract/scopes.js';
 import type { Harness } from './harness.js';
 
 let seq = 0;
@@ -39,89 +40,30 @@ export async function addMember(h: Harness, email = freshEmail('member'), role =
 }
 
 const org = (h: Harness) => ({ instanceId: h.instanceId, orgId: h.orgId });
-const orgPath = (ids: Record<string, string>) => `/instances/${ids.instanceId}/orgs/${ids.orgId}`;
+const instance = async (h: Harness) => ({ instanceId: h.instanceId });
 
-/** Every authenticated route of the API, as data for the shared security and input cases. */
-export const ROUTES: RouteCase[] = [
-  {
-    action: 'instanceAuditLogs.get',
-    method: 'GET',
-    prepare: async (h) => ({ instanceId: h.instanceId }),
-    path: (i) => `/instances/${i.instanceId}/audit-logs`,
-    success: 200,
-  },
-  { action: 'instanceOrgs.get', method: 'GET', prepare: async (h) => ({ instanceId: h.instanceId }), path: (i) => `/instances/${i.instanceId}/orgs`, success: 200 },
-  {
-    action: 'instanceOrgs.post',
-    method: 'POST',
-    prepare: async (h) => ({ instanceId: h.instanceId }),
-    path: (i) => `/instances/${i.instanceId}/orgs`,
-    body: () => ({ name: `Org ${++seq}` }),
-    success: 200,
-  },
-  { action: 'instanceOrgInvites.get', method: 'GET', prepare: async (h) => org(h), path: (i) => `${orgPath(i)}/invites`, success: 200 },
-  {
-    action: 'instanceOrgInvites.post',
-    method: 'POST',
-    prepare: async (h) => org(h),
-    path: (i) => `${orgPath(i)}/invites`,
-    body: () => ({ email: freshEmail(), role: 'edit' }),
-    success: 201,
-  },
-  {
-    action: 'instanceOrgInvite.get',
-    method: 'GET',
-    prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }),
-    path: (i) => `${orgPath(i)}/invites/${i.inviteId}`,
-    success: 200,
-  },
-  {
-    action: 'instanceOrgInvite.delete',
-    method: 'DELETE',
-    prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }),
-    path: (i) => `${orgPath(i)}/invites/${i.inviteId}`,
-    success: 200,
-  },
-  {
-    action: 'instanceOrgInvite.resendInvite',
-    method: 'POST',
-    prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }),
-    path: (i) => `${orgPath(i)}/invites/${i.inviteId}`,
-    body: () => ({ role: 'admin' }),
-    success: 201,
-  },
-  { action: 'instanceOrgMembers.get', method: 'GET', prepare: async (h) => org(h), path: (i) => `${orgPath(i)}/members`, success: 200 },
-  {
-    action: 'instanceOrgMembers.post',
-    method: 'POST',
-    prepare: async (h) => org(h),
-    path: (i) => `${orgPath(i)}/members`,
-    body: () => ({ email: freshEmail('member'), role: 'view' }),
-    success: 200,
-  },
-  {
-    action: 'instanceOrgMember.get',
-    method: 'GET',
-    prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }),
-    path: (i) => `${orgPath(i)}/members/${i.userId}`,
-    success: 200,
-  },
-  {
-    action: 'instanceOrgMember.patch',
-    method: 'PATCH',
-    prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }),
-    path: (i) => `${orgPath(i)}/members/${i.userId}`,
-    body: () => ({ role: 'edit' }),
-    success: 200,
-  },
-  {
-    action: 'instanceOrgMember.delete',
-    method: 'DELETE',
-    prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }),
-    path: (i) => `${orgPath(i)}/members/${i.userId}`,
-    success: 200,
-  },
-];
+/** What each action needs to succeed: the compiler asks for one per action of the operation table. */
+const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
+  'instanceAuditLogs.get': { prepare: instance },
+  'instanceOrgs.get': { prepare: instance },
+  'instanceOrgs.post': { prepare: instance, body: () => ({ name: `Org ${++seq}` }) },
+  'instanceOrgInvites.get': { prepare: async (h) => org(h) },
+  'instanceOrgInvites.post': { prepare: async (h) => org(h), body: () => ({ email: freshEmail(), role: 'edit' }) },
+  'instanceOrgInvite.get': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }) },
+  'instanceOrgInvite.delete': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }) },
+  'instanceOrgInvite.resendInvite': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }), body: () => ({ role: 'admin' }) },
+  'instanceOrgMembers.get': { prepare: async (h) => org(h) },
+  'instanceOrgMembers.post': { prepare: async (h) => org(h), body: () => ({ email: freshEmail('member'), role: 'view' }) },
+  'instanceOrgMember.get': { prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }) },
+  'instanceOrgMember.patch': { prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }), body: () => ({ role: 'edit' }) },
+  'instanceOrgMember.delete': { prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }) },
+};
+
+/** Every action of the API (the operations a scope opens), as data for the shared security and input cases. */
+export const ROUTES: RouteCase[] = (Object.keys(ACTION_SCOPES) as Action[]).map((action) => {
+  const { method, path, status } = OPERATIONS[action];
+  return { action, method, path: (ids) => path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]), success: status, ...FIXTURES[action] };
+});
 
 /** Calls a route case with a token and returns the answer. */
 export async function call(h: Harness, route: RouteCase, token: string | null, ids?: Record<string, string>) {

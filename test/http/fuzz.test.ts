@@ -12,6 +12,7 @@ import { bodyCase, headers, openDigest, pathSegment, queryString, rawBody, rende
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { createInvite, ROUTES } from '../helpers/routes.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/contract/errors.js';
+import { OPERATIONS } from '../../src/contract/operations.js';
 
 const STORE = process.env.GATEHOUSE_TEST_STORE ?? 'sqlite';
 /**
@@ -42,7 +43,7 @@ const newLink = async (h: Harness) => {
 
 const TARGETS: Target[] = [
   ...ROUTES.map((r) => ({ name: r.action, method: r.method, prepare: r.prepare, path: r.path, body: r.body, authenticated: true })),
-  { name: 'me.token', method: 'GET', prepare: async () => ({}), path: () => '/me/token', authenticated: true },
+  { name: 'me.token', method: 'GET', prepare: async () => ({}), path: () => OPERATIONS['me.token'].path, authenticated: true },
   { name: 'orgInvites.get', method: 'GET', prepare: newLink, path: (i) => `/invites?token=${i.token}&email=${i.email}`, authenticated: false },
   {
     name: 'orgInvites.post',
@@ -181,6 +182,13 @@ describe.each(TARGETS.map((t) => [`${t.method} ${t.name}`, t] as const))('%s', (
         await send(t, { method: t.method, url: t.path(ids.get(t)!), body: raw, headers: { 'content-type': 'application/json' } });
       }),
     );
+  });
+});
+
+describe('the targets', () => {
+  it('are every operation of the table but the health checks', () => {
+    const operations = Object.keys(OPERATIONS).filter((id) => !id.startsWith('operations.'));
+    expect(TARGETS.map((t) => t.name).sort()).toEqual(operations.sort());
   });
 });
 

@@ -1,34 +1,24 @@
 import { Success } from '../../contract/common.js';
-import { Invite, InvitePath, RoleInfo } from '../../contract/invites.js';
-import { actor, errors, type RoutePlugin } from './shared.js';
-
-const path = '/instances/:instanceId/orgs/:orgId/invites/:inviteId';
+import { Invite, RoleInfo } from '../../contract/invites.js';
+import { operation } from '../operation.js';
+import { actor, type RoutePlugin } from './shared.js';
 
 export const instanceOrgInviteRoutes: RoutePlugin = async (app, { services }) => {
-  app.get(
-    path,
-    { config: { action: 'instanceOrgInvite.get' }, schema: { params: InvitePath, response: { 200: Invite, ...errors } } },
-    async (req) => services.invitations.get(req.params.instanceId, req.params.orgId, req.params.inviteId),
-  );
+  app.route({
+    ...operation('instanceOrgInvite.get', { response: Invite }),
+    handler: async (req) => services.invitations.get(req.params.instanceId, req.params.orgId, req.params.inviteId),
+  });
 
-  app.delete(
-    path,
-    { config: { action: 'instanceOrgInvite.delete' }, schema: { params: InvitePath, response: { 200: Success, ...errors } } },
-    async (req) => {
+  app.route({
+    ...operation('instanceOrgInvite.delete', { response: Success }),
+    handler: async (req) => {
       await services.invitations.revoke(req.params.instanceId, req.params.orgId, req.params.inviteId, actor(req));
       return { success: true as const };
     },
-  );
+  });
 
-  app.post(
-    path,
-    {
-      config: { action: 'instanceOrgInvite.resendInvite' },
-      schema: { params: InvitePath, body: RoleInfo, response: { 201: Invite, ...errors } },
-    },
-    async (req, reply) => {
-      const { instanceId, orgId, inviteId } = req.params;
-      return reply.status(201).send(await services.invitations.resend(instanceId, orgId, inviteId, req.body, actor(req)));
-    },
-  );
+  app.route({
+    ...operation('instanceOrgInvite.resendInvite', { body: RoleInfo, response: Invite }),
+    handler: async (req) => services.invitations.resend(req.params.instanceId, req.params.orgId, req.params.inviteId, req.body, actor(req)),
+  });
 };

@@ -1,31 +1,24 @@
 import { Success } from '../../contract/common.js';
-import { Member, MemberPatch, MemberPath } from '../../contract/members.js';
-import { actor, errors, type RoutePlugin } from './shared.js';
-
-const path = '/instances/:instanceId/orgs/:orgId/members/:userId';
+import { Member, MemberPatch } from '../../contract/members.js';
+import { operation } from '../operation.js';
+import { actor, type RoutePlugin } from './shared.js';
 
 export const instanceOrgMemberRoutes: RoutePlugin = async (app, { services }) => {
-  app.get(
-    path,
-    { config: { action: 'instanceOrgMember.get' }, schema: { params: MemberPath, response: { 200: Member, ...errors } } },
-    async (req) => services.members.get(req.params.instanceId, req.params.orgId, req.params.userId),
-  );
+  app.route({
+    ...operation('instanceOrgMember.get', { response: Member }),
+    handler: async (req) => services.members.get(req.params.instanceId, req.params.orgId, req.params.userId),
+  });
 
-  app.patch(
-    path,
-    {
-      config: { action: 'instanceOrgMember.patch' },
-      schema: { params: MemberPath, body: MemberPatch, response: { 200: Member, ...errors } },
-    },
-    async (req) => services.members.update(req.params.instanceId, req.params.orgId, req.params.userId, req.body, actor(req)),
-  );
+  app.route({
+    ...operation('instanceOrgMember.patch', { body: MemberPatch, response: Member }),
+    handler: async (req) => services.members.update(req.params.instanceId, req.params.orgId, req.params.userId, req.body, actor(req)),
+  });
 
-  app.delete(
-    path,
-    { config: { action: 'instanceOrgMember.delete' }, schema: { params: MemberPath, response: { 200: Success, ...errors } } },
-    async (req) => {
+  app.route({
+    ...operation('instanceOrgMember.delete', { response: Success }),
+    handler: async (req) => {
       await services.members.remove(req.params.instanceId, req.params.orgId, req.params.userId, actor(req));
       return { success: true as const };
     },
-  );
+  });
 };

@@ -1,11 +1,8 @@
 import { TokenInfo } from '../../contract/tokens.js';
-import { errors, type RoutePlugin } from './shared.js';
+import { operation } from '../operation.js';
+import type { RoutePlugin } from './shared.js';
 
 /** Any live token may ask what it is: no scope needed, and the answer never holds the secret. */
 export const meRoutes: RoutePlugin = async (app, { services }) => {
-  app.get(
-    '/me/token',
-    { config: { authenticated: true }, schema: { response: { 200: TokenInfo, ...errors } } },
-    async (req) => services.auth.describe(req.token!),
-  );
+  app.route({ ...operation('me.token', { response: TokenInfo }), handler: async (req) => services.auth.describe(req.token!) });
 };

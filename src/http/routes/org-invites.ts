@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { InviteAction, InviteInfo, InviteInfoQuery, InviteResult } from '../../contract/invites.js';
 import { UnusableLink } from '../../domain/errors.js';
-import { actor, errors, type RoutePlugin } from './shared.js';
+import { operation } from '../operation.js';
+import { actor, type RoutePlugin } from './shared.js';
 
 /**
  * The public endpoints behind an invite link: no API token, the invite token is the key. They
@@ -23,16 +24,13 @@ export const orgInvitesRoutes: RoutePlugin = async (app, { services }) => {
     }
   };
 
-  app.get(
-    '/invites',
-    { schema: { querystring: InviteInfoQuery, response: { 200: InviteInfo, ...errors } } },
-    async (req) => checked(req, req.query.email, () => services.invitations.info(req.query.token, req.query.email)),
-  );
+  app.route({
+    ...operation('orgInvites.get', { querystring: InviteInfoQuery, response: InviteInfo }),
+    handler: async (req) => checked(req, req.query.email, () => services.invitations.info(req.query.token, req.query.email)),
+  });
 
-  app.post(
-    '/invites',
-    { schema: { body: InviteAction, response: { 200: InviteResult, ...errors } } },
-    async (req: FastifyRequest<{ Body: InviteAction }>) =>
-      checked(req, req.body.email, () => services.invitations.respond(req.body.token, req.body.email, req.body.accept, actor(req))),
-  );
+  app.route({
+    ...operation('orgInvites.post', { body: InviteAction, response: InviteResult }),
+    handler: async (req) => checked(req, req.body.email, () => services.invitations.respond(req.body.token, req.body.email, req.body.accept, actor(req))),
+  });
 };

@@ -1,13 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ErrorBody } from '../../contract/common.js';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/audit.js';
-import type { Services } from '../app.js';
+import type { Services } from '../services.js';
 
 export type RoutePlugin = FastifyPluginAsyncTypebox<{ services: Services }>;
 
 /** The caller, as the domain records it: token and user (none on the public routes) and address. */
 export const actor = (req: FastifyRequest): Actor => ({ tokenId: req.token?.id ?? null, userId: req.token?.userId ?? null, address: req.ip });
-
-/** Every error answer has the upstream error shape. */
-export const errors = { '4xx': ErrorBody, '5xx': ErrorBody } as const;

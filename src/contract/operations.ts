@@ -1,0 +1,477 @@
+import type { AuditLogCollection, AuditLogQuery } from './audit.js';
+import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from './invites.js';
+import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
+import type { Org, OrgCollection, OrgListQuery, OrgPost } from './orgs.js';
+import type { TokenInfo } from './tokens.js';
+
+/**
+ * Every operation of the API, once: its method and path, who may call it, how the client
+ * names its parameters, and what the documentation says of it. Routes register by operation
+ * id; the scope table, the OpenAPI document, the client and the tests' route list are read
+ * from here. It holds no schema objects (types only), so the dependency-free client can load it.
+ */
+
+/**
+ * Who may call an operation: a token with a read or a write scope of the scope table
+ * (`read` ones are open to `*.read` tokens too), any live token, or anyone (`public`).
+ */
+export type Access = 'read' | 'write' | 'token' | 'public';
+
+export interface OperationSpec {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** OpenAPI-style: `{name}` placeholders, each an id. */
+  path: string;
+  access: Access;
+  /** The status of a success answer. */
+  status: 200 | 201;
+  /** The client's parameters sent in the query string. */
+  query?: readonly string[];
+  /** The client's parameter sent as the JSON body. */
+  body?: string;
+  /** Upstream's summary where upstream has the operation. */
+  summary: string;
+  description?: string;
+  /** What the success answer is. */
+  success: string;
+  /** What the request body is. */
+  bodyDoc?: string;
+  /** When the operation answers 404, and an example message. */
+  notFound?: readonly [when: string, message: string];
+  /** When the operation answers 410, and an example message. */
+  gone?: readonly [when: string, message: string];
+  /** See `types()`. */
+  types?: { params: unknown; result: unknown };
+}
+
+/**
+ * The types of an operation's client call: its parameters besides the path ids, and its
+ * answer. They exist for the compiler only (the value is undefined).
+ */
+const types = <P, R>() => undefined as unknown as { params: P; result: R };
+
+interface Resource {
+  /** The OpenAPI tag's description. */
+  tag: string;
+  /** False for operations the client does not offer (health checks). */
+  client?: false;
+  actions: Record<string, OperationSpec>;
+}
+
+/** What each path id names (the OpenAPI parameter descriptions). */
+export const PATH_IDS: Record<string, string> = {
+  instanceId: 'ID associated with the instance',
+  orgId: 'ID associated with the organization',
+  inviteId: 'ID associated with the organization invite',
+  userId: 'ID associated with the organization member',
+};
+
+const ORG = '/instances/{instanceId}/orgs/{orgId}';
+const LIST = ['sortField', 'sortDirection', 'filterField', 'filter', 'page', 'perPage'] as const;
+const INSTANCE_NOT_FOUND = ['The instance was not found', 'Instance was not found'] as const;
+const ORG_NOT_FOUND = ['The organization was not found in the instance', 'Organization was not found'] as const;
+const MEMBER_NOT_FOUND = ['The organization or the member was not found', 'Member was not found'] as const;
+const INVITE_NOT_FOUND = ['The organization or the invite was not found', 'Invite was not found'] as const;
+const LINK_NOT_FOUND = ['The invite is unknown, or was accepted, rejected or revoked, or the email does not match', 'Invite was not found'] as const;
+const LINK_GONE = ['The invite has expired', 'Invite has expired'] as const;
+
+type Common = { losantdomain?: string };
+
+export const RESOURCES = {
+  instanceOrgs: {
+    tag: "An instance's organizations",
+    actions: {
+      /**
+       * Returns the organizations of the instance, paged (100 per page unless asked otherwise).
+       * @example
+       * const { items } = await client.instanceOrgs.get({ instanceId, filterField: 'name', filter: 'acme*', sortField: 'creationDate' });
+       */
+      get: {
+        types: types<OrgListQuery, OrgCollection>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/orgs',
+        access: 'read',
+        status: 200,
+        query: LIST,
+        summary: 'Returns the organizations associated with the current instance',
+        description: 'Paged like upstream: page 0 and 100 per page unless asked otherwise. Filter by `name`.',
+        success: 'A collection of organizations',
+        notFound: INSTANCE_NOT_FOUND,
+      },
+      /**
+       * Creates an organization in the instance.
+       * @example
+       * const org = await client.instanceOrgs.post({ instanceId, orgConfig: { name: 'Acme', limits: { member: 50 } } });
+       */
+      post: {
+        types: types<{ orgConfig: OrgPost }, Org>(),
+        method: 'POST',
+        path: '/instances/{instanceId}/orgs',
+        access: 'write',
+        // Upstream documents 200 (not 201) for a new organization.
+        status: 200,
+        body: 'orgConfig',
+        summary: 'Create a new organization',
+        description:
+          "Of upstream's limits only `member` is kept (members plus pending invites); other limits, `members` and the other " +
+          'upstream fields are refused with a 400 rather than ignored.',
+        success: 'The newly created organization',
+        bodyDoc: 'Object containing configurations for the new organization',
+        notFound: INSTANCE_NOT_FOUND,
+      },
+    },
+  },
+  instanceAuditLogs: {
+    tag: 'The audit trail of an instance',
+    actions: {
+      /**
+       * Returns the instance's audit trail, newest first: who changed what, when and from where.
+       * @example
+       * const { items } = await client.instanceAuditLogs.get({ instanceId, orgId, since: '2026-11-01T00:00:00Z', perPage: 50 });
+       */
+      get: {
+        types: types<AuditLogQuery, AuditLogCollection>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/audit-logs',
+        access: 'read',
+        status: 200,
+        query: ['orgId', 'since', 'until', 'page', 'perPage'],
+        summary: "Returns the instance's audit trail",
+        description:
+          'Every change made through the API (invites, resends, revokes, member changes, new organizations) and every accept or ' +
+          'reject of an invite link, newest first: who (token id, user, client address), what, when. Filter by `orgId` and a ' +
+          'time range (`since` inclusive, `until` exclusive); paged, 100 per page unless asked. Tokens are never recorded.',
+        success: 'A page of audit entries',
+      },
+    },
+  },
+  instanceOrgInvites: {
+    tag: "An organization's invitations",
+    actions: {
+      /**
+       * Returns a collection of instance organization invites (pending and expired).
+       * @example
+       * const list = await client.instanceOrgInvites.get({ instanceId, orgId, filterField: 'email', filter: '*@example.com', perPage: 50 });
+       */
+      get: {
+        types: types<InviteListQuery, InviteCollection>(),
+        method: 'GET',
+        path: `${ORG}/invites`,
+        access: 'read',
+        status: 200,
+        query: LIST,
+        summary: 'Returns a collection of instance organization invites',
+        description: "The organization's pending and expired invites (not accepted, rejected or revoked ones).",
+        success: 'A collection of instance organization invitations',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Invites a member to an instance organization; answers with the org's invite list
+       * (shaped by the same list parameters).
+       * @example
+       * await client.instanceOrgInvites.post({ instanceId, orgId, invite: { email: 'ada@example.com', role: 'edit' }, perPage: 1 });
+       */
+      post: {
+        types: types<InviteListQuery & { invite: InvitePost }, InviteCollection>(),
+        method: 'POST',
+        path: `${ORG}/invites`,
+        access: 'write',
+        status: 201,
+        query: LIST,
+        body: 'invite',
+        summary: 'Invites a member to an instance organization',
+        description:
+          "Creates the invite and mails the invitee a link. Answers with the organization's invite list, the new invite included, " +
+          'shaped by the list parameters of the query string (default: the whole list).',
+        success: "The organization's invites, the new one included",
+        bodyDoc: 'Object containing new invite info',
+        notFound: ORG_NOT_FOUND,
+      },
+    },
+  },
+  instanceOrgInvite: {
+    tag: 'One invitation of an organization',
+    actions: {
+      /**
+       * Returns an organization invite.
+       * @example
+       * const invite = await client.instanceOrgInvite.get({ instanceId, orgId, inviteId });
+       */
+      get: {
+        types: types<unknown, Invite>(),
+        method: 'GET',
+        path: `${ORG}/invites/{inviteId}`,
+        access: 'read',
+        status: 200,
+        summary: 'Returns an organization invite',
+        success: 'A single organization invite',
+        notFound: INVITE_NOT_FOUND,
+      },
+      /**
+       * Revokes an instance org invitation; its link stops working.
+       * @example
+       * await client.instanceOrgInvite.delete({ instanceId, orgId, inviteId });
+       */
+      delete: {
+        types: types<unknown, { success: true }>(),
+        method: 'DELETE',
+        path: `${ORG}/invites/{inviteId}`,
+        access: 'write',
+        status: 200,
+        summary: 'Revokes an instance org invitation',
+        description: 'Its link stops working and its unsent mail is not sent.',
+        success: 'The invite was revoked',
+        notFound: INVITE_NOT_FOUND,
+      },
+      /**
+       * Resends an invite with modified role info: a new link, a new lifetime; the old link dies.
+       * @example
+       * const invite = await client.instanceOrgInvite.resendInvite({ instanceId, orgId, inviteId, roleInfo: { role: 'admin' } });
+       */
+      resendInvite: {
+        types: types<{ roleInfo: RoleInfo }, Invite>(),
+        method: 'POST',
+        path: `${ORG}/invites/{inviteId}`,
+        access: 'write',
+        status: 201,
+        body: 'roleInfo',
+        summary: 'Resend an organization invite with modified role info',
+        description: 'Applies the role info, issues a new link (the old one stops working), restarts the lifetime and mails the new link.',
+        success: 'The new org invite',
+        bodyDoc: 'Object containing updated role info',
+        notFound: INVITE_NOT_FOUND,
+      },
+    },
+  },
+  instanceOrgMembers: {
+    tag: "An organization's members",
+    actions: {
+      /**
+       * Returns a collection of instance organization members.
+       * @example
+       * const { items } = await client.instanceOrgMembers.get({ instanceId, orgId, sortField: 'role', sortDirection: 'desc' });
+       */
+      get: {
+        types: types<MemberListQuery, MemberCollection>(),
+        method: 'GET',
+        path: `${ORG}/members`,
+        access: 'read',
+        status: 200,
+        query: LIST,
+        summary: 'Returns a collection of instance organization members',
+        success: 'A collection of instance organization members',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Creates a new organization member, from a user id or an email (the user is found or created).
+       * @example
+       * const member = await client.instanceOrgMembers.post({ instanceId, orgId, member: { email: 'ada@example.com', role: 'view' } });
+       */
+      post: {
+        types: types<{ member: MemberPost }, Member>(),
+        method: 'POST',
+        path: `${ORG}/members`,
+        access: 'write',
+        status: 200,
+        body: 'member',
+        summary: 'Creates a new organization member',
+        description: 'Adds a user by `userId`, or by `email` (creating the user when there is none). Ends their pending invite to the organization.',
+        success: 'The newly created instance member',
+        bodyDoc: 'Object containing new member info',
+        notFound: ['The organization, or the user named by `userId`, was not found', 'User was not found'],
+      },
+    },
+  },
+  instanceOrgMember: {
+    tag: 'One member of an organization',
+    actions: {
+      /**
+       * Returns an organization member.
+       * @example
+       * const member = await client.instanceOrgMember.get({ instanceId, orgId, userId });
+       */
+      get: {
+        types: types<unknown, Member>(),
+        method: 'GET',
+        path: `${ORG}/members/{userId}`,
+        access: 'read',
+        status: 200,
+        summary: 'Returns an organization member',
+        success: 'A single organization member',
+        notFound: MEMBER_NOT_FOUND,
+      },
+      /**
+       * Modifies the role (and resource overrides) of an organization member.
+       * @example
+       * await client.instanceOrgMember.patch({ instanceId, orgId, userId, member: { role: 'edit' } });
+       */
+      patch: {
+        types: types<{ member: MemberPatch }, Member>(),
+        method: 'PATCH',
+        path: `${ORG}/members/{userId}`,
+        access: 'write',
+        status: 200,
+        body: 'member',
+        summary: 'Modifies the role of an organization member',
+        success: 'The modified organization member',
+        bodyDoc: 'Object containing new role info',
+        notFound: MEMBER_NOT_FOUND,
+      },
+      /**
+       * Removes a member from the organization.
+       * @example
+       * await client.instanceOrgMember.delete({ instanceId, orgId, userId });
+       */
+      delete: {
+        types: types<unknown, { success: true }>(),
+        method: 'DELETE',
+        path: `${ORG}/members/{userId}`,
+        access: 'write',
+        status: 200,
+        summary: 'Deletes an organization member',
+        success: 'The member was removed',
+        notFound: MEMBER_NOT_FOUND,
+      },
+    },
+  },
+  orgInvites: {
+    tag: 'The public endpoints behind an invitation link: no API token, the invite token is the key',
+    actions: {
+      /**
+       * Gets information about an invite from its link (no token needed; changes nothing).
+       * @example
+       * const info = await client.orgInvites.get({ token, email: 'ada@example.com' });
+       */
+      get: {
+        types: types<{ token: string; email: string }, InviteInfo>(),
+        method: 'GET',
+        path: '/invites',
+        access: 'public',
+        status: 200,
+        query: ['token', 'email'],
+        summary: 'Gets information about an invite',
+        description: 'For the page an invitation link opens. Changes nothing, so mail scanners may open links.',
+        success: 'Information about invite',
+        notFound: LINK_NOT_FOUND,
+        gone: LINK_GONE,
+      },
+      /**
+       * Accepts or rejects an invite (no token needed).
+       * @example
+       * const { accepted, orgId } = await client.orgInvites.post({ invite: { token, email: 'ada@example.com', accept: true } });
+       */
+      post: {
+        types: types<{ invite: { token: string; email: string; accept: boolean } }, InviteResult>(),
+        method: 'POST',
+        path: '/invites',
+        access: 'public',
+        status: 200,
+        body: 'invite',
+        summary: 'Accepts/Rejects an invite',
+        description:
+          "Accepting finds or creates the user by email and gives them the invite's roles; rejecting uses the invite up too. " +
+          'Of concurrent answers to one invite, exactly one succeeds.',
+        success: 'Acceptance/Rejection of invite',
+        bodyDoc: 'Invite info and acceptance',
+        notFound: LINK_NOT_FOUND,
+        gone: LINK_GONE,
+      },
+    },
+  },
+  me: {
+    tag: 'The caller itself',
+    actions: {
+      /**
+       * Describes the client's own token: its instance, scopes, user and the actions it may call.
+       * @example
+       * const { instanceId, actions } = await client.me.token({});
+       * if (actions.includes('instanceOrgInvites.post')) console.log('this token may invite');
+       */
+      token: {
+        types: types<unknown, TokenInfo>(),
+        method: 'GET',
+        path: '/me/token',
+        access: 'token',
+        status: 200,
+        summary: 'Describes the token of the request',
+        description:
+          'Its id, instance, scopes, expiry, the user it acts for (with their instance role) and the actions it may call. ' +
+          'Any live token may ask; the secret is never answered.',
+        success: 'What the token is and may do',
+      },
+    },
+  },
+  operations: {
+    tag: 'Health checks for load balancers and orchestrators',
+    client: false,
+    actions: {
+      liveness: {
+        types: types<unknown, { ok: true }>(),
+        method: 'GET',
+        path: '/healthz',
+        access: 'public',
+        status: 200,
+        summary: 'Liveness check',
+        description: 'Answers while the process runs; never touches the database.',
+        success: 'The process is running',
+      },
+      readiness: {
+        types: types<unknown, { ok: true }>(),
+        method: 'GET',
+        path: '/readyz',
+        access: 'public',
+        status: 200,
+        summary: 'Readiness check',
+        description: 'Answers 200 when the database answers, 503 when it does not (take the replica out of the load balancer).',
+        success: 'The service and its database are ready',
+      },
+    },
+  },
+} as const satisfies Record<string, Resource>;
+
+type Resources = typeof RESOURCES;
+type ActionsOf<R extends keyof Resources> = Resources[R]['actions'];
+
+/** Every operation id: `resource.action`, as the clients call it. */
+export type OperationId = { [R in keyof Resources]: `${R & string}.${keyof ActionsOf<R> & string}` }[keyof Resources];
+
+/** The operation ids whose access is `A`. */
+export type OperationIdWith<A extends Access> = {
+  [R in keyof Resources]: {
+    [K in keyof ActionsOf<R>]: ActionsOf<R>[K] extends { access: A } ? `${R & string}.${K & string}` : never;
+  }[keyof ActionsOf<R>];
+}[keyof Resources];
+
+/** The operations a scope of the scope table opens: the API actions. */
+export type Action = OperationIdWith<'read' | 'write'>;
+
+/** The declaration of an operation by id. */
+export type OperationOf<Id extends OperationId> = Id extends `${infer R extends keyof Resources}.${infer A}`
+  ? A extends keyof ActionsOf<R>
+    ? ActionsOf<R>[A]
+    : never
+  : never;
+
+/** Every operation by id, in the order of the table. */
+export const OPERATIONS = Object.fromEntries(
+  Object.entries(RESOURCES as Record<string, Resource>).flatMap(([resource, { actions }]) =>
+    Object.entries(actions).map(([action, spec]) => [`${resource}.${action}`, spec]),
+  ),
+) as { [Id in OperationId]: OperationOf<Id> };
+
+/** The placeholder names of a path, in order (`/a/{x}/b/{y}` gives x, y). */
+export const pathIds = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+
+/** The placeholder names of a path, as a type. */
+export type PathIdsOf<S extends string> = S extends `${string}{${infer Name}}${infer Rest}` ? Name | PathIdsOf<Rest> : never;
+type ResultOf<O> = O extends { types: { result: infer R } } ? R : never;
+type ParamsOf<O> = O extends { path: infer S extends string; types: { params: infer P } }
+  ? Common & { [K in PathIdsOf<S>]: string } & (unknown extends P ? unknown : P)
+  : never;
+
+/** A client call: its parameters (path ids, query and body), and its answer. */
+export type ClientCall<O> = { params: ParamsOf<O>; result: ResultOf<O> };
+
+/** The client's resources (those it offers), each with its calls, documented where they are declared above. */
+export type ClientResources = {
+  [R in keyof Resources as Resources[R] extends { client: false } ? never : R]: { [K in keyof ActionsOf<R>]: ClientCall<ActionsOf<R>[K]> };
+};

@@ -1,0 +1,18 @@
+import type { AuditTrail } from '../domain/audit.js';
+import type { Auth } from '../domain/tokens.js';
+import type { Invitations } from '../domain/invitations.js';
+import type { Members } from '../domain/members.js';
+import type { Orgs } from '../domain/orgs.js';
+import type { RateLimiter } from '../domain/rate-limits.js';
+import type { Store } from '../domain/store.js';
+
+/** What the HTTP app is built from: the domain's services, made by the composition root. */
+export interface Services {
+  store: Pick<Store, 'ping' | 'isUnavailable'>;
+  auth: Auth;
+  invitations: Invitations;
+  members: Members;
+  orgs: Orgs;
+  audit: AuditTrail;
+  limiter: RateLimiter;
+}
