@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 import type { ConnectionLimits } from './http/connections.js';
+import type { MailSetting } from './mail/transport.js';
 
 export interface Config {
   port: number;
@@ -13,7 +14,7 @@ export interface Config {
   poolSize: number;
   /** Base of invite links; null means http://localhost:<the port actually bound>. */
   publicUrl: string | null;
-  mail: { kind: 'file'; folder: string } | { kind: 'smtp'; url: string };
+  mail: MailSetting;
   mailFrom: string;
   /** A folder whose invite.subject.txt, invite.txt and invite.html replace the built-in templates. */
   mailTemplates: string | null;
@@ -27,7 +28,7 @@ export interface Config {
 }
 
 /** The rate limits when the environment says nothing; the README states them. */
-export const DEFAULT_RATE_LIMITS = {
+const DEFAULT_RATE_LIMITS = {
   GATEHOUSE_RATE_LIMIT_ADDRESS: '60/1m',
   GATEHOUSE_RATE_LIMIT_EMAIL: '20/1m',
   GATEHOUSE_LOCKOUT: '10/15m',
@@ -35,17 +36,12 @@ export const DEFAULT_RATE_LIMITS = {
 } as const;
 
 /** The connection limits when the environment says nothing; the README states them and why. */
-export const DEFAULT_CONNECTION_LIMITS = {
+const DEFAULT_CONNECTION_LIMITS = {
   GATEHOUSE_REQUEST_TIMEOUT: '30s',
   GATEHOUSE_HEADERS_TIMEOUT: '10s',
   GATEHOUSE_KEEP_ALIVE_TIMEOUT: '72s',
   GATEHOUSE_MAX_CONNECTIONS_PER_ADDRESS: '100',
 } as const;
-
-/** Start-up failed for a reason the operator can fix (say, a wrong database password). */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

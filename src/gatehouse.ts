@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from './config.js';
-import { Admin } from './domain/admin.js';
-import { Auth } from './domain/auth.js';
+import { Operator } from './domain/operator.js';
+import { Auth } from './domain/tokens.js';
 import type { DomainDeps } from './domain/context.js';
 import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';
@@ -16,7 +16,7 @@ import { inviteMailComposer } from './mail/templates.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { openTransport } from './mail/transport.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import type { Store } from './domain/store.js';
 
 /** How long a stopping server waits for requests in flight before it cuts the remaining connections. */
 const SHUTDOWN_GRACE_MS = 3000;
@@ -24,7 +24,8 @@ const PRUNE_MS = 5 * 60_000;
 
 export interface Gatehouse {
   store: Store;
-  admin: Admin;
+  /** The operator's service: `serve` sets up an empty database with it, and tests seed their fixtures. */
+  admin: Operator;
   app: FastifyInstance;
   worker: OutboxWorker;
   /** Listens on the configured host and port; resolves to the base URL. */
@@ -33,7 +34,7 @@ export interface Gatehouse {
   close(): Promise<void>;
 }
 
-export interface GatehouseOptions {
+interface GatehouseOptions {
   clock?: () => Date;
   logStream?: NodeJS.WritableStream;
   /** Poll interval of the mail worker; tests shorten it. */
@@ -87,7 +88,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   pruning.unref();
   return {
     store,
-    admin: new Admin(store, clock),
+    admin: new Operator(store, clock),
     app,
     worker,
     async listen() {

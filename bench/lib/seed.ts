@@ -3,7 +3,7 @@ import type { InviteRecord, MemberRecord } from '../../src/domain/records.js';
 import { newOrg } from '../../src/domain/orgs.js';
 import { hashSecret, newSecret } from '../../src/domain/secrets.js';
 import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/domain/store.js';
 import type { Seed } from './types.js';
 
 /** What the requests of a Gatehouse-shaped target (Gatehouse itself, the floor) need. */

@@ -1,7 +1,8 @@
-import { ConfigError, loadConfig, StartupError } from '../config.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../domain/errors.js';
-import type { Admin } from '../domain/admin.js';
-import { admin } from './open.js';
+import type { Operator } from '../domain/operator.js';
+import { StartupError } from '../domain/startup-error.js';
+import { openOperator } from './open.js';
 
 export interface JsonOption {
   json?: boolean;
@@ -13,12 +14,12 @@ export function print(options: JsonOption, result: object, human: string): void 
 }
 
 /** Runs a set-up command against the configured database, reporting errors without a stack. */
-export function setupAction<A extends unknown[]>(run: (admin: Admin, ...args: A) => Promise<void>) {
+export function setupAction<A extends unknown[]>(run: (operator: Operator, ...args: A) => Promise<void>) {
   return async (...args: A): Promise<void> => {
-    let opened: Awaited<ReturnType<typeof admin>> | undefined;
+    let opened: Awaited<ReturnType<typeof openOperator>> | undefined;
     try {
-      opened = await admin(loadConfig());
-      await run(opened.admin, ...args);
+      opened = await openOperator(loadConfig());
+      await run(opened.operator, ...args);
     } catch (error) {
       fail(error);
     } finally {

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createClient, GatehouseError, type GatehouseClient, GatehouseNetworkError } from '../../client/src/index.js';
+import { ID_PATTERN } from '../contract/canonical.js';
 import { fail } from './output.js';
 
 /** Options of every command that talks to a running server. */
@@ -11,12 +12,12 @@ export interface RemoteOptions {
   json?: boolean;
 }
 
-export interface Remote {
+interface Remote {
   client: GatehouseClient;
   ids: { instanceId: string; orgId: string };
 }
 
-const ID = /^[A-Fa-f\d]{24}$/;
+const ID = new RegExp(ID_PATTERN);
 export function id(text: string): string {
   if (!ID.test(text)) throw new InvalidArgumentError('expected a 24-character hex id');
   return text;

@@ -1,8 +1,7 @@
 import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ID_PATTERN } from './canonical.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
-/** Path and body ids: 24 hex characters, ObjectId-style (upstream pattern). */
-export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
 export const Id = Type.String({ pattern: ID_PATTERN });
 
 /**
@@ -82,7 +81,7 @@ export const sortDirection = (options: SchemaOptions = {}) => StringEnum(['asc',
 export const MAX_FILTER_LENGTH = 256;
 export const MAX_PER_PAGE = 1000;
 
-export interface ListDefaults<F extends string> {
+interface ListDefaults<F extends string> {
   sortField: F;
   sortDirection: 'asc' | 'desc';
 }

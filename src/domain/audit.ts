@@ -1,10 +1,12 @@
-import type { Store } from '../store/store.js';
+import { canonicalId } from '../contract/canonical.js';
 import type { DomainDeps } from './context.js';
 import { invalid } from './errors.js';
 import { newId } from './ids.js';
 import { totals } from './lists.js';
-import { AUDIT_DEFAULT_PER_PAGE, type AuditLog, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
-import type { AuditQuery, AuditRecord } from './records.js';
+import { toAuditLog } from './presenters.js';
+import { AUDIT_DEFAULT_PER_PAGE, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
+import type { AuditRecord } from './records.js';
+import type { AuditQuery, Store } from './store.js';
 
 /** Who asked: the token and its user (none on the public endpoints), and the client address. */
 export interface Actor {
@@ -13,7 +15,7 @@ export interface Actor {
   address: string | null;
 }
 
-export type AuditEntry = Pick<AuditRecord, 'instanceId' | 'orgId' | 'action' | 'targetId' | 'email' | 'details'>;
+type AuditEntry = Pick<AuditRecord, 'instanceId' | 'orgId' | 'action' | 'targetId' | 'email' | 'details'>;
 
 /**
  * Records a change in the audit trail. Call it on the store of the change's transaction, so
@@ -41,7 +43,7 @@ export class AuditTrail {
       if (Number.isNaN(at.getTime())) throw invalid(`"${iso}" is not a time this service can compare`);
       return at.toISOString();
     };
-    const query: AuditQuery = { orgId: q.orgId?.toLowerCase(), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
+    const query: AuditQuery = { orgId: q.orgId === undefined ? undefined : canonicalId(q.orgId), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
     const found = await this.deps.store.listAudit(instanceId, query);
     const items = found.items.map(toAuditLog);
     return {
@@ -56,17 +58,4 @@ export class AuditTrail {
       ...(q.until ? { until: q.until } : {}),
     };
   }
-}
-
-/** The API shape: absent values are left out rather than sent as null. */
-function toAuditLog(r: AuditRecord): AuditLog {
-  const optional = { orgId: r.orgId, tokenId: r.tokenId, userId: r.userId, address: r.address, targetId: r.targetId, email: r.email };
-  return {
-    id: r.id,
-    instanceId: r.instanceId,
-    at: r.at,
-    action: r.action,
-    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
-    details: r.details,
-  };
 }

@@ -1,7 +1,7 @@
-import type { Store } from '../store/store.js';
 import type { InviteRecord, OrgRecord, UserRecord } from './records.js';
+import type { Store } from './store.js';
 
-export interface InviteMail {
+interface InviteMail {
   to: string;
   subject: string;
   text: string;

@@ -13,7 +13,7 @@ export interface GlobMatch {
 }
 
 /** Each wildcard multiplies LIKE's backtracking; real filters need one or two. */
-export const MAX_WILDCARDS = 10;
+const MAX_WILDCARDS = 10;
 
 export function compileGlob(glob: string): GlobMatch {
   if ([...glob].filter((ch) => ch === '*' || ch === '?').length > MAX_WILDCARDS) {

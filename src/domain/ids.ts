@@ -10,6 +10,3 @@ export function newId(now = Date.now()): string {
   const time = Math.floor(now / 1000).toString(16).padStart(8, '0');
   return time + processPart + counter.toString(16).padStart(6, '0');
 }
-
-/** Ids arrive in either case (the upstream pattern allows A-F) and are stored lower-case. */
-export const normId = (id: string): string => id.toLowerCase();

@@ -1,17 +1,17 @@
+import { canonicalEmail } from '../contract/canonical.js';
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
-import type { Store, InviteSortField } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
-import { normalizeEmail } from './email.js';
 import { alreadyMember, AppError, notFound, UniqueViolation, UnusableLink } from './errors.js';
+import { isExpired } from './expiry.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import type { InviteRecord, MailRecord, OrgRecord, UserRecord } from './records.js';
+import { toInvite, toInviteInfo } from './presenters.js';
+import type { InviteRecord, OrgRecord } from './records.js';
 import { hashSecret, newSecret, sameSecret } from './secrets.js';
-import { personLabel } from './text.js';
-
-export type { Actor } from './audit.js';
+import type { InviteSortField, Store } from './store.js';
+import { findOrCreateUser } from './users.js';
 
 export class Invitations {
   constructor(private readonly deps: DomainDeps) {}
@@ -41,7 +41,7 @@ export class Invitations {
    * A pending invite for the email, or a membership, is refused; an expired invite is replaced.
    */
   async create(instanceId: string, orgId: string, body: InvitePost, actor: Actor): Promise<Invite> {
-    const email = normalizeEmail(body.email);
+    const email = canonicalEmail(body.email);
     const now = this.deps.clock();
     const invite = await this.store.transaction(async (store) => {
       await store.lock({ email }); // before any of the person's rows, then the org's (Store.lock)
@@ -74,7 +74,7 @@ export class Invitations {
       }
       await this.queueMail(store, org, record, token, actor);
       await audit(store, this.deps.clock, actor, {
-        ...where(org, record),
+        ...inviteAuditFields(org, record),
         action: 'instanceOrgInvites.post',
         details: { role: record.role, applicationRoles: record.applicationRoles, dashboardRoles: record.dashboardRoles, replaced },
       });
@@ -91,7 +91,7 @@ export class Invitations {
       const revoked = await store.updatePendingInvite((await this.pending(org, inviteId, store)).id, { status: 'revoked' });
       if (!revoked) throw notFound('Invite');
       await store.cancelUndeliveredMail(revoked.id);
-      await audit(store, this.deps.clock, actor, { ...where(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
+      await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
     });
   }
 
@@ -120,7 +120,7 @@ export class Invitations {
       // The invitee must never receive the dead link after the live one.
       await store.cancelUndeliveredMail(updated.id);
       await this.queueMail(store, org, updated, token, actor);
-      await audit(store, this.deps.clock, actor, { ...where(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
+      await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
       return updated;
     });
     this.deps.onMailQueued();
@@ -132,15 +132,7 @@ export class Invitations {
     const invite = await this.live(token, email);
     const [org, inviter] = await Promise.all([this.store.getOrg(invite.orgId), this.store.getInviter(invite.id)]);
     if (!org) throw new UnusableLink(false);
-    return {
-      orgName: org.name,
-      email: invite.email,
-      role: invite.role,
-      inviteDate: invite.inviteDate,
-      ttl: invite.ttl,
-      disallowTransfer: invite.disallowTransfer,
-      ...(inviter ? { invitedBy: personLabel(inviter) } : {}),
-    };
+    return toInviteInfo(invite, org, inviter);
   }
 
   /**
@@ -158,7 +150,7 @@ export class Invitations {
       if (!org) throw new UnusableLink(false);
       const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
       await audit(store, this.deps.clock, { ...actor, userId: user?.id ?? null }, {
-        ...where(org, claimed),
+        ...inviteAuditFields(org, claimed),
         action: accept ? 'orgInvites.accept' : 'orgInvites.reject',
         details: { role: claimed.role },
       });
@@ -199,7 +191,7 @@ export class Invitations {
     // One indexed lookup whatever the token, then the emails compared in constant time (against
     // a stand-in when there is no invite): neither the work nor its time tells an unknown token
     // from a known token with another email.
-    const emailMatches = sameSecret(invite?.email ?? '', normalizeEmail(email));
+    const emailMatches = sameSecret(invite?.email ?? '', canonicalEmail(email));
     if (!invite || !emailMatches) throw new UnusableLink(true);
     if (invite.status !== 'pending') throw new UnusableLink(false);
     if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');
@@ -229,43 +221,8 @@ export class Invitations {
   }
 }
 
-/** The user with this email, created (without names) if there is none. */
-export function findOrCreateUser(store: Store, email: string, now: Date): Promise<UserRecord> {
-  return store.ensureUser({
-    id: newId(now.getTime()),
-    email,
-    firstName: null,
-    lastName: null,
-    avatarUrl: null,
-    twoFactorAuthEnabled: false,
-    ssoLinked: false,
-    createdAt: now.toISOString(),
-  });
-}
-
 /** The audit fields naming an invite of an org. */
-const where = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
+const inviteAuditFields = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
 
-const isExpired = (invite: InviteRecord, now: Date) => now.getTime() > Date.parse(invite.expiresAt);
-
+/** The mail state of an invite just created or resent: its mail is queued. */
 const QUEUED = { status: 'queued', lastError: null } as const;
-/** What operators see of the outbox states: a message being handed over is still queued. */
-const MAIL_STATUS = { queued: 'queued', sending: 'queued', sent: 'sent', failed: 'failed', cancelled: undefined } as const;
-
-/** The API invite; `mail` is its latest invitation mail, whose state operators want to see. */
-export function toInvite(i: InviteRecord, now: Date, mail?: Pick<MailRecord, 'status' | 'lastError'>): Invite {
-  const mailStatus = mail && MAIL_STATUS[mail.status];
-  return {
-    id: i.id,
-    email: i.email,
-    role: i.role,
-    applicationRoles: i.applicationRoles,
-    dashboardRoles: i.dashboardRoles,
-    inviteDate: i.inviteDate,
-    ttl: i.ttl,
-    hasExpired: isExpired(i, now),
-    disallowTransfer: i.disallowTransfer,
-    ...(mailStatus ? { mailStatus } : {}),
-    ...(mailStatus === 'failed' && mail?.lastError ? { mailError: mail.lastError } : {}),
-  };
-}

@@ -1,5 +1,6 @@
 import { compileGlob } from './glob.js';
-import type { ListQuery, OrgRecord, Page } from './records.js';
+import type { OrgRecord } from './records.js';
+import type { ListQuery, Page } from './store.js';
 
 /** A list request as the API takes it; absent fields take the list's defaults. */
 export interface ListParams<F extends string> {
@@ -12,7 +13,7 @@ export interface ListParams<F extends string> {
 }
 
 /** Page size when a client asks for a page without saying how big. */
-export const DEFAULT_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 100;
 
 /**
  * The store query for a list request, and the parameters the answer echoes. A list whose

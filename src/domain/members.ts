@@ -1,13 +1,14 @@
+import { canonicalEmail, canonicalId } from '../contract/canonical.js';
 import { MEMBER_LIST_DEFAULTS, type Member, type MemberCollection, type MemberPatch, type MemberPost } from '../contract/members.js';
-import type { MemberSortField, Store } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
-import { normalizeEmail } from './email.js';
 import { alreadyMember, notFound, UniqueViolation } from './errors.js';
-import { findOrCreateUser } from './invitations.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
+import { toMember } from './presenters.js';
 import type { MemberView, OrgRecord, UserRecord } from './records.js';
+import type { MemberSortField, Store } from './store.js';
+import { findOrCreateUser } from './users.js';
 
 export class Members {
   constructor(private readonly deps: DomainDeps) {}
@@ -37,14 +38,14 @@ export class Members {
     return this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       // The person's lock before any of their rows (Store.lock): by email at once, by id once read.
-      if ('email' in body) await store.lock({ email: normalizeEmail(body.email) });
+      if ('email' in body) await store.lock({ email: canonicalEmail(body.email) });
       let user: UserRecord | null;
       if ('userId' in body) {
         // Ids are guessable; another instance's users answer exactly as unknown ids do.
-        user = await store.getUserInInstance(org.instanceId, body.userId.toLowerCase());
+        user = await store.getUserInInstance(org.instanceId, canonicalId(body.userId));
         if (!user) throw notFound('User');
       } else {
-        user = await findOrCreateUser(store, normalizeEmail(body.email), now);
+        user = await findOrCreateUser(store, canonicalEmail(body.email), now);
       }
       if ('userId' in body) await store.lock({ email: user.email });
       if (await store.getMember(org.id, user.id)) throw alreadyMember(user.email);
@@ -68,7 +69,7 @@ export class Members {
         throw error;
       }
       await audit(store, this.deps.clock, actor, {
-        ...where(org, user),
+        ...memberAuditFields(org, user),
         action: 'instanceOrgMembers.post',
         details: { role: body.role, applicationRoles: body.applicationRoles ?? [], dashboardRoles: body.dashboardRoles ?? [] },
       });
@@ -83,7 +84,7 @@ export class Members {
       // An empty patch changes nothing (and records nothing) but still answers 404 for a non-member.
       if (Object.values(patch).some((v) => v !== undefined)) {
         await store.updateMember(org.id, userId, patch);
-        await audit(store, this.deps.clock, actor, { ...where(org, before), action: 'instanceOrgMember.patch', details: { from: before.role, ...patch } });
+        await audit(store, this.deps.clock, actor, { ...memberAuditFields(org, before), action: 'instanceOrgMember.patch', details: { from: before.role, ...patch } });
       }
       return toMember(org, await this.existing(store, org, userId));
     });
@@ -94,7 +95,7 @@ export class Members {
       const org = await resolveOrg(store, instanceId, orgId);
       const member = await this.existing(store, org, userId);
       if (!(await store.deleteMember(org.id, userId))) throw notFound('Member');
-      await audit(store, this.deps.clock, actor, { ...where(org, member), action: 'instanceOrgMember.delete', details: { role: member.role } });
+      await audit(store, this.deps.clock, actor, { ...memberAuditFields(org, member), action: 'instanceOrgMember.delete', details: { role: member.role } });
     });
   }
 
@@ -106,25 +107,9 @@ export class Members {
 }
 
 /** The audit fields naming a member of an org. */
-const where = (org: OrgRecord, user: { email: string } & ({ id: string } | { userId: string })) => ({
+const memberAuditFields = (org: OrgRecord, user: { email: string } & ({ id: string } | { userId: string })) => ({
   instanceId: org.instanceId,
   orgId: org.id,
   targetId: 'id' in user ? user.id : user.userId,
   email: user.email,
 });
-
-/** Upstream's member shape: optional fields are left out rather than sent empty. */
-export function toMember(org: OrgRecord, m: MemberView): Member {
-  return {
-    instanceId: org.instanceId,
-    orgId: org.id,
-    userId: m.userId,
-    email: m.email,
-    ...(m.firstName ? { firstName: m.firstName } : {}),
-    ...(m.lastName !== null ? { lastName: m.lastName } : {}),
-    role: m.role,
-    ...(m.avatarUrl ? { avatarUrl: m.avatarUrl } : {}),
-    twoFactorAuthEnabled: m.twoFactorAuthEnabled,
-    ssoLinked: m.ssoLinked,
-  };
-}

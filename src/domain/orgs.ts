@@ -1,11 +1,12 @@
 import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, type OrgPost } from '../contract/orgs.js';
-import type { Store } from '../store/store.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { newId } from './ids.js';
 import { resolveList, totals } from './lists.js';
+import { toOrg } from './presenters.js';
 import type { OrgRecord } from './records.js';
+import type { Store } from './store.js';
 import { requireText } from './text.js';
 
 /** An instance's organizations, as the API lists and creates them. */
@@ -42,7 +43,7 @@ export class Orgs {
   }
 }
 
-export interface NewOrg {
+interface NewOrg {
   name: string;
   description?: string;
   iconColor?: string;
@@ -63,21 +64,6 @@ export function newOrg(instanceId: string, input: NewOrg, now: Date): OrgRecord 
     iconColor: input.iconColor || null,
     createdAt: at,
     updatedAt: at,
-  };
-}
-
-/** Upstream's org shape; `orgId` repeats `id` as upstream's org answers do. */
-export function toOrg(o: OrgRecord): Org {
-  return {
-    id: o.id,
-    orgId: o.id,
-    instanceId: o.instanceId,
-    name: o.name,
-    ...(o.description ? { description: o.description } : {}),
-    ...(o.iconColor ? { iconColor: o.iconColor } : {}),
-    limits: o.memberLimit === null ? {} : { member: o.memberLimit },
-    creationDate: o.createdAt,
-    lastUpdated: o.updatedAt,
   };
 }
 

@@ -1,6 +1,7 @@
-import type { Store } from '../store/store.js';
+import { canonicalEmail } from '../contract/canonical.js';
 import { AppError } from './errors.js';
 import { hashSecret } from './secrets.js';
+import type { Store } from './store.js';
 
 /** At most `max` events per fixed window of `windowMs`. */
 export interface Limit {
@@ -18,8 +19,6 @@ export interface RateLimitConfig {
   /** Authenticated requests per API token, per replica. */
   token: Limit | null;
 }
-
-export const RATE_LIMITS_OFF: RateLimitConfig = { address: null, email: null, lockout: null, token: null };
 
 /** Keys known to be over their limit are remembered this many at most (a flood of addresses). */
 const MAX_KNOWN = 100_000;
@@ -126,8 +125,8 @@ export class RateLimiter {
 
 const windowStart = (now: number, limit: Limit) => Math.floor(now / limit.windowMs) * limit.windowMs;
 
-/** Emails are kept out of the counter table: only a hash of the normalised address is its key. */
-const emailKey = (email: string) => hashSecret(email.trim().toLowerCase());
+/** Emails are kept out of the counter table: only a hash of the canonical address is its key. */
+const emailKey = (email: string) => hashSecret(canonicalEmail(email));
 
 function tooMany(message: string, until: number, now: number): AppError {
   return new AppError('rate_limited', message, Math.max(1, Math.ceil((until - now) / 1000)));

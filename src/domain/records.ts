@@ -1,5 +1,4 @@
 import type { ResourceRole, Role } from '../contract/common.js';
-import type { GlobMatch } from './glob.js';
 
 /** What the store keeps, in the domain's terms. Dates are ISO-8601 strings in UTC. */
 export interface InstanceRecord {
@@ -105,22 +104,6 @@ export interface MailRecord {
   sentAt: string | null;
 }
 
-export interface ListQuery<F extends string> {
-  sortField: F;
-  sortDirection: 'asc' | 'desc';
-  filterField?: 'email' | 'role' | 'name';
-  filter?: GlobMatch;
-  offset?: number;
-  limit?: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  totalCount: number;
-  /** Set when counting stopped at a cap: more than totalCount items match. */
-  totalCountCapped?: true;
-}
-
 /** One change, as the audit trail keeps it: who (token, user, address), what, when. Never a secret. */
 export interface AuditRecord {
   id: string;
@@ -136,13 +119,4 @@ export interface AuditRecord {
   targetId: string | null;
   email: string | null;
   details: Record<string, unknown>;
-}
-
-export interface AuditQuery {
-  orgId?: string;
-  /** ISO instants: entries at or after `since` and before `until`. */
-  since?: string;
-  until?: string;
-  offset: number;
-  limit: number;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OPERATIONS } from '../contract/operations.js';
 import { isAction } from '../contract/scopes.js';
-import type { Auth } from '../domain/auth.js';
+import type { Auth } from '../domain/tokens.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
 import type { TokenRecord } from '../domain/records.js';
 

@@ -1,6 +1,7 @@
 import { type TObject, type TSchema, type TString, Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorBody, ID_PATTERN, ref } from '../contract/common.js';
+import { ID_PATTERN } from '../contract/canonical.js';
+import { ErrorBody, ref } from '../contract/common.js';
 import { OPERATIONS, type OperationId, type OperationOf, PATH_IDS, type PathIdsOf, pathIds } from '../contract/operations.js';
 
 declare module 'fastify' {

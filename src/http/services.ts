@@ -1,10 +1,10 @@
 import type { AuditTrail } from '../domain/audit.js';
-import type { Auth } from '../domain/auth.js';
+import type { Auth } from '../domain/tokens.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
-import type { Store } from '../store/store.js';
+import type { Store } from '../domain/store.js';
 
 /** What the HTTP app is built from: the domain's services, made by the composition root. */
 export interface Services {

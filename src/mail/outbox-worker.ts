@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.js';
+import type { Store } from '../domain/store.js';
 import type { MailTransport } from './transport.js';
 
-export interface OutboxWorkerOptions {
+interface OutboxWorkerOptions {
   store: Store;
   transport: MailTransport;
   from: string;

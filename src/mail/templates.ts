@@ -16,7 +16,7 @@ const fill = (template: string, values: Record<string, string>, escape: (s: stri
   template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => escape(values[name] ?? ''));
 
 /** `<public url>/accept?token=…&email=…`, the link format every invite mail carries. */
-export function acceptLink(publicUrl: string, token: string, email: string): string {
+function acceptLink(publicUrl: string, token: string, email: string): string {
   const url = new URL('accept', publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`);
   url.searchParams.set('token', token);
   url.searchParams.set('email', email);

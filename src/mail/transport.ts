@@ -1,9 +1,8 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Config } from '../config.js';
 
-export interface OutgoingMail {
+interface OutgoingMail {
   id: string;
   from: string;
   to: string;
@@ -48,7 +47,7 @@ export function fileTransport(folder: string): MailTransport {
  * `smtps://` is TLS from the start; `?tls.rejectUnauthorized=false` and other nodemailer
  * options may ride on the query string. Connections are pooled and reused between messages.
  */
-export function smtpTransport(url: string): MailTransport {
+function smtpTransport(url: string): MailTransport {
   const withPool = new URL(url);
   if (!withPool.searchParams.has('pool')) withPool.searchParams.set('pool', 'true');
   const transport = nodemailer.createTransport(withPool.toString());
@@ -70,6 +69,9 @@ export function smtpTransport(url: string): MailTransport {
   };
 }
 
-export function openTransport(mail: Config['mail']): MailTransport {
+/** Where mail goes: a folder of .eml files (the embedded default), or an SMTP server. */
+export type MailSetting = { kind: 'file'; folder: string } | { kind: 'smtp'; url: string };
+
+export function openTransport(mail: MailSetting): MailTransport {
   return mail.kind === 'smtp' ? smtpTransport(mail.url) : fileTransport(mail.folder);
 }

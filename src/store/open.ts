@@ -1,6 +1,7 @@
 import { openPostgresStore } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
-import type { OpenOptions, Store } from './store.js';
+import type { Store } from '../domain/store.js';
+import type { OpenOptions } from './open-options.js';
 
 export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
 

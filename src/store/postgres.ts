@@ -1,10 +1,11 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { StartupError } from '../config.js';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
-import type { OpenOptions, Store } from './store.js';
+import { StartupError } from '../domain/startup-error.js';
+import type { Store } from '../domain/store.js';
+import type { OpenOptions } from './open-options.js';
 
 /** SQLSTATE classes and socket errors that mean "the database is not there right now". */
 const UNAVAILABLE_STATES = /^(08|53|57P0)/;

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { StartupError } from '../config.js';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openDatabase, SQLite } from './sqlite-native.js';
 import type { Database } from './schema.js';
-import type { OpenOptions, Store } from './store.js';
+import { StartupError } from '../domain/startup-error.js';
+import type { Store } from '../domain/store.js';
+import type { OpenOptions } from './open-options.js';
 
 const code = (e: unknown) => (e instanceof SQLite.SqliteError ? e.code : undefined);
 

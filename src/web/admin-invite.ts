@@ -1,5 +1,6 @@
 /** The console's invite form: email, role, and per-application and per-dashboard role overrides. */
 import type { GatehouseClient, InvitePost } from '../../client/src/index.js';
+import { canonicalId, ID_PATTERN } from '../contract/canonical.js';
 import type { ResourceRole } from '../contract/common.js';
 import { roleSelect } from './admin-dialogs.js';
 import { el } from './dom.js';
@@ -16,7 +17,7 @@ function overrides(kind: 'application' | 'dashboard') {
       'div',
       { class: 'row override' },
       el('div', { class: 'field' }, el('label', { for: `${kind}-id-${n}` }, `${kind === 'application' ? 'Application' : 'Dashboard'} id`),
-        el('input', { id: `${kind}-id-${n}`, required: true, pattern: '[A-Fa-f0-9]{24}', title: '24 hexadecimal characters', autocomplete: 'off' })),
+        el('input', { id: `${kind}-id-${n}`, required: true, pattern: ID_PATTERN, title: '24 hexadecimal characters', autocomplete: 'off' })),
       el('div', { class: 'field' }, el('label', { for: `${kind}-role-${n}` }, 'Role'),
         el('select', { id: `${kind}-role-${n}` }, ...RESOURCE_ROLES.map((r) => el('option', { value: r }, r)))),
       el('button', { type: 'button', onclick: () => row.remove() }, 'Remove'),
@@ -33,7 +34,7 @@ function overrides(kind: 'application' | 'dashboard') {
   );
   const read = (): ResourceRole[] =>
     [...rows.querySelectorAll('.override')].map((row) => ({
-      resourceId: row.querySelector('input')!.value.trim().toLowerCase(),
+      resourceId: canonicalId(row.querySelector('input')!.value.trim()),
       role: row.querySelector('select')!.value as ResourceRole['role'],
     }));
   return { element, read, clear: () => rows.replaceChildren() };

@@ -8,7 +8,7 @@ import type { MailRecord } from '../../src/domain/records.js';
 import { OutboxWorker, withoutPaths } from '../../src/mail/outbox-worker.js';
 import { fileTransport } from '../../src/mail/transport.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/domain/store.js';
 
 let dir: string;
 let store: Store;

@@ -12,7 +12,7 @@ import { compileGlob } from '../../src/domain/glob.js';
 import { newId } from '../../src/domain/ids.js';
 import type { InviteRecord, MailRecord, MemberRecord, UserRecord } from '../../src/domain/records.js';
 import { openStore } from '../../src/store/open.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/domain/store.js';
 import { STORE_KINDS, type TestDatabase, titled } from '../helpers/stores.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00.000Z');

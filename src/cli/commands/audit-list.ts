@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { AuditTrail } from '../../domain/audit.js';
-import { normId } from '../../domain/ids.js';
 import { type JsonOption, print, setupAction } from '../output.js';
 import { instant, positiveInt } from '../parse.js';
 import { id, table } from '../remote.js';
@@ -25,10 +23,9 @@ export function register(audit: Command): void {
     .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  $ gatehouse audit list --org 5f… --since 7d\n')
     .action(
-      setupAction(async (admin, o: Options) => {
-        const trail = new AuditTrail({ store: admin.store });
-        const list = await trail.list(o.instance ? normId(o.instance) : null, {
-          orgId: o.org ? normId(o.org) : undefined,
+      setupAction(async (operator, o: Options) => {
+        const list = await operator.auditTrail(o.instance ?? null, {
+          orgId: o.org,
           since: o.since,
           until: o.until,
           perPage: Math.min(o.limit, 1000),

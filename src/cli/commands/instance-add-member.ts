@@ -11,8 +11,8 @@ export function register(instance: Command): void {
     .addOption(new Option('--role <role>', 'instance role').choices(['admin', 'view']).makeOptionMandatory())
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { instance: string; user: string; role: InstanceRole } & JsonOption) => {
-        const member = await admin.addInstanceMember(o.instance, o.user, o.role);
+      setupAction(async (operator, o: { instance: string; user: string; role: InstanceRole } & JsonOption) => {
+        const member = await operator.addInstanceMember(o.instance, o.user, o.role);
         print(o, member, `User ${member.userId} is now ${member.role} of instance ${member.instanceId}`);
       }),
     );

@@ -8,8 +8,8 @@ export function register(instance: Command): void {
     .requiredOption('--name <name>', 'display name')
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { name: string } & JsonOption) => {
-        const created = await admin.createInstance(o.name);
+      setupAction(async (operator, o: { name: string } & JsonOption) => {
+        const created = await operator.createInstance(o.name);
         print(o, created, `Created instance ${created.id} (${created.name})`);
       }),
     );

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { canonicalEmail } from '../../contract/canonical.js';
 import { ROLES, type Role } from '../../contract/common.js';
 import { print } from '../output.js';
 import { remoteAction, remoteCommand, type RemoteOptions } from '../remote.js';
@@ -10,7 +11,7 @@ export function register(invites: Command): void {
     .option('--disallow-transfer', 'keep with the invite and the membership')
     .action(
       remoteAction(async ({ client, ids }, o: RemoteOptions & { email: string; role: Role; disallowTransfer?: boolean }) => {
-        const email = o.email.trim().toLowerCase();
+        const email = canonicalEmail(o.email);
         const list = await client.instanceOrgInvites.post({
           ...ids,
           invite: { email, role: o.role, ...(o.disallowTransfer ? { disallowTransfer: true } : {}) },

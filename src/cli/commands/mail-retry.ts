@@ -8,9 +8,9 @@ export function register(mail: Command): void {
     .requiredOption('--id <id>', 'message id, as listed by mail status')
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { id: string } & JsonOption) => {
-        await admin.retryMail(o.id);
-        print(o, { id: o.id.toLowerCase(), status: 'queued' }, `Mail ${o.id} is queued again`);
+      setupAction(async (operator, o: { id: string } & JsonOption) => {
+        const id = await operator.retryMail(o.id);
+        print(o, { id, status: 'queued' }, `Mail ${o.id} is queued again`);
       }),
     );
 }

@@ -7,8 +7,8 @@ export function register(mail: Command): void {
     .description('list invitation mail not delivered yet: queued and failed (with the reason)')
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: JsonOption) => {
-        const messages = await admin.undeliveredMail();
+      setupAction(async (operator, o: JsonOption) => {
+        const messages = await operator.undeliveredMail();
         const lines = messages.map((m) =>
           [m.id, m.status.padEnd(7), `attempts=${m.attempts}`, m.to, m.status === 'failed' ? `error: ${m.lastError}` : `next: ${m.nextAttemptAt}`].join('  '),
         );

@@ -12,8 +12,8 @@ export function register(org: Command): void {
     .option('--invite-ttl <duration>', 'invite lifetime for this org (e.g. 2s, 3d; default: GATEHOUSE_INVITE_TTL)', duration)
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { instance: string; name: string; memberLimit?: number; inviteTtl?: number } & JsonOption) => {
-        const created = await admin.createOrg({
+      setupAction(async (operator, o: { instance: string; name: string; memberLimit?: number; inviteTtl?: number } & JsonOption) => {
+        const created = await operator.createOrg({
           instanceId: o.instance,
           name: o.name,
           memberLimit: o.memberLimit,

@@ -12,8 +12,8 @@ export function register(token: Command): void {
     .option('--expires <duration>', 'lifetime, e.g. 30d (default: no expiry)', duration)
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { instance: string; scope: string[]; user?: string; expires?: number } & JsonOption) => {
-        const created = await admin.createToken({ instanceId: o.instance, scopes: o.scope, userId: o.user, ttlMs: o.expires });
+      setupAction(async (operator, o: { instance: string; scope: string[]; user?: string; expires?: number } & JsonOption) => {
+        const created = await operator.createToken({ instanceId: o.instance, scopes: o.scope, userId: o.user, ttlMs: o.expires });
         print(
           o,
           created,

@@ -8,9 +8,9 @@ export function register(token: Command): void {
     .requiredOption('--id <id>', 'token id (as printed by token create)')
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { id: string } & JsonOption) => {
-        await admin.revokeToken(o.id);
-        print(o, { id: o.id.toLowerCase(), revoked: true }, `Revoked token ${o.id}`);
+      setupAction(async (operator, o: { id: string } & JsonOption) => {
+        const id = await operator.revokeToken(o.id);
+        print(o, { id, revoked: true }, `Revoked token ${o.id}`);
       }),
     );
 }

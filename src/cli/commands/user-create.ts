@@ -10,8 +10,8 @@ export function register(user: Command): void {
     .option('--last-name <name>', 'last name')
     .option('--json', 'print one JSON object')
     .action(
-      setupAction(async (admin, o: { email: string; firstName?: string; lastName?: string } & JsonOption) => {
-        const created = await admin.createUser(o);
+      setupAction(async (operator, o: { email: string; firstName?: string; lastName?: string } & JsonOption) => {
+        const created = await operator.createUser(o);
         print(o, created, `Created user ${created.id} (${created.email})`);
       }),
     );

@@ -1,26 +1,51 @@
+import type { INVITE_SORT_FIELDS } from '../contract/invites.js';
+import type { MEMBER_SORT_FIELDS } from '../contract/members.js';
+import type { OrgSortField } from '../contract/orgs.js';
+import type { GlobMatch } from './glob.js';
 import type {
-  AuditQuery,
   AuditRecord,
   InstanceRecord,
   InstanceRole,
   InviteRecord,
   InviteStatus,
-  ListQuery,
   MailRecord,
   MailStatus,
   MemberRecord,
   MemberView,
   OrgRecord,
-  Page,
   RoleGrant,
   TokenRecord,
   UserRecord,
-} from '../domain/records.js';
+} from './records.js';
 
-export type InviteSortField = 'email' | 'role' | 'inviteDate';
-export type MemberSortField = 'email' | 'role';
-import type { OrgSortField } from '../contract/orgs.js';
+export type InviteSortField = (typeof INVITE_SORT_FIELDS)[number];
+export type MemberSortField = (typeof MEMBER_SORT_FIELDS)[number];
 export type { OrgSortField };
+
+export interface ListQuery<F extends string> {
+  sortField: F;
+  sortDirection: 'asc' | 'desc';
+  filterField?: 'email' | 'role' | 'name';
+  filter?: GlobMatch;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+  /** Set when counting stopped at a cap: more than totalCount items match. */
+  totalCountCapped?: true;
+}
+
+export interface AuditQuery {
+  orgId?: string;
+  /** ISO instants: entries at or after `since` and before `until`. */
+  since?: string;
+  until?: string;
+  offset: number;
+  limit: number;
+}
 
 /** What `Store.lock` serialises on; see there for the order in which they are taken. */
 export type LockKey = 'setup' | { email: string } | { org: string };
@@ -31,7 +56,8 @@ export type InviteChange = Partial<
 >;
 
 /**
- * Everything the domain asks of storage, in the domain's words. Implementations translate
+ * Everything the domain asks of storage, in the domain's words: the domain owns this port so
+ * that its rules depend on no database, and src/store implements it. Implementations translate
  * driver errors: a refused unique index surfaces as `UniqueViolation`, never as a driver error.
  */
 export interface Store {
@@ -47,7 +73,7 @@ export interface Store {
   transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
   /**
    * Inside a transaction: serialises it with every other transaction taking the same lock
-   * until it ends. The keys: first-start set-up; a person, by normalised email (their user,
+   * until it ends. The keys: first-start set-up; a person, by canonical email (their user,
    * invites and memberships); an org's seats.
    *
    * The lock order, which every transaction keeps so that two of them never wait for each
@@ -170,15 +196,4 @@ export interface Store {
   peekRateLimit(key: string, windowStart: number): Promise<number>;
   /** Forgets counters of windows that started before `before` (ms). */
   pruneRateLimits(before: number): Promise<void>;
-}
-
-export interface OpenOptions {
-  /** Apply pending migrations while opening (the default). */
-  migrate?: boolean;
-  /** PostgreSQL connection pool size. */
-  poolSize?: number;
-  /** Told about errors of pooled connections (a database restart), which are otherwise harmless. */
-  onIdleError?: (error: Error) => void;
-  /** Told every statement run (for debugging and for tests that check query plans). */
-  onQuery?: (sql: string, parameters: readonly unknown[]) => void;
 }

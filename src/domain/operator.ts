@@ -1,20 +1,26 @@
+import type { AuditLogCollection, AuditLogQuery } from '../contract/audit.js';
+import { canonicalEmail, canonicalId } from '../contract/canonical.js';
 import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
-import type { Store } from '../store/store.js';
-import { normalizeEmail } from './email.js';
+import { AuditTrail } from './audit.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
-import { newId, normId } from './ids.js';
+import { newId } from './ids.js';
 import { newOrg } from './orgs.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { requireText } from './text.js';
 import { hashSecret, newSecret } from './secrets.js';
+import type { Store } from './store.js';
 
 /** API tokens start with this, so that secret scanners and people can tell one when they see it. */
-export const TOKEN_PREFIX = 'gh_';
+const TOKEN_PREFIX = 'gh_';
 
-/** Set-up operations: what the CLI does to an instance before the API can be used. */
-export class Admin {
+/**
+ * What an operator does with the database at hand, outside the API (the CLI): the set-up
+ * before the API can be used (instances, organizations, users, tokens), and looking after
+ * mail and the audit trail.
+ */
+export class Operator {
   constructor(
-    readonly store: Store,
+    private readonly store: Store,
     private readonly clock: () => Date,
   ) {}
 
@@ -26,7 +32,7 @@ export class Admin {
 
   async addInstanceMember(instanceId: string, userId: string, role: InstanceRole) {
     const instance = await this.instance(instanceId);
-    const user = await this.store.getUser(normId(userId));
+    const user = await this.store.getUser(canonicalId(userId));
     if (!user) throw notFound('User');
     await this.store.setInstanceMember(instance.id, user.id, role);
     return { instanceId: instance.id, userId: user.id, role };
@@ -40,7 +46,7 @@ export class Admin {
   }
 
   async createUser(input: { email: string; firstName?: string; lastName?: string }): Promise<UserRecord> {
-    const email = normalizeEmail(input.email);
+    const email = canonicalEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 1024) throw invalid(`"${input.email}" is not an email address`);
     const user: UserRecord = {
       id: newId(),
@@ -69,7 +75,7 @@ export class Admin {
     if (unknown.length) throw invalid(`Unknown scope(s): ${unknown.join(', ')}. Known: ${[...KNOWN_SCOPES].join(', ')}`);
     let userId: string | null = null;
     if (input.userId) {
-      const user = await this.store.getUser(normId(input.userId));
+      const user = await this.store.getUser(canonicalId(input.userId));
       if (!user) throw notFound('User');
       userId = user.id;
     } else if (input.scopes.some((s) => USER_SCOPES.has(s))) {
@@ -90,8 +96,11 @@ export class Admin {
     return { ...record, token: secret };
   }
 
-  async revokeToken(id: string): Promise<void> {
-    if (!(await this.store.revokeToken(normId(id), this.now()))) throw notFound('Token (or it is already revoked)');
+  /** Returns the id of the token revoked, in its stored form. */
+  async revokeToken(id: string): Promise<string> {
+    const tokenId = canonicalId(id);
+    if (!(await this.store.revokeToken(tokenId, this.now()))) throw notFound('Token (or it is already revoked)');
+    return tokenId;
   }
 
   /**
@@ -103,10 +112,10 @@ export class Admin {
     return this.store.transaction(async (store) => {
       await store.lock('setup');
       if ((await store.countInstances()) > 0) return null;
-      const admin = new Admin(store, this.clock);
-      const instance = await admin.createInstance('Default instance');
-      const org = await admin.createOrg({ instanceId: instance.id, name: 'Default organization' });
-      const token = await admin.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
+      const operator = new Operator(store, this.clock);
+      const instance = await operator.createInstance('Default instance');
+      const org = await operator.createOrg({ instanceId: instance.id, name: 'Default organization' });
+      const token = await operator.createToken({ instanceId: instance.id, scopes: ['all.Instance'] });
       return { instance, org, token };
     });
   }
@@ -117,17 +126,26 @@ export class Admin {
     return mails.map(({ text: _text, html: _html, ...rest }) => rest);
   }
 
-  /** Puts a failed message back in the queue, with a fresh set of attempts, if its link still works. */
-  async retryMail(id: string): Promise<void> {
-    const mail = await this.store.getMail(normId(id));
+  /**
+   * Puts a failed message back in the queue, with a fresh set of attempts, if its link still
+   * works. Returns the message's id, in its stored form.
+   */
+  async retryMail(id: string): Promise<string> {
+    const mail = await this.store.getMail(canonicalId(id));
     if (mail?.status !== 'failed') throw notFound('Failed mail with that id');
     if (!(await this.store.requeueFailedMail(mail.id, this.now()))) {
       throw new AppError('mail_not_retryable', 'The invite of this mail is no longer live (accepted, declined, revoked, replaced or expired): resend the invite instead');
     }
+    return mail.id;
+  }
+
+  /** The audit trail of one instance, or with `instanceId` null of every instance. */
+  auditTrail(instanceId: string | null, query: AuditLogQuery): Promise<AuditLogCollection> {
+    return new AuditTrail({ store: this.store }).list(instanceId === null ? null : canonicalId(instanceId), query);
   }
 
   private async instance(id: string): Promise<InstanceRecord> {
-    const instance = await this.store.getInstance(normId(id));
+    const instance = await this.store.getInstance(canonicalId(id));
     if (!instance) throw notFound('Instance');
     return instance;
   }

@@ -1,9 +1,10 @@
 import { ACTION_SCOPES, type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
 import type { TokenInfo } from '../contract/tokens.js';
-import type { Store } from '../store/store.js';
 import { AppError } from './errors.js';
+import { toTokenInfo } from './presenters.js';
 import type { TokenRecord } from './records.js';
 import { hashSecret } from './secrets.js';
+import type { Store } from './store.js';
 
 /**
  * Bearer token checks. A token is bound to one instance and carries scopes; a token with a
@@ -47,16 +48,7 @@ export class Auth {
     const actions = (Object.keys(ACTION_SCOPES) as Action[]).filter(
       (a) => scopeAllows(token.scopes, a) && (token.userId === null || userMay(role, a)),
     );
-    return {
-      id: token.id,
-      instanceId: token.instanceId,
-      instanceName: instance?.name ?? '',
-      scopes: token.scopes,
-      createdAt: token.createdAt,
-      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
-      ...(user && role ? { user: { id: user.id, email: user.email, instanceRole: role } } : {}),
-      actions,
-    };
+    return toTokenInfo(token, instance, user, role, actions);
   }
 }
 

@@ -1,0 +1,18 @@
+/**
+ * What an id and an email are, and the one form in which they are stored and compared. Every
+ * layer (schemas, domain, CLI, pages) takes them from here, so that no two places can disagree
+ * about when two ids or two addresses are the same.
+ */
+
+/** Path and body ids: 24 hex characters, ObjectId-style (upstream's pattern, which allows A-F). */
+export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
+
+/** Ids arrive in either case and are stored lower-case. */
+export function canonicalId(id: string): string {
+  return id.toLowerCase();
+}
+
+/** Emails are stored and compared trimmed and lower-cased: one address, one person. */
+export function canonicalEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

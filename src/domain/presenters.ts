@@ -1,0 +1,107 @@
+/**
+ * Records in the API's shapes, in one place: which fields are left out rather than sent
+ * empty, and what each answer derives, are decided here and nowhere else.
+ */
+import type { AuditLog } from '../contract/audit.js';
+import type { Invite, InviteInfo } from '../contract/invites.js';
+import type { Member } from '../contract/members.js';
+import type { Org } from '../contract/orgs.js';
+import type { TokenInfo } from '../contract/tokens.js';
+import { isExpired } from './expiry.js';
+import type { AuditRecord, InstanceRecord, InstanceRole, InviteRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
+import { personLabel } from './text.js';
+
+/** What operators see of the outbox states: a message being handed over is still queued. */
+const MAIL_STATUS = { queued: 'queued', sending: 'queued', sent: 'sent', failed: 'failed', cancelled: undefined } as const;
+
+/** The API invite; `mail` is its latest invitation mail, whose state operators want to see. */
+export function toInvite(i: InviteRecord, now: Date, mail?: Pick<MailRecord, 'status' | 'lastError'>): Invite {
+  const mailStatus = mail && MAIL_STATUS[mail.status];
+  return {
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    applicationRoles: i.applicationRoles,
+    dashboardRoles: i.dashboardRoles,
+    inviteDate: i.inviteDate,
+    ttl: i.ttl,
+    hasExpired: isExpired(i, now),
+    disallowTransfer: i.disallowTransfer,
+    ...(mailStatus ? { mailStatus } : {}),
+    ...(mailStatus === 'failed' && mail?.lastError ? { mailError: mail.lastError } : {}),
+  };
+}
+
+/** What the holder of an invite link may see; `inviter` is the person who sent the live link. */
+export function toInviteInfo(invite: InviteRecord, org: OrgRecord, inviter: UserRecord | null): InviteInfo {
+  return {
+    orgName: org.name,
+    email: invite.email,
+    role: invite.role,
+    inviteDate: invite.inviteDate,
+    ttl: invite.ttl,
+    disallowTransfer: invite.disallowTransfer,
+    ...(inviter ? { invitedBy: personLabel(inviter) } : {}),
+  };
+}
+
+/** Upstream's member shape: optional fields are left out rather than sent empty. */
+export function toMember(org: OrgRecord, m: MemberView): Member {
+  return {
+    instanceId: org.instanceId,
+    orgId: org.id,
+    userId: m.userId,
+    email: m.email,
+    ...(m.firstName ? { firstName: m.firstName } : {}),
+    ...(m.lastName !== null ? { lastName: m.lastName } : {}),
+    role: m.role,
+    ...(m.avatarUrl ? { avatarUrl: m.avatarUrl } : {}),
+    twoFactorAuthEnabled: m.twoFactorAuthEnabled,
+    ssoLinked: m.ssoLinked,
+  };
+}
+
+/** Upstream's org shape; `orgId` repeats `id` as upstream's org answers do. */
+export function toOrg(o: OrgRecord): Org {
+  return {
+    id: o.id,
+    orgId: o.id,
+    instanceId: o.instanceId,
+    name: o.name,
+    ...(o.description ? { description: o.description } : {}),
+    ...(o.iconColor ? { iconColor: o.iconColor } : {}),
+    limits: o.memberLimit === null ? {} : { member: o.memberLimit },
+    creationDate: o.createdAt,
+    lastUpdated: o.updatedAt,
+  };
+}
+
+/** An audit entry: absent values are left out rather than sent as null. */
+export function toAuditLog(r: AuditRecord): AuditLog {
+  const optional = { orgId: r.orgId, tokenId: r.tokenId, userId: r.userId, address: r.address, targetId: r.targetId, email: r.email };
+  return {
+    id: r.id,
+    instanceId: r.instanceId,
+    at: r.at,
+    action: r.action,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== null)),
+    details: r.details,
+  };
+}
+
+/**
+ * What a token may learn about itself. `user` and `role` are its user and that user's role in
+ * the instance (the user part is left out without both); `actions` are those it may call.
+ */
+export function toTokenInfo(token: TokenRecord, instance: InstanceRecord | null, user: UserRecord | null, role: InstanceRole | null, actions: string[]): TokenInfo {
+  return {
+    id: token.id,
+    instanceId: token.instanceId,
+    instanceName: instance?.name ?? '',
+    scopes: token.scopes,
+    createdAt: token.createdAt,
+    ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+    ...(user && role ? { user: { id: user.id, email: user.email, instanceRole: role } } : {}),
+    actions,
+  };
+}
