@@ -12,6 +12,17 @@ export function canonicalId(id: string): string {
   return id.toLowerCase();
 }
 
+/** The longest email accepted anywhere. */
+export const EMAIL_MAX_LENGTH = 1024;
+
+/**
+ * Whether a canonical email has the shape of an address, for what arrives outside the API's
+ * schemas (the CLI, a CSV file); the API's schemas check the stricter `email` format.
+ */
+export function isEmailShaped(email: string): boolean {
+  return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= EMAIL_MAX_LENGTH;
+}
+
 /** Emails are stored and compared trimmed and lower-cased: one address, one person. */
 export function canonicalEmail(email: string): string {
   return email.trim().toLowerCase();

@@ -1,5 +1,5 @@
 import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
-import { ID_PATTERN } from './canonical.js';
+import { EMAIL_MAX_LENGTH, ID_PATTERN } from './canonical.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 export const Id = Type.String({ pattern: ID_PATTERN });
@@ -53,7 +53,7 @@ export type ResourceRole = Static<typeof ResourceRole>;
 /** Up to 100 overrides, one per resource (`x-unique-by`: a second role for one resource is refused). */
 export const ResourceRoles = Type.Array(ref(ResourceRole), { maxItems: 100, 'x-unique-by': 'resourceId' });
 
-export const Email = Type.String({ format: 'email', maxLength: 1024 });
+export const Email = Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH });
 
 /** Every error answer: upstream's `{type, message}` (an open schema) and Gatehouse's stable `code`. */
 export const ErrorBody = named(

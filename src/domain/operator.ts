@@ -1,5 +1,5 @@
 import type { AuditLogCollection, AuditLogQuery } from '../contract/audit.js';
-import { canonicalEmail, canonicalId } from '../contract/canonical.js';
+import { canonicalEmail, canonicalId, isEmailShaped } from '../contract/canonical.js';
 import { KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
 import { AuditTrail } from './audit.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
@@ -47,7 +47,7 @@ export class Operator {
 
   async createUser(input: { email: string; firstName?: string; lastName?: string }): Promise<UserRecord> {
     const email = canonicalEmail(input.email);
-    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 1024) throw invalid(`"${input.email}" is not an email address`);
+    if (!isEmailShaped(email)) throw invalid(`"${input.email}" is not an email address`);
     const user: UserRecord = {
       id: newId(),
       email,

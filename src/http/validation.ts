@@ -1,6 +1,7 @@
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { canonicalId } from '../contract/canonical.js';
 import { namedSchemas } from '../contract/common.js';
 
 /** An array keyword (an OpenAPI extension): no two items share this field's value. */
@@ -15,7 +16,7 @@ const make = (coerceTypes: boolean) => {
     type: 'array',
     error: { message: ({ schema }) => `must not name the same ${schema} twice` },
     // Ids are matched case-insensitively, as paths are.
-    validate: (field: string, items: Record<string, unknown>[]) => new Set(items.map((item) => String(item?.[field]).toLowerCase())).size === items.length,
+    validate: (field: string, items: Record<string, unknown>[]) => new Set(items.map((item) => canonicalId(String(item?.[field])))).size === items.length,
   });
   return ajv;
 };

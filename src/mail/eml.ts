@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { canonicalEmail } from '../contract/canonical.js';
 
 export interface ReadMail {
   file: string;
@@ -27,7 +28,7 @@ export async function lastMail(folder: string, to?: string): Promise<ReadMail | 
   const names = (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.eml')).sort().reverse();
   for (const name of names) {
     const mail = await parseEml(join(folder, name), await readFile(join(folder, name)));
-    if (!to || mail.to.toLowerCase() === to.toLowerCase()) return mail;
+    if (!to || canonicalEmail(mail.to) === canonicalEmail(to)) return mail;
   }
   return null;
 }

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { GatehouseError } from '../../../client/src/index.js';
+import { canonicalEmail, isEmailShaped } from '../../contract/canonical.js';
 import { ROLES, type Role } from '../../contract/common.js';
 import { readCsv } from '../csv.js';
 import { print } from '../output.js';
@@ -57,12 +58,12 @@ function readRows(file: string): Row[] {
   const emailAt = columns.indexOf('email');
   const roleAt = columns.indexOf('role');
   if (emailAt < 0 || roleAt < 0) throw new Error(`${file}: the first row must name the columns email and role`);
-  return body.map(({ line, cells }) => ({ line, email: (cells[emailAt] ?? '').trim().toLowerCase(), role: (cells[roleAt] ?? '').trim().toLowerCase() }));
+  return body.map(({ line, cells }) => ({ line, email: canonicalEmail(cells[emailAt] ?? ''), role: (cells[roleAt] ?? '').trim().toLowerCase() }));
 }
 
 async function importRow(row: Row, seen: Set<string>, invite: (email: string, role: Role) => Promise<unknown>): Promise<Outcome> {
   const base = { line: row.line, email: row.email };
-  if (!/^[^\s@]+@[^\s@]+$/.test(row.email)) return { ...base, result: 'failed', reason: 'not an email address' };
+  if (!isEmailShaped(row.email)) return { ...base, result: 'failed', reason: 'not an email address' };
   if (!(ROLES as readonly string[]).includes(row.role)) return { ...base, result: 'failed', reason: `role must be one of ${ROLES.join(', ')}` };
   if (seen.has(row.email)) return { ...base, result: 'skipped', reason: 'listed earlier in the file' };
   seen.add(row.email);
