@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { createInvite, freshEmail } from '../helpers/routes.js';
+import { freshEmail } from '../helpers/routes.js';
 
 const ARTIFACTS = 'test-results/screenshots';
 
