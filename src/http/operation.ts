@@ -36,26 +36,28 @@ const errors = { '4xx': ref(ErrorBody), '5xx': ref(ErrorBody) } as const;
  * and the operation id (read by the auth hook and the OpenAPI document). Spread it into
  * `app.route` with the handler, which answers with the body only.
  * @example
- * app.route({ ...operation('instanceOrgMember.get', { response: Member }), handler: async (req) => members.get(req.params) });
+ * app.route({ ...operation('instanceOrgMember.get', { response: Member }), handler: async (req) => members.get(req.params.instanceId, req.params.orgId, req.params.userId) });
  */
 export function operation<Id extends OperationId, S extends RouteSchemas>(id: Id, schemas: S) {
   const spec = OPERATIONS[id];
   const { response, body, querystring } = schemas;
-  const ids = pathIds(spec.path);
+  const hasIds = pathIds(spec.path).length > 0;
   return {
     method: spec.method,
     url: spec.path.replace(/\{(\w+)\}/g, ':$1'),
     config: { operation: id },
     schema: {
       // A path without ids has no params schema (an empty one would be documented as such).
-      ...((ids.length > 0 ? { params: pathSchema(spec.path) } : {}) as { params: PathSchema<OperationOf<Id>['path']> }),
+      ...((hasIds ? { params: pathSchema(spec.path) } : {}) as { params: PathSchema<OperationOf<Id>['path']> }),
       ...((querystring ? { querystring } : {}) as S extends { querystring: infer Q } ? { querystring: Q } : object),
       ...((body ? { body: named(body) } : {}) as S extends { body: infer B } ? { body: B } : object),
       response: { [spec.status]: named(response), ...errors } as Record<Status<Id>, S['response']> & typeof errors,
     },
-    // The table's success status (201 for some), set before the handler: an error answer sets its own.
-    preHandler: async (_request: FastifyRequest, reply: FastifyReply) => {
-      reply.code(spec.status);
-    },
+    // Another success status than 200 is set before the handler (an error answer sets its own).
+    ...(spec.status !== 200 && {
+      preHandler: async (_request: FastifyRequest, reply: FastifyReply) => {
+        reply.code(spec.status);
+      },
+    }),
   };
 }
