@@ -4,6 +4,8 @@ import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 import type { ConnectionLimits } from './http/connections.js';
 import type { MailSetting } from './mail/transport.js';
+import { type AddressPolicy, parseAllowPrivate } from './webhooks/address-policy.js';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseSchedule } from './webhooks/schedule.js';
 
 export interface Config {
   port: number;
@@ -25,6 +27,10 @@ export interface Config {
   /** How long a client may take, and how many sockets one address may hold (slow clients). */
   connections: ConnectionLimits;
   logLevel: string;
+  /** Which private, loopback and link-local addresses webhooks may call (none by default). */
+  webhookPolicy: AddressPolicy;
+  /** Pauses before each retry of a webhook delivery. */
+  webhookRetryScheduleMs: readonly number[];
 }
 
 /** The rate limits when the environment says nothing; the README states them. */
@@ -152,6 +158,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   }
 
+  const allowPrivate = parseAllowPrivate(value('GATEHOUSE_WEBHOOK_ALLOW_PRIVATE'));
+  if ('problem' in allowPrivate) problems.push(allowPrivate.problem);
+  const scheduleText = value('GATEHOUSE_WEBHOOK_RETRY_SCHEDULE');
+  const schedule = scheduleText === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseSchedule(scheduleText);
+  if (typeof schedule === 'string') problems.push(schedule);
+
   if (problems.length) throw new ConfigError(problems);
-  return { port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, connections, logLevel };
+  return {
+    port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, connections, logLevel,
+    webhookPolicy: 'policy' in allowPrivate ? allowPrivate.policy : (undefined as never),
+    webhookRetryScheduleMs: schedule as readonly number[],
+  };
 }

@@ -16,6 +16,10 @@ import { inviteMailComposer } from './mail/templates.js';
 import { OutboxWorker } from './mail/outbox-worker.js';
 import { openTransport } from './mail/transport.js';
 import { openStore } from './store/open.js';
+import { EventFeed } from './domain/events.js';
+import { Webhooks } from './domain/webhooks.js';
+import { checkWebhookUrl } from './webhooks/address-policy.js';
+import { DeliveryWorker } from './webhooks/delivery-worker.js';
 import type { Store } from './domain/store.js';
 
 /** How long a stopping server waits for requests in flight before it cuts the remaining connections. */
@@ -28,6 +32,8 @@ export interface Gatehouse {
   admin: Operator;
   app: FastifyInstance;
   worker: OutboxWorker;
+  /** Delivers webhooks and announces expired invites; started with the mail worker. */
+  webhookWorker: DeliveryWorker;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   /** Stops accepting requests and finishes those in flight, then stops the worker, then closes the store. */
@@ -39,6 +45,8 @@ interface GatehouseOptions {
   logStream?: NodeJS.WritableStream;
   /** Poll interval of the mail worker; tests shorten it. */
   mailPollMs?: number;
+  /** How often expired invites are looked for; tests shorten it. */
+  sweepMs?: number;
   /** Apply pending migrations at start (the default); `serve --no-migrate` turns it off. */
   migrate?: boolean;
 }
@@ -55,6 +63,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   });
   // Without a configured public URL, links point at the port actually bound (PORT=0 included).
   let publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const webhookWorker = new DeliveryWorker({
+    store,
+    clock,
+    log,
+    policy: config.webhookPolicy,
+    schedule: config.webhookRetryScheduleMs,
+    pollMs: options.mailPollMs,
+    sweepMs: options.sweepMs,
+  });
   const worker = new OutboxWorker({
     store,
     transport: openTransport(config.mail),
@@ -62,6 +79,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     clock,
     log,
     pollMs: options.mailPollMs,
+    onEventsPublished: () => webhookWorker.kick(),
   });
   const deps: DomainDeps = {
     store,
@@ -69,6 +87,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     defaultInviteTtlMs: config.inviteTtlMs,
     composeInviteMail: inviteMailComposer(() => publicUrl, config.mailTemplates),
     onMailQueued: () => worker.kick(),
+    onEventsPublished: () => webhookWorker.kick(),
   };
   const limiter = new RateLimiter(store, config.rateLimits, () => clock().getTime());
   const app = buildApp(
@@ -79,6 +98,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       members: new Members(deps),
       orgs: new Orgs(deps),
       audit: new AuditTrail(deps),
+      events: new EventFeed(deps),
+      webhooks: new Webhooks({ ...deps, urlProblem: (url) => checkWebhookUrl(url, config.webhookPolicy) }),
       limiter,
     },
     { logger: log, trustProxy: config.trustProxy, connections: config.connections },
@@ -91,6 +112,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     admin: new Operator(store, clock),
     app,
     worker,
+    webhookWorker,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
       const { port } = app.server.address() as AddressInfo;
@@ -104,7 +126,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
       clearTimeout(cut);
-      await worker.stop();
+      await Promise.all([worker.stop(), webhookWorker.stop()]);
       await store.close();
     },
   };

@@ -9,6 +9,8 @@ export interface ClientOptions {
   timeout?: number;
   /** A fetch implementation; default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;
+  /** Headers sent with every call besides the client's own (the CLI names itself with `x-gatehouse-via: cli`). */
+  headers?: Record<string, string>;
   /** Extra attempts of idempotent calls (GET, DELETE) answered 429 or 503; default 2. */
   retries?: number;
 }
@@ -58,7 +60,7 @@ function build(options: ClientOptions, spec: ActionSpec, params: Record<string, 
   for (const name of spec.query ?? []) {
     if (params[name] !== undefined) url.searchParams.set(name, String(params[name]));
   }
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
   if (typeof params.losantdomain === 'string') headers.losantdomain = params.losantdomain;
   let body: string | undefined;

@@ -22,6 +22,7 @@ import * as serve from './commands/serve.js';
 import * as tokenCreate from './commands/token-create.js';
 import * as tokenRevoke from './commands/token-revoke.js';
 import * as userCreate from './commands/user-create.js';
+import * as webhooks from './commands/webhooks.js';
 
 // `gatehouse serve --json | head -1` closes stdout early; that is not an error worth a crash.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -48,6 +49,8 @@ const invites = program.command('invites').description('invitations of an organi
 for (const command of [invitesList, invitesGet, invitesCreate, invitesResend, invitesRevoke, invitesImport]) command.register(invites);
 const members = program.command('members').description('members of an organization (talks to a running server)');
 for (const command of [membersList, membersGet, membersAdd, membersSetRole, membersRemove]) command.register(members);
+
+webhooks.register(program.command('webhooks').description("the instance's webhook endpoints (talks to a running server)"));
 
 auditList.register(program.command('audit').description('the audit trail of changes (reads the database)'));
 

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createClient, GatehouseError, type GatehouseClient, GatehouseNetworkError } from '../../client/src/index.js';
 import { ID_PATTERN } from '../contract/canonical.js';
+import { VIA_HEADER } from '../contract/events.js';
 import { fail } from './output.js';
 
 /** Options of every command that talks to a running server. */
@@ -36,14 +37,18 @@ export function remoteCommand(parent: Command, name: string, description: string
     .addHelpText('after', `\nExample:\n  $ ${example}\n`);
 }
 
-/** Runs a remote command: builds the client, and turns any failure into one clear line. */
-export function remoteAction<O extends RemoteOptions>(run: (remote: Remote, o: O) => Promise<void>) {
+/**
+ * Runs a remote command: builds the client, and turns any failure into one clear line.
+ * Commands about the instance itself (webhooks) pass `scope: 'instance'`: they need no --org.
+ */
+export function remoteAction<O extends RemoteOptions>(run: (remote: Remote, o: O) => Promise<void>, scope: 'org' | 'instance' = 'org') {
   return async (o: O): Promise<void> => {
     try {
       if (!o.token) throw new Error('an API token is needed: --token or GATEHOUSE_TOKEN');
-      if (!o.instance || !o.org) throw new Error('--instance and --org (or GATEHOUSE_INSTANCE and GATEHOUSE_ORG) are needed');
-      const client = createClient({ url: o.url!, accessToken: o.token });
-      await run({ client, ids: { instanceId: o.instance, orgId: o.org } }, o);
+      if (!o.instance) throw new Error('--instance (or GATEHOUSE_INSTANCE) is needed');
+      if (scope === 'org' && !o.org) throw new Error('--org (or GATEHOUSE_ORG) is needed');
+      const client = createClient({ url: o.url!, accessToken: o.token, headers: { [VIA_HEADER]: 'cli' } });
+      await run({ client, ids: { instanceId: o.instance, orgId: o.org ?? '' } }, o);
     } catch (error) {
       if (error instanceof GatehouseError) fail(new Error(`${error.statusCode} ${error.type}: ${error.message}`), false);
       if (error instanceof GatehouseNetworkError) fail(new Error(error.message), false);

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   already_invited: { type: 'Validation', description: 'The email already has a pending invite to the organization.' },
   already_member: { type: 'Validation', description: 'The person is already a member of the organization.' },
   member_limit_reached: { type: 'Validation', description: 'Members plus pending invites would exceed the organization’s member limit.' },
+  webhook_url_refused: { type: 'Validation', description: 'The webhook URL is not one Gatehouse may call: not http(s), or a private, loopback or metadata address.' },
   mail_not_retryable: { type: 'Validation', description: 'The mail cannot be sent again: its invite is no longer live.' },
   bad_request: { type: 'Validation', description: 'The HTTP request itself is malformed.' },
   unauthorized: { type: 'Unauthorized', description: 'No bearer token, or one that is unknown, revoked or expired.' },

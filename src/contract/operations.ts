@@ -3,6 +3,8 @@ import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost,
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
 import type { Org, OrgCollection, OrgListQuery, OrgPost } from './orgs.js';
 import type { TokenInfo } from './tokens.js';
+import type { EventCollection, EventQuery } from './events.js';
+import type { DeliveryQuery, Redeliver, RedeliverResult, Webhook, WebhookAttemptCollection, WebhookCollection, WebhookPatch, WebhookPost, WebhookWithSecret } from './webhooks.js';
 
 /**
  * Every operation of the API, once: its method and path, who may call it, how the client
@@ -39,6 +41,8 @@ export interface OperationSpec {
   notFound?: readonly [when: string, message: string];
   /** When the operation answers 410, and an example message. */
   gone?: readonly [when: string, message: string];
+  /** Another operation whose scopes open this one too (the event feed is open to the audit log's). */
+  alsoScopesOf?: string;
   /** See `types()`. */
   types?: { params: unknown; result: unknown };
 }
@@ -63,15 +67,18 @@ export const PATH_IDS: Record<string, string> = {
   orgId: 'ID associated with the organization',
   inviteId: 'ID associated with the organization invite',
   userId: 'ID associated with the organization member',
+  webhookId: 'ID associated with the webhook endpoint',
 };
 
 const ORG = '/instances/{instanceId}/orgs/{orgId}';
+const WEBHOOK = '/instances/{instanceId}/webhooks/{webhookId}';
 const LIST = ['sortField', 'sortDirection', 'filterField', 'filter', 'page', 'perPage'] as const;
 const INSTANCE_NOT_FOUND = ['The instance was not found', 'Instance was not found'] as const;
 const ORG_NOT_FOUND = ['The organization was not found in the instance', 'Organization was not found'] as const;
 const MEMBER_NOT_FOUND = ['The organization or the member was not found', 'Member was not found'] as const;
 const INVITE_NOT_FOUND = ['The organization or the invite was not found', 'Invite was not found'] as const;
 const LINK_NOT_FOUND = ['The invite is unknown, or was accepted, rejected or revoked, or the email does not match', 'Invite was not found'] as const;
+const WEBHOOK_NOT_FOUND = ['The webhook endpoint was not found in the instance', 'Webhook was not found'] as const;
 const LINK_GONE = ['The invite has expired', 'Invite has expired'] as const;
 
 type Common = { losantdomain?: string };
@@ -330,6 +337,183 @@ export const RESOURCES = {
         summary: 'Deletes an organization member',
         success: 'The member was removed',
         notFound: MEMBER_NOT_FOUND,
+      },
+    },
+  },
+  instanceEvents: {
+    tag: 'The event feed of an instance: every membership change, in order',
+    actions: {
+      /**
+       * Returns the instance's events after a cursor, oldest first: the same events webhooks deliver.
+       * @example
+       * let after: string | undefined;
+       * for (;;) {
+       *   const page = await client.instanceEvents.get({ instanceId, after, types: 'member.added,member.removed' });
+       *   for (const event of page.items) console.log(event.type, event.data.email);
+       *   after = page.next;
+       *   if (!page.hasMore) break;
+       * }
+       */
+      get: {
+        types: types<EventQuery, EventCollection>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/events',
+        access: 'read',
+        alsoScopesOf: 'instanceAuditLogs.get',
+        status: 200,
+        query: ['after', 'limit', 'types', 'orgId'],
+        summary: "Returns the instance's events after a cursor",
+        description:
+          'Events in the order their changes committed, after the cursor `after` (the `next` of an earlier page; from the first event ' +
+          'without one). A cursor stays valid: keep the last `next` and ask again to catch up after an outage. Filter by `types` ' +
+          '(comma-separated) and `orgId`. Open to the audit log\'s scopes too.',
+        success: 'A page of events and the cursor of the next',
+      },
+    },
+  },
+  instanceWebhooks: {
+    tag: "An instance's webhook endpoints",
+    actions: {
+      /**
+       * Returns the instance's webhook endpoints (never their secrets).
+       * @example
+       * const { items } = await client.instanceWebhooks.get({ instanceId });
+       */
+      get: {
+        types: types<unknown, WebhookCollection>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/webhooks',
+        access: 'read',
+        status: 200,
+        summary: "Returns the instance's webhook endpoints",
+        description: 'Every endpoint with its settings; signing secrets are shown only when created or rotated.',
+        success: 'The webhook endpoints',
+      },
+      /**
+       * Creates a webhook endpoint; the answer holds its signing secret, shown this once.
+       * @example
+       * const { id, secret } = await client.instanceWebhooks.post({ instanceId, webhook: { url: 'https://app.example.com/hooks/gatehouse', events: ['member.added'] } });
+       */
+      post: {
+        types: types<{ webhook: WebhookPost }, WebhookWithSecret>(),
+        method: 'POST',
+        path: '/instances/{instanceId}/webhooks',
+        access: 'write',
+        status: 201,
+        body: 'webhook',
+        summary: 'Creates a webhook endpoint',
+        description:
+          'Events (all types unless `events` lists some; all organizations unless `orgId` names one) are POSTed to `url`, signed as the ' +
+          'Standard Webhooks specification says. The answer holds the signing secret (`whsec_…`), which no later answer shows. URLs on ' +
+          'loopback, private, link-local and metadata addresses are refused unless the server allows them.',
+        success: 'The new endpoint and its signing secret',
+        bodyDoc: 'The endpoint: url, event types, organization, description, enabled',
+      },
+    },
+  },
+  instanceWebhook: {
+    tag: 'One webhook endpoint of an instance',
+    actions: {
+      /**
+       * Returns a webhook endpoint (without its secret).
+       * @example
+       * const webhook = await client.instanceWebhook.get({ instanceId, webhookId });
+       */
+      get: {
+        types: types<unknown, Webhook>(),
+        method: 'GET',
+        path: WEBHOOK,
+        access: 'read',
+        status: 200,
+        summary: 'Returns a webhook endpoint',
+        success: 'The endpoint',
+        notFound: WEBHOOK_NOT_FOUND,
+      },
+      /**
+       * Changes a webhook endpoint; fields left out stay as they are.
+       * @example
+       * await client.instanceWebhook.patch({ instanceId, webhookId, webhook: { enabled: false } });
+       */
+      patch: {
+        types: types<{ webhook: WebhookPatch }, Webhook>(),
+        method: 'PATCH',
+        path: WEBHOOK,
+        access: 'write',
+        status: 200,
+        body: 'webhook',
+        summary: 'Changes a webhook endpoint',
+        description: 'Disabling an endpoint cancels the deliveries waiting for it; enabling it again clears a reason Gatehouse gave for disabling it.',
+        success: 'The changed endpoint',
+        bodyDoc: 'The fields to change',
+        notFound: WEBHOOK_NOT_FOUND,
+      },
+      /**
+       * Deletes a webhook endpoint with its delivery log.
+       * @example
+       * await client.instanceWebhook.delete({ instanceId, webhookId });
+       */
+      delete: {
+        types: types<unknown, { success: true }>(),
+        method: 'DELETE',
+        path: WEBHOOK,
+        access: 'write',
+        status: 200,
+        summary: 'Deletes a webhook endpoint',
+        success: 'The endpoint was deleted',
+        notFound: WEBHOOK_NOT_FOUND,
+      },
+      /**
+       * Issues a new signing secret; the old one keeps signing beside it for 24 hours.
+       * @example
+       * const { secret } = await client.instanceWebhook.rotate({ instanceId, webhookId });
+       */
+      rotate: {
+        types: types<unknown, WebhookWithSecret>(),
+        method: 'POST',
+        path: `${WEBHOOK}/rotate`,
+        access: 'write',
+        status: 200,
+        summary: "Rotates a webhook endpoint's signing secret",
+        description:
+          'Answers the new secret, shown this once. For 24 hours every delivery carries two signatures (new and old), so receivers ' +
+          'can switch secrets without missing a delivery.',
+        success: 'The endpoint and its new secret',
+        notFound: WEBHOOK_NOT_FOUND,
+      },
+      /**
+       * Returns the endpoint's delivery log, newest attempt first.
+       * @example
+       * const { items } = await client.instanceWebhook.deliveries({ instanceId, webhookId, perPage: 20 });
+       */
+      deliveries: {
+        types: types<DeliveryQuery, WebhookAttemptCollection>(),
+        method: 'GET',
+        path: `${WEBHOOK}/deliveries`,
+        access: 'read',
+        status: 200,
+        query: ['page', 'perPage'],
+        summary: "Returns a webhook endpoint's delivery log",
+        description: 'Each attempt: when, how long it took, the status code, the start of the answer and when the next attempt is due.',
+        success: 'A page of attempts',
+        notFound: WEBHOOK_NOT_FOUND,
+      },
+      /**
+       * Sends an event to the endpoint once more.
+       * @example
+       * await client.instanceWebhook.redeliver({ instanceId, webhookId, redeliver: { eventId } });
+       */
+      redeliver: {
+        types: types<{ redeliver: Redeliver }, RedeliverResult>(),
+        method: 'POST',
+        path: `${WEBHOOK}/redeliver`,
+        access: 'write',
+        status: 201,
+        body: 'redeliver',
+        summary: 'Sends an event to a webhook endpoint again',
+        description: 'Queues a new delivery of the event (with the same `webhook-id`, so receivers can tell a repeat), whatever became of earlier ones.',
+        success: 'The new delivery',
+        bodyDoc: 'The event to send',
+        notFound: ['The endpoint, or the event (for this endpoint), was not found', 'Webhook was not found'],
       },
     },
   },

@@ -6,12 +6,15 @@ import { type Action, OPERATIONS, type OperationId } from './operations.js';
  * both to `<resource>.*` and the action's own scope (upstream's names, as in CONTRACT.md). The
  * auth hook checks a token against this table and nothing else.
  */
+const ownScopes = (id: string, access: string) => {
+  const broad = access === 'read' ? ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read'] : ['all.Instance', 'all.User'];
+  return [...broad, `${id.split('.')[0]}.*`, id];
+};
 export const ACTION_SCOPES = Object.fromEntries(
-  Object.entries(OPERATIONS).flatMap(([id, { access }]) => {
-    if (access !== 'read' && access !== 'write') return [];
-    const resource = id.split('.')[0];
-    const broad = access === 'read' ? ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read'] : ['all.Instance', 'all.User'];
-    return [[id, [...broad, `${resource}.*`, id]]];
+  Object.entries(OPERATIONS).flatMap(([id, spec]) => {
+    if (spec.access !== 'read' && spec.access !== 'write') return [];
+    const also = 'alsoScopesOf' in spec ? ownScopes(spec.alsoScopesOf, spec.access) : [];
+    return [[id, [...new Set([...ownScopes(id, spec.access), ...also])]]];
   }),
 ) as unknown as Record<Action, readonly string[]>;
 

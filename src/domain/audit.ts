@@ -7,12 +7,14 @@ import { toAuditLog } from './presenters.js';
 import { AUDIT_DEFAULT_PER_PAGE, type AuditLogCollection, type AuditLogQuery } from '../contract/audit.js';
 import type { AuditRecord } from './records.js';
 import type { AuditQuery, Store } from './store.js';
+import type { Via } from '../contract/events.js';
 
-/** Who asked: the token and its user (none on the public endpoints), and the client address. */
+/** Who asked: the token and its user (none on the public endpoints), the client address, and how. */
 export interface Actor {
   tokenId: string | null;
   userId: string | null;
   address: string | null;
+  via: Via;
 }
 
 type AuditEntry = Pick<AuditRecord, 'instanceId' | 'orgId' | 'action' | 'targetId' | 'email' | 'details'>;

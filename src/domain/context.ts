@@ -20,4 +20,6 @@ export interface DomainDeps {
   composeInviteMail: ComposeInviteMail;
   /** Told after a transaction that queued mail commits, so delivery need not wait for a poll. */
   onMailQueued: () => void;
+  /** Told after a transaction that wrote events commits, so their webhooks need not wait for a poll. */
+  onEventsPublished: () => void;
 }

@@ -1,6 +1,8 @@
 import { canonicalEmail } from '../contract/canonical.js';
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
 import { type Actor, audit } from './audit.js';
+import { grantData, type NewEvent, previousGrant, publish, replacedInvites } from './events.js';
+import type { EventType } from '../contract/events.js';
 import type { DomainDeps } from './context.js';
 import { alreadyMember, AppError, notFound, UniqueViolation, UnusableLink } from './errors.js';
 import { isExpired } from './expiry.js';
@@ -78,9 +80,14 @@ export class Invitations {
         action: 'instanceOrgInvites.post',
         details: { role: record.role, applicationRoles: record.applicationRoles, dashboardRoles: record.dashboardRoles, replaced },
       });
+      await publish(store, now, actor, [
+        ...replacedInvites(org, replaced, email),
+        inviteEvent('invite.created', org, record),
+      ]);
       return record;
     });
     this.deps.onMailQueued();
+    this.deps.onEventsPublished();
     return toInvite(invite, now, QUEUED);
   }
 
@@ -92,7 +99,9 @@ export class Invitations {
       if (!revoked) throw notFound('Invite');
       await store.cancelUndeliveredMail(revoked.id);
       await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, revoked), action: 'instanceOrgInvite.delete', details: {} });
+      await publish(store, this.deps.clock(), actor, [inviteEvent('invite.revoked', org, revoked, { reason: 'revoked' })]);
     });
+    this.deps.onEventsPublished();
   }
 
   /**
@@ -121,9 +130,11 @@ export class Invitations {
       await store.cancelUndeliveredMail(updated.id);
       await this.queueMail(store, org, updated, token, actor);
       await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, updated), action: 'instanceOrgInvite.resendInvite', details: { ...roleInfo } });
+      await publish(store, now, actor, [inviteEvent('invite.resent', org, updated, previousGrant(current, updated))]);
       return updated;
     });
     this.deps.onMailQueued();
+    this.deps.onEventsPublished();
     return toInvite(invite, now, QUEUED);
   }
 
@@ -141,7 +152,7 @@ export class Invitations {
    */
   async respond(token: string, email: string, accept: boolean, actor: Actor): Promise<InviteResult> {
     const now = this.deps.clock();
-    return this.store.transaction(async (store) => {
+    const result = await this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
       await store.lock({ email: found.email }); // before the claim and the user (Store.lock)
       const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
@@ -171,8 +182,15 @@ export class Invitations {
           throw error;
         }
       }
-      return { accepted: accept, orgId: claimed.orgId };
+      const userId = user ? { userId: user.id } : {};
+      await publish(store, now, { ...actor, userId: user?.id ?? null }, [
+        inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId),
+        ...(user ? [{ ...inviteEvent('member.added', org, claimed, userId), data: { ...grantData(claimed), userId: user.id, email: user.email, inviteId: claimed.id } }] : []),
+      ]);
+      return { accepted: accept, orgId: claimed.orgId } satisfies InviteResult;
     });
+    this.deps.onEventsPublished();
+    return result;
   }
 
   /** A pending invite of the org by id (expired ones included); 404 for any other. */
@@ -223,6 +241,14 @@ export class Invitations {
 
 /** The audit fields naming an invite of an org. */
 const inviteAuditFields = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
+
+/** An event about an invite: its id, email and role grant, and `extra`. */
+const inviteEvent = (type: EventType, org: OrgRecord, invite: InviteRecord, extra: Partial<NewEvent['data']> = {}): NewEvent => ({
+  type,
+  instanceId: org.instanceId,
+  orgId: org.id,
+  data: { inviteId: invite.id, email: invite.email, ...grantData(invite), ...(invite.status === 'pending' ? { expiresAt: invite.expiresAt } : {}), ...extra },
+});
 
 /** The mail state of an invite just created or resent: its mail is queued. */
 const QUEUED = { status: 'queued', lastError: null } as const;

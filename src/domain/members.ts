@@ -1,12 +1,14 @@
 import { canonicalEmail, canonicalId } from '../contract/canonical.js';
 import { MEMBER_LIST_DEFAULTS, type Member, type MemberCollection, type MemberPatch, type MemberPost } from '../contract/members.js';
 import { type Actor, audit } from './audit.js';
+import { grantData, type NewEvent, previousGrant, publish, replacedInvites } from './events.js';
+import type { EventType } from '../contract/events.js';
 import type { DomainDeps } from './context.js';
 import { alreadyMember, notFound, UniqueViolation } from './errors.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
 import { toMember } from './presenters.js';
-import type { MemberView, OrgRecord, UserRecord } from './records.js';
+import type { MemberRecord, MemberView, OrgRecord, UserRecord } from './records.js';
 import type { MemberSortField, Store } from './store.js';
 import { findOrCreateUser } from './users.js';
 
@@ -35,7 +37,7 @@ export class Members {
    */
   async add(instanceId: string, orgId: string, body: MemberPost, actor: Actor): Promise<Member> {
     const now = this.deps.clock();
-    return this.store.transaction(async (store) => {
+    const added = await this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       // The person's lock before any of their rows (Store.lock): by email at once, by id once read.
       if ('email' in body) await store.lock({ email: canonicalEmail(body.email) });
@@ -49,9 +51,8 @@ export class Members {
       }
       if ('userId' in body) await store.lock({ email: user.email });
       if (await store.getMember(org.id, user.id)) throw alreadyMember(user.email);
-      for (const id of await store.retirePendingInvites(org.id, user.email, 'replaced', null)) {
-        await store.cancelUndeliveredMail(id);
-      }
+      const replaced = await store.retirePendingInvites(org.id, user.email, 'replaced', null);
+      for (const id of replaced) await store.cancelUndeliveredMail(id);
       await assertSeatFree(store, org, now);
       try {
         await store.insertMember({
@@ -73,12 +74,19 @@ export class Members {
         action: 'instanceOrgMembers.post',
         details: { role: body.role, applicationRoles: body.applicationRoles ?? [], dashboardRoles: body.dashboardRoles ?? [] },
       });
-      return toMember(org, await this.existing(store, org, user.id));
+      const member = await this.existing(store, org, user.id);
+      await publish(store, now, actor, [
+        ...replacedInvites(org, replaced, member.email),
+        memberEvent('member.added', org, member),
+      ]);
+      return toMember(org, member);
     });
+    this.deps.onEventsPublished();
+    return added;
   }
 
   async update(instanceId: string, orgId: string, userId: string, patch: MemberPatch, actor: Actor): Promise<Member> {
-    return this.store.transaction(async (store) => {
+    const updated = await this.store.transaction(async (store) => {
       const org = await resolveOrg(store, instanceId, orgId);
       const before = await this.existing(store, org, userId);
       // An empty patch changes nothing (and records nothing) but still answers 404 for a non-member.
@@ -86,8 +94,14 @@ export class Members {
         await store.updateMember(org.id, userId, patch);
         await audit(store, this.deps.clock, actor, { ...memberAuditFields(org, before), action: 'instanceOrgMember.patch', details: { from: before.role, ...patch } });
       }
-      return toMember(org, await this.existing(store, org, userId));
+      const after = await this.existing(store, org, userId);
+      const previous = previousGrant(before, after);
+      // A patch that sets what was already there is no change to announce.
+      if (Object.keys(previous).length > 0) await publish(store, this.deps.clock(), actor, [memberEvent('member.updated', org, after, previous)]);
+      return toMember(org, after);
     });
+    this.deps.onEventsPublished();
+    return updated;
   }
 
   async remove(instanceId: string, orgId: string, userId: string, actor: Actor): Promise<void> {
@@ -96,7 +110,9 @@ export class Members {
       const member = await this.existing(store, org, userId);
       if (!(await store.deleteMember(org.id, userId))) throw notFound('Member');
       await audit(store, this.deps.clock, actor, { ...memberAuditFields(org, member), action: 'instanceOrgMember.delete', details: { role: member.role } });
+      await publish(store, this.deps.clock(), actor, [memberEvent('member.removed', org, member)]);
     });
+    this.deps.onEventsPublished();
   }
 
   private async existing(store: Store, org: OrgRecord, userId: string): Promise<MemberView> {
@@ -105,6 +121,14 @@ export class Members {
     return member;
   }
 }
+
+/** An event about a member: the user, email and role grant, and `extra`. */
+const memberEvent = (type: EventType, org: OrgRecord, member: MemberRecord, extra: Partial<NewEvent['data']> = {}): NewEvent => ({
+  type,
+  instanceId: org.instanceId,
+  orgId: org.id,
+  data: { userId: member.userId, email: member.email, ...grantData(member), ...extra },
+});
 
 /** The audit fields naming a member of an org. */
 const memberAuditFields = (org: OrgRecord, user: { email: string } & ({ id: string } | { userId: string })) => ({

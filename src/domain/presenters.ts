@@ -3,12 +3,14 @@
  * empty, and what each answer derives, are decided here and nowhere else.
  */
 import type { AuditLog } from '../contract/audit.js';
+import type { Event } from '../contract/events.js';
+import type { Webhook, WebhookAttempt } from '../contract/webhooks.js';
 import type { Invite, InviteInfo } from '../contract/invites.js';
 import type { Member } from '../contract/members.js';
 import type { Org } from '../contract/orgs.js';
 import type { TokenInfo } from '../contract/tokens.js';
 import { isExpired } from './expiry.js';
-import type { AuditRecord, InstanceRecord, InstanceRole, InviteRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
+import type { AttemptRecord, DeliveryRecord, EventRecord, WebhookRecord, AuditRecord, InstanceRecord, InstanceRole, InviteRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { personLabel } from './text.js';
 
 /** What operators see of the outbox states: a message being handed over is still queued. */
@@ -105,3 +107,38 @@ export function toTokenInfo(token: TokenRecord, instance: InstanceRecord | null,
     actions,
   };
 }
+
+/** An event as the feed lists it and a webhook delivers it. */
+export const toEvent = (e: EventRecord): Event => ({ id: e.id, type: e.type, timestamp: e.at, data: e.data });
+
+/** An endpoint as reads show it: never its secrets. */
+export function toWebhook(w: WebhookRecord, now: Date): Webhook {
+  const overlap = w.previousSecretUntil !== null && new Date(w.previousSecretUntil) > now ? w.previousSecretUntil : null;
+  return {
+    id: w.id,
+    instanceId: w.instanceId,
+    url: w.url,
+    ...(w.events ? { events: w.events } : {}),
+    ...(w.orgId ? { orgId: w.orgId } : {}),
+    ...(w.description !== null ? { description: w.description } : {}),
+    enabled: w.enabled,
+    ...(w.disabledReason ? { disabledReason: w.disabledReason } : {}),
+    ...(overlap ? { previousSecretExpiresAt: overlap } : {}),
+    creationDate: w.createdAt,
+    lastUpdated: w.updatedAt,
+  };
+}
+
+export const toWebhookAttempt = (a: AttemptRecord & { deliveryStatus: DeliveryRecord['status']; eventType: Event['type'] | null }): WebhookAttempt => ({
+  id: a.id,
+  deliveryId: a.deliveryId,
+  eventId: a.eventId,
+  ...(a.eventType ? { eventType: a.eventType } : {}),
+  at: a.at,
+  durationMs: a.durationMs,
+  ...(a.statusCode !== null ? { statusCode: a.statusCode } : {}),
+  ...(a.error !== null ? { error: a.error } : {}),
+  excerpt: a.excerpt,
+  ...(a.nextAttemptAt !== null ? { nextAttemptAt: a.nextAttemptAt } : {}),
+  deliveryStatus: a.deliveryStatus,
+});

@@ -1,4 +1,6 @@
 import type { ResourceRole, Role } from '../contract/common.js';
+import type { EventData, EventType } from '../contract/events.js';
+import type { DeliveryStatus } from '../contract/webhooks.js';
 
 /** What the store keeps, in the domain's terms. Dates are ISO-8601 strings in UTC. */
 export interface InstanceRecord {
@@ -119,4 +121,65 @@ export interface AuditRecord {
   targetId: string | null;
   email: string | null;
   details: Record<string, unknown>;
+}
+
+/** One change as the event feed and webhooks carry it; `seq` orders an instance's events in commit order. */
+export interface EventRecord {
+  id: string;
+  instanceId: string;
+  seq: number;
+  orgId: string | null;
+  type: EventType;
+  at: string;
+  data: EventData;
+}
+
+export interface WebhookRecord {
+  id: string;
+  instanceId: string;
+  orgId: string | null;
+  url: string;
+  /** null: every type. */
+  events: EventType[] | null;
+  description: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  /** Needed in the clear to sign; it leaves the store only to sign and in the answer that issues it. */
+  secret: string;
+  previousSecret: string | null;
+  previousSecretUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+/** One attempt of a delivery: what the endpoint answered, if anything. */
+export interface AttemptRecord {
+  id: string;
+  deliveryId: string;
+  webhookId: string;
+  eventId: string;
+  at: string;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+  excerpt: string;
+  nextAttemptAt: string | null;
+}
+
+/** A delivery claimed for sending, with what signing and sending it needs. */
+export interface DueDelivery {
+  delivery: DeliveryRecord;
+  webhook: WebhookRecord;
+  event: EventRecord;
 }

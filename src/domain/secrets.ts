@@ -18,3 +18,8 @@ export function sameSecret(a: string, b: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(a), digest(b));
 }
+
+/** A Standard Webhooks signing secret: `whsec_` and 256 random bits in base64. */
+export function newWebhookSecret(): string {
+  return 'whsec_' + randomBytes(32).toString('base64');
+}

@@ -3,7 +3,11 @@ import type { MEMBER_SORT_FIELDS } from '../contract/members.js';
 import type { OrgSortField } from '../contract/orgs.js';
 import type { GlobMatch } from './glob.js';
 import type {
+  AttemptRecord,
   AuditRecord,
+  DeliveryRecord,
+  DueDelivery,
+  EventRecord,
   InstanceRecord,
   InstanceRole,
   InviteRecord,
@@ -16,7 +20,9 @@ import type {
   RoleGrant,
   TokenRecord,
   UserRecord,
+  WebhookRecord,
 } from './records.js';
+import type { EventType } from '../contract/events.js';
 
 export type InviteSortField = (typeof INVITE_SORT_FIELDS)[number];
 export type MemberSortField = (typeof MEMBER_SORT_FIELDS)[number];
@@ -37,6 +43,27 @@ export interface Page<T> {
   /** Set when counting stopped at a cap: more than totalCount items match. */
   totalCountCapped?: true;
 }
+
+export interface EventQuery {
+  /** Events with a greater sequence number. */
+  afterSeq: number;
+  limit: number;
+  types?: EventType[];
+  orgId?: string;
+}
+
+/** What ends an attempt: the delivery's new state, and the attempt for the log. */
+export interface AttemptResult {
+  attempt: AttemptRecord;
+  status: 'queued' | 'delivered' | 'failed';
+  /** When the next attempt is due (status queued). */
+  nextAttemptAt: string | null;
+  /** The endpoint answered 410 Gone: it is disabled with this reason and its other deliveries cancelled. */
+  disableWebhook?: string;
+}
+
+/** Fields of an endpoint that an update may rewrite. */
+export type WebhookChange = Partial<Pick<WebhookRecord, 'url' | 'events' | 'orgId' | 'description' | 'enabled' | 'disabledReason' | 'secret' | 'previousSecret' | 'previousSecretUntil' | 'updatedAt'>>;
 
 export interface AuditQuery {
   orgId?: string;
@@ -135,6 +162,13 @@ export interface Store {
   insertInvite(invite: InviteRecord, tokenHash: string): Promise<void>;
   getInvite(orgId: string, id: string): Promise<InviteRecord | null>;
   getInviteByTokenHash(tokenHash: string): Promise<InviteRecord | null>;
+  /** The invite by id alone (the mail worker knows no org). */
+  getInviteById(id: string): Promise<InviteRecord | null>;
+  /**
+   * Marks up to `limit` pending invites that expired before `now` and have not been announced
+   * yet, and returns them: one conditional write, so each is returned to one caller only.
+   */
+  claimExpiredInvites(now: string, limit: number): Promise<InviteRecord[]>;
   /** The user whose token sent the invite's live link; null when an instance token did. */
   getInviter(inviteId: string): Promise<UserRecord | null>;
   /** Lists the org's pending invites (expired ones included). */
@@ -186,6 +220,36 @@ export interface Store {
   appendAudit(entry: AuditRecord): Promise<void>;
   /** The instance's entries, newest first. */
   listAudit(instanceId: string | null, query: AuditQuery): Promise<Page<AuditRecord>>;
+
+  /**
+   * Reserves the next `count` sequence numbers of the instance's events and returns the last.
+   * The counter's row stays locked until the transaction ends, so events become visible in
+   * the order of their numbers: call it as the transaction's last locking statement.
+   */
+  nextEventSeq(instanceId: string, count: number): Promise<number>;
+  insertEvents(events: EventRecord[]): Promise<void>;
+  listEvents(instanceId: string, query: EventQuery): Promise<EventRecord[]>;
+  getEvent(instanceId: string, id: string): Promise<EventRecord | null>;
+
+  insertWebhook(webhook: WebhookRecord): Promise<void>;
+  getWebhook(instanceId: string, id: string): Promise<WebhookRecord | null>;
+  /** The instance's endpoints, oldest first. */
+  listWebhooks(instanceId: string): Promise<WebhookRecord[]>;
+  /** The instance's enabled endpoints, as fan-out reads them. */
+  enabledWebhooks(instanceId: string): Promise<WebhookRecord[]>;
+  updateWebhook(id: string, change: WebhookChange): Promise<WebhookRecord | null>;
+  /** Deletes the endpoint with its deliveries and their log. */
+  deleteWebhook(id: string): Promise<boolean>;
+  insertDeliveries(deliveries: DeliveryRecord[]): Promise<void>;
+  /** Cancels the endpoint's deliveries that wait for an attempt. */
+  cancelDeliveries(webhookId: string): Promise<number>;
+  /** Takes up to `limit` due deliveries of enabled endpoints, leasing them until `leaseUntil` (as claimDueMail). */
+  claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DueDelivery[]>;
+  /** Records attempts and their deliveries' new states. */
+  finishAttempts(results: AttemptResult[]): Promise<void>;
+  /** The endpoint's attempts, newest first, each with its delivery's state and event type. */
+  listAttempts(webhookId: string, offset: number, limit: number): Promise<Array<AttemptRecord & { deliveryStatus: DeliveryRecord['status']; eventType: EventType | null }>>;
+  countPendingDeliveries(webhookId: string): Promise<number>;
 
   /**
    * Counts a hit on `key` in the fixed window starting at `windowStart` (ms) and returns the

@@ -1,4 +1,6 @@
 import type { AuditTrail } from '../domain/audit.js';
+import type { EventFeed } from '../domain/events.js';
+import type { Webhooks } from '../domain/webhooks.js';
 import type { Auth } from '../domain/tokens.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { Members } from '../domain/members.js';
@@ -14,5 +16,7 @@ export interface Services {
   members: Members;
   orgs: Orgs;
   audit: AuditTrail;
+  events: EventFeed;
+  webhooks: Webhooks;
   limiter: RateLimiter;
 }

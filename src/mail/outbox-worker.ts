@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
+import { publish, SYSTEM } from '../domain/events.js';
+import type { MailRecord } from '../domain/records.js';
 import type { Store } from '../domain/store.js';
 import type { MailTransport } from './transport.js';
+import { PollLoop } from '../workers/poll-loop.js';
 
 interface OutboxWorkerOptions {
   store: Store;
@@ -13,6 +16,8 @@ interface OutboxWorkerOptions {
   /** How long a claimed message is reserved for this sender before another may take it. */
   leaseMs?: number;
   maxAttempts?: number;
+  /** Told after an outcome's event commits (the webhook worker's kick). */
+  onEventsPublished?: () => void;
 }
 
 /**
@@ -21,54 +26,29 @@ interface OutboxWorkerOptions {
  * jitter, and after `maxAttempts` the message is marked failed with its last error.
  */
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
-  /** kick() does nothing until start(). */
-  private started = false;
-  /** Set by stop(): no new batch is claimed; the batch in hand is finished. */
-  private stopping = false;
+  private readonly loop: PollLoop;
 
-  constructor(private readonly o: OutboxWorkerOptions) {}
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'outbox worker');
+  }
 
   start(): void {
-    this.started = true;
-    this.kick();
+    this.loop.start();
   }
 
   /** Looks for due mail now (after an invite committed), instead of at the next poll. */
   kick(): void {
-    if (!this.started || this.stopping) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.running = this.drain()
-      .catch((error) => this.o.log.error({ err: error }, 'outbox worker pass failed'))
-      .finally(() => {
-        this.running = null;
-        if (this.stopping) return;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        } else {
-          this.timer = setTimeout(() => this.kick(), this.o.pollMs ?? 1000);
-          this.timer.unref();
-        }
-      });
+    this.loop.kick();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     this.o.transport.close();
   }
 
   /** Sends every message due now; resolves when none is left, or after the batch in hand once stopped. */
   async drain(): Promise<void> {
-    while (!this.stopping) {
+    while (!this.loop.stopping) {
       const now = this.o.clock();
       const batch = await this.o.store.claimDueMail(
         now.toISOString(),
@@ -77,15 +57,20 @@ export class OutboxWorker {
       );
       if (batch.length === 0) return;
       for (const mail of batch) {
-        await this.deliver(mail.id, mail.to, mail.subject, mail.text ?? '', mail.html ?? '', mail.attempts);
+        await this.deliver(mail);
       }
     }
   }
 
-  private async deliver(id: string, to: string, subject: string, text: string, html: string, attempts: number) {
+  private async deliver(mail: MailRecord) {
+    const { id, to, subject, attempts } = mail;
     try {
-      await this.o.transport.send({ id, from: this.o.from, to, subject, text, html });
-      await this.o.store.markMailSent(id, this.o.clock().toISOString());
+      await this.o.transport.send({ id, from: this.o.from, to, subject, text: mail.text ?? '', html: mail.html ?? '' });
+      await this.o.store.transaction(async (store) => {
+        await store.markMailSent(id, this.o.clock().toISOString());
+        await this.publish(store, 'mail.sent', mail);
+      });
+      this.o.onEventsPublished?.();
       this.o.log.info({ mailId: id }, 'invitation mail delivered');
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -94,7 +79,11 @@ export class OutboxWorker {
       const shown = withoutPaths(reason);
       const permanent = (error as { permanent?: boolean }).permanent === true;
       if (permanent || attempts + 1 >= (this.o.maxAttempts ?? 8)) {
-        await this.o.store.markMailFailed(id, shown);
+        await this.o.store.transaction(async (store) => {
+          await store.markMailFailed(id, shown);
+          await this.publish(store, 'mail.failed', mail, shown);
+        });
+        this.o.onEventsPublished?.();
         this.o.log.error({ mailId: id, reason }, 'invitation mail failed for good');
       } else {
         // 2 s, 4 s, 8 s … capped at an hour, with jitter so that retries of many messages spread.
@@ -103,6 +92,16 @@ export class OutboxWorker {
         this.o.log.warn({ mailId: id, reason }, 'invitation mail will be retried');
       }
     }
+  }
+
+  /** The mail's event, in the transaction that records the outcome (mail without an invite has none). */
+  private async publish(store: Store, type: 'mail.sent' | 'mail.failed', mail: MailRecord, error?: string) {
+    const invite = mail.inviteId ? await store.getInviteById(mail.inviteId) : null;
+    const org = invite ? await store.getOrg(invite.orgId) : null;
+    if (!invite || !org) return;
+    await publish(store, this.o.clock(), SYSTEM, [
+      { type, instanceId: org.instanceId, orgId: org.id, data: { mailId: mail.id, inviteId: invite.id, email: mail.to, ...(error ? { error } : {}) } },
+    ]);
   }
 }
 

@@ -15,9 +15,14 @@ import type {
   RoleGrant,
   TokenRecord,
   UserRecord,
+  DeliveryRecord,
+  DueDelivery,
+  EventRecord,
+  WebhookRecord,
 } from '../domain/records.js';
-import type { AuditQuery, InviteChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
-import { bit, toAudit, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import type { EventType } from '../contract/events.js';
+import type { AttemptResult, AuditQuery, EventQuery, InviteChange, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import { bit, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { type Lookup, lookup } from './lookup.js';
 import type { OpenOptions } from './open-options.js';
@@ -72,6 +77,7 @@ const MAX_CHAR = '\u{10FFFF}';
 const orgById = lookup((db, id: string) => db.selectFrom('orgs').selectAll().where('id', '=', id));
 const tokenByHash = lookup((db, tokenHash: string) => db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash));
 const inviteById = lookup((db, id: string, orgId: string) => db.selectFrom('invites').selectAll().where('id', '=', id).where('org_id', '=', orgId));
+const enabledWebhooksOf = lookup((db, instanceId: string) => db.selectFrom('webhooks').selectAll().where('instance_id', '=', instanceId).where('enabled', '=', sql.lit(1)));
 const inviteByTokenHash = lookup((db, tokenHash: string) => db.selectFrom('invites').selectAll().where('token_hash', '=', tokenHash));
 
 export class KyselyStore implements Store {
@@ -292,6 +298,33 @@ export class KyselyStore implements Store {
     return r ? toInvite(r) : null;
   }
 
+  async getInviteById(id: string): Promise<InviteRecord | null> {
+    const r = await this.db.selectFrom('invites').selectAll().where('id', '=', id).executeTakeFirst();
+    return r ? toInvite(r) : null;
+  }
+
+  async claimExpiredInvites(now: string, limit: number): Promise<InviteRecord[]> {
+    const due = this.db
+      .selectFrom('invites')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('expired_event_at', 'is', null)
+      .where('expires_at', '<', now)
+      .orderBy('expires_at')
+      .limit(limit);
+    const rows = await this.db
+      .updateTable('invites')
+      .set({ expired_event_at: now })
+      .where('id', 'in', due)
+      // Re-checked on the row itself: a resend that committed meanwhile made it live again.
+      .where('status', '=', 'pending')
+      .where('expired_event_at', 'is', null)
+      .where('expires_at', '<', now)
+      .returningAll()
+      .execute();
+    return rows.map(toInvite);
+  }
+
   async getInviter(inviteId: string): Promise<UserRecord | null> {
     const r = await this.db
       .selectFrom('invites')
@@ -331,6 +364,8 @@ export class KyselyStore implements Store {
         role: change.role,
         application_roles: change.applicationRoles && JSON.stringify(change.applicationRoles),
         dashboard_roles: change.dashboardRoles && JSON.stringify(change.dashboardRoles),
+        // A new lifetime (a resend) is a new expiry to announce.
+        expired_event_at: change.expiresAt === undefined ? undefined : null,
       })
       .where('id', '=', id)
       .where('status', '=', 'pending');
@@ -587,6 +622,183 @@ export class KyselyStore implements Store {
     if (q.until !== undefined) base = base.where('at', '<', q.until);
     const rows = base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
     return this.counted(base, rows.then((r) => r.map(toAudit)), q);
+  }
+
+  async nextEventSeq(instanceId: string, count: number): Promise<number> {
+    const r = await this.db
+      .insertInto('event_counters')
+      .values({ instance_id: instanceId, last_seq: count })
+      .onConflict((oc) => oc.column('instance_id').doUpdateSet({ last_seq: sql<number>`event_counters.last_seq + ${count}` }))
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    return Number(r.last_seq);
+  }
+
+  async insertEvents(events: EventRecord[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.db
+      .insertInto('events')
+      .values(events.map((e) => ({ id: e.id, instance_id: e.instanceId, seq: e.seq, org_id: e.orgId, type: e.type, at: e.at, data: JSON.stringify(e.data) })))
+      .execute();
+  }
+
+  async listEvents(instanceId: string, q: EventQuery): Promise<EventRecord[]> {
+    let query = this.db.selectFrom('events').selectAll().where('instance_id', '=', instanceId).where('seq', '>', q.afterSeq);
+    if (q.types) query = query.where('type', 'in', q.types);
+    if (q.orgId !== undefined) query = query.where('org_id', '=', q.orgId);
+    const rows = await query.orderBy('seq').limit(q.limit).execute();
+    return rows.map(toEvent);
+  }
+
+  async getEvent(instanceId: string, id: string): Promise<EventRecord | null> {
+    const r = await this.db.selectFrom('events').selectAll().where('id', '=', id).where('instance_id', '=', instanceId).executeTakeFirst();
+    return r ? toEvent(r) : null;
+  }
+
+  async insertWebhook(w: WebhookRecord): Promise<void> {
+    await this.db.insertInto('webhooks').values(webhookRow(w)).execute();
+  }
+
+  async getWebhook(instanceId: string, id: string): Promise<WebhookRecord | null> {
+    const r = await this.db.selectFrom('webhooks').selectAll().where('id', '=', id).where('instance_id', '=', instanceId).executeTakeFirst();
+    return r ? toWebhook(r) : null;
+  }
+
+  async listWebhooks(instanceId: string): Promise<WebhookRecord[]> {
+    const rows = await this.db.selectFrom('webhooks').selectAll().where('instance_id', '=', instanceId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toWebhook);
+  }
+
+  async enabledWebhooks(instanceId: string): Promise<WebhookRecord[]> {
+    const { rows } = await this.db.executeQuery(enabledWebhooksOf.bind(this.db, this.hooks, [instanceId]));
+    return rows.map(toWebhook);
+  }
+
+  async updateWebhook(id: string, change: WebhookChange): Promise<WebhookRecord | null> {
+    const row = webhookRow(change);
+    const r = await this.db.updateTable('webhooks').set(row).where('id', '=', id).returningAll().executeTakeFirst();
+    return r ? toWebhook(r) : null;
+  }
+
+  async deleteWebhook(id: string): Promise<boolean> {
+    await this.db.deleteFrom('webhook_attempts').where('webhook_id', '=', id).execute();
+    await this.db.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
+    const r = await this.db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async insertDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values(deliveries.map((d) => ({ id: d.id, webhook_id: d.webhookId, event_id: d.eventId, status: d.status, attempts: d.attempts, next_attempt_at: d.nextAttemptAt, created_at: d.createdAt, delivered_at: d.deliveredAt })))
+      .execute();
+  }
+
+  async cancelDeliveries(webhookId: string): Promise<number> {
+    const r = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'cancelled', lease_until: null })
+      .where('webhook_id', '=', webhookId)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DueDelivery[]> {
+    // As claimDueMail: two index ranges, then one conditional update per row as the claim.
+    const [queued, stale] = await Promise.all([
+      this.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
+      this.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'sending').where('lease_until', '<', now).limit(limit).execute(),
+    ]);
+    const ids: string[] = [];
+    for (const { id } of [...stale, ...queued].slice(0, limit)) {
+      const r = await this.db
+        .updateTable('webhook_deliveries')
+        .set({ status: 'sending', lease_until: leaseUntil })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
+        .returning('id')
+        .executeTakeFirst();
+      if (r) ids.push(r.id);
+    }
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhooks as w', 'w.id', 'd.webhook_id')
+      .innerJoin('events as e', 'e.id', 'd.event_id')
+      .selectAll('d')
+      .select([
+        'w.instance_id as w_instance_id', 'w.org_id as w_org_id', 'w.url as w_url', 'w.events as w_events', 'w.description as w_description',
+        'w.enabled as w_enabled', 'w.disabled_reason as w_disabled_reason', 'w.secret as w_secret', 'w.previous_secret as w_previous_secret',
+        'w.previous_secret_until as w_previous_secret_until', 'w.created_at as w_created_at', 'w.updated_at as w_updated_at',
+        'e.instance_id as e_instance_id', 'e.seq as e_seq', 'e.org_id as e_org_id', 'e.type as e_type', 'e.at as e_at', 'e.data as e_data',
+      ])
+      .where('d.id', 'in', ids)
+      .execute();
+    return rows.map((r) => ({
+      delivery: toDelivery(r),
+      webhook: toWebhook({
+        id: r.webhook_id, instance_id: r.w_instance_id, org_id: r.w_org_id, url: r.w_url, events: r.w_events, description: r.w_description,
+        enabled: r.w_enabled, disabled_reason: r.w_disabled_reason, secret: r.w_secret, previous_secret: r.w_previous_secret,
+        previous_secret_until: r.w_previous_secret_until, created_at: r.w_created_at, updated_at: r.w_updated_at,
+      }),
+      event: toEvent({ id: r.event_id, instance_id: r.e_instance_id, seq: r.e_seq, org_id: r.e_org_id, type: r.e_type, at: r.e_at, data: r.e_data }),
+    }));
+  }
+
+  async finishAttempts(results: AttemptResult[]): Promise<void> {
+    if (results.length === 0) return;
+    await this.db
+      .insertInto('webhook_attempts')
+      .values(results.map(({ attempt: a }) => ({
+        id: a.id, delivery_id: a.deliveryId, webhook_id: a.webhookId, event_id: a.eventId, at: a.at, duration_ms: a.durationMs,
+        status_code: a.statusCode, error: a.error, excerpt: a.excerpt, next_attempt_at: a.nextAttemptAt,
+      })))
+      .execute();
+    for (const r of results) {
+      await this.db
+        .updateTable('webhook_deliveries')
+        .set((eb) => ({
+          status: r.status,
+          attempts: eb('attempts', '+', 1),
+          lease_until: null,
+          ...(r.nextAttemptAt ? { next_attempt_at: r.nextAttemptAt } : {}),
+          ...(r.status === 'delivered' ? { delivered_at: r.attempt.at } : {}),
+        }))
+        .where('id', '=', r.attempt.deliveryId)
+        .execute();
+      if (r.disableWebhook !== undefined) {
+        await this.updateWebhook(r.attempt.webhookId, { enabled: false, disabledReason: r.disableWebhook, updatedAt: r.attempt.at });
+        await this.cancelDeliveries(r.attempt.webhookId);
+      }
+    }
+  }
+
+  async listAttempts(webhookId: string, offset: number, limit: number) {
+    const rows = await this.db
+      .selectFrom('webhook_attempts as a')
+      .innerJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id')
+      .leftJoin('events as e', 'e.id', 'a.event_id')
+      .selectAll('a')
+      .select(['d.status as delivery_status', 'e.type as event_type'])
+      .where('a.webhook_id', '=', webhookId)
+      .orderBy('a.at', 'desc')
+      .orderBy('a.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => ({ ...toAttempt(r), deliveryStatus: r.delivery_status as DeliveryRecord['status'], eventType: (r.event_type as EventType | null) ?? null }));
+  }
+
+  async countPendingDeliveries(webhookId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('webhook_id', '=', webhookId)
+      .where('status', 'in', ['queued', 'sending'])
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   async hitRateLimit(key: string, windowStart: number): Promise<number> {

@@ -1,7 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { ResourceRole, Role } from '../contract/common.js';
+import type { EventData, EventType } from '../contract/events.js';
+import type { DeliveryStatus } from '../contract/webhooks.js';
 import type {
+  AttemptRecord,
   AuditRecord,
+  DeliveryRecord,
+  EventRecord,
+  WebhookRecord,
   InstanceRole,
   InviteRecord,
   InviteStatus,
@@ -128,4 +134,74 @@ export const toAudit = (r: Row<'audit_log'>): AuditRecord => ({
   targetId: r.target_id,
   email: r.email,
   details: JSON.parse(r.details),
+});
+
+export const toEvent = (r: Row<'events'>): EventRecord => ({
+  id: r.id,
+  instanceId: r.instance_id,
+  seq: Number(r.seq),
+  orgId: r.org_id,
+  type: r.type as EventType,
+  at: r.at,
+  data: JSON.parse(r.data) as EventData,
+});
+
+export const toWebhook = (r: Row<'webhooks'>): WebhookRecord => ({
+  id: r.id,
+  instanceId: r.instance_id,
+  orgId: r.org_id,
+  url: r.url,
+  events: r.events === null ? null : (JSON.parse(r.events) as EventType[]),
+  description: r.description,
+  enabled: r.enabled === 1,
+  disabledReason: r.disabled_reason,
+  secret: r.secret,
+  previousSecret: r.previous_secret,
+  previousSecretUntil: r.previous_secret_until,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The columns of the fields present (an insert passes them all, an update some). */
+export function webhookRow<W extends Partial<WebhookRecord>>(w: W) {
+  const row = {
+    id: w.id,
+    instance_id: w.instanceId,
+    org_id: w.orgId,
+    url: w.url,
+    events: w.events === undefined ? undefined : w.events === null ? null : JSON.stringify(w.events),
+    description: w.description,
+    enabled: w.enabled === undefined ? undefined : bit(w.enabled),
+    disabled_reason: w.disabledReason,
+    secret: w.secret,
+    previous_secret: w.previousSecret,
+    previous_secret_until: w.previousSecretUntil,
+    created_at: w.createdAt,
+    updated_at: w.updatedAt,
+  };
+  return row as W extends WebhookRecord ? Required<typeof row> & Row<'webhooks'> : typeof row;
+}
+
+export const toDelivery = (r: Row<'webhook_deliveries'>): DeliveryRecord => ({
+  id: r.id,
+  webhookId: r.webhook_id,
+  eventId: r.event_id,
+  status: r.status as DeliveryStatus,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+});
+
+export const toAttempt = (r: Row<'webhook_attempts'>): AttemptRecord => ({
+  id: r.id,
+  deliveryId: r.delivery_id,
+  webhookId: r.webhook_id,
+  eventId: r.event_id,
+  at: r.at,
+  durationMs: r.duration_ms,
+  statusCode: r.status_code,
+  error: r.error,
+  excerpt: r.excerpt,
+  nextAttemptAt: r.next_attempt_at,
 });

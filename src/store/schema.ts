@@ -55,6 +55,8 @@ export interface Database {
     expires_at: string;
     status: string;
     invited_by_token_id: string | null;
+    /** When the sweeper wrote the invite's `invite.expired` event; null while it has not. */
+    expired_event_at: Generated<string | null>;
   };
   org_members: {
     org_id: string;
@@ -98,5 +100,45 @@ export interface Database {
     key: string;
     window_start: number | string;
     hits: number;
+  };
+  event_counters: { instance_id: string; last_seq: number | string };
+  events: { id: string; instance_id: string; seq: number | string; org_id: string | null; type: string; at: string; data: string };
+  webhooks: {
+    id: string;
+    instance_id: string;
+    org_id: string | null;
+    url: string;
+    events: string | null;
+    description: string | null;
+    enabled: number;
+    disabled_reason: string | null;
+    secret: string;
+    previous_secret: string | null;
+    previous_secret_until: string | null;
+    created_at: string;
+    updated_at: string;
+  };
+  webhook_deliveries: {
+    id: string;
+    webhook_id: string;
+    event_id: string;
+    status: string;
+    attempts: Generated<number>;
+    next_attempt_at: string;
+    lease_until: string | null;
+    created_at: string;
+    delivered_at: string | null;
+  };
+  webhook_attempts: {
+    id: string;
+    delivery_id: string;
+    webhook_id: string;
+    event_id: string;
+    at: string;
+    duration_ms: number;
+    status_code: number | null;
+    error: string | null;
+    excerpt: string;
+    next_attempt_at: string | null;
   };
 }

@@ -19,6 +19,16 @@ const API_INFO: Record<string, { path: string; auth?: string[]; actions: Record<
 const sorted = (xs: readonly string[]) => [...xs].sort();
 /** Actions beyond the seeds, at upstream paths with upstream scope names. */
 const ADDITIONS = ['instanceOrgs.get', 'instanceOrgs.post'] as const;
+const WEBHOOK_ACTIONS = [
+  'instanceWebhooks.get',
+  'instanceWebhooks.post',
+  'instanceWebhook.get',
+  'instanceWebhook.patch',
+  'instanceWebhook.delete',
+  'instanceWebhook.rotate',
+  'instanceWebhook.deliveries',
+  'instanceWebhook.redeliver',
+] as const;
 const tableScopes = (action: string): readonly string[] | undefined => (ACTION_SCOPES as Record<string, readonly string[]>)[action];
 
 interface ContractRow {
@@ -248,10 +258,22 @@ describe('seed documents', () => {
 describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   const expected = expectedScopes();
 
-  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs and audit additions, and none of the public ones', () => {
-    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get']));
+  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs, audit, event and webhook additions, and none of the public ones', () => {
+    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get', 'instanceEvents.get', ...WEBHOOK_ACTIONS]));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(13);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(22);
+  });
+
+  it('the event feed is open to the scopes of the audit log and to its own', () => {
+    const scopes = ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read', 'instanceAuditLogs.*', 'instanceAuditLogs.get', 'instanceEvents.*', 'instanceEvents.get'];
+    expect(sorted(tableScopes('instanceEvents.get')!)).toEqual(sorted(scopes));
+  });
+
+  it.each(WEBHOOK_ACTIONS)('%s: its resource, its own scope and the instance scopes; reads for read-only tokens, writes not', (action) => {
+    const [resource, name] = action.split('.');
+    const read = ['get', 'deliveries'].includes(name);
+    const scopes = ['all.Instance', 'all.User', `${resource}.*`, action, ...(read ? ['all.Instance.read', 'all.User.read'] : [])];
+    expect(sorted(tableScopes(action)!)).toEqual(sorted(scopes));
   });
 
   it('instanceAuditLogs.get lists exactly the scopes its issue names', () => {

@@ -39,7 +39,48 @@ export async function addMember(h: Harness, email = freshEmail('member'), role =
   return res.body as { userId: string; email: string };
 }
 
+/**
+ * Deletes the instance's endpoints once 40 exist: suites call the routes hundreds of times on
+ * one harness, and an instance may hold only 50.
+ */
+export async function makeRoomForWebhooks(h: Harness) {
+  const url = `/instances/${h.instanceId}/webhooks`;
+  const { body } = await h.request({ method: 'GET', url, token: h.tokens.admin });
+  if (body.items.length < 40) return;
+  for (const { id } of body.items) await h.request({ method: 'DELETE', url: `${url}/${id}`, token: h.tokens.admin });
+}
+
+/** A webhook endpoint on a public name: the create check passes it, and the harness runs no webhook worker. */
+export async function createWebhook(h: Harness, body: Record<string, unknown> = {}) {
+  await makeRoomForWebhooks(h);
+  const res = await h.request({
+    method: 'POST',
+    url: `/instances/${h.instanceId}/webhooks`,
+    token: h.tokens.admin,
+    body: { url: 'https://hooks.example.com/gatehouse', ...body },
+  });
+  if (res.status !== 201) throw new Error(`webhook create failed: ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; secret: string };
+}
+
+/** The id of the instance's newest event. */
+export async function latestEventId(h: Harness): Promise<string> {
+  let after: string | undefined;
+  let last: string | undefined;
+  for (;;) {
+    const res = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/events?limit=1000${after ? `&after=${after}` : ''}`, token: h.tokens.admin });
+    last = res.body.items.at(-1)?.id ?? last;
+    after = res.body.next;
+    if (!res.body.hasMore) break;
+  }
+  if (!last) throw new Error('the instance has no event');
+  return last;
+}
+
 const org = (h: Harness) => ({ instanceId: h.instanceId, orgId: h.orgId });
+const webhook = async (h: Harness) => ({ instanceId: h.instanceId, webhookId: (await createWebhook(h)).id });
+/** The event that redeliver's body names, made by its prepare (the body thunk sees no ids). */
+let redeliverEventId = '';
 const instance = async (h: Harness) => ({ instanceId: h.instanceId });
 
 /** What each action needs to succeed: the compiler asks for one per action of the operation table. */
@@ -57,6 +98,23 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceOrgMember.get': { prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }) },
   'instanceOrgMember.patch': { prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }), body: () => ({ role: 'edit' }) },
   'instanceOrgMember.delete': { prepare: async (h) => ({ ...org(h), userId: (await addMember(h)).userId }) },
+  'instanceEvents.get': { prepare: instance },
+  'instanceWebhooks.get': { prepare: instance },
+  'instanceWebhooks.post': { prepare: async (h) => (await makeRoomForWebhooks(h), instance(h)), body: () => ({ url: 'https://hooks.example.com/gatehouse', events: ['member.added'] }) },
+  'instanceWebhook.get': { prepare: webhook },
+  'instanceWebhook.patch': { prepare: webhook, body: () => ({ description: 'Provisioning' }) },
+  'instanceWebhook.delete': { prepare: webhook },
+  'instanceWebhook.rotate': { prepare: webhook },
+  'instanceWebhook.deliveries': { prepare: webhook },
+  'instanceWebhook.redeliver': {
+    prepare: async (h) => {
+      const ids = await webhook(h);
+      await createInvite(h);
+      redeliverEventId = await latestEventId(h);
+      return ids;
+    },
+    body: () => ({ eventId: redeliverEventId }),
+  },
 };
 
 /** Every action of the API (the operations a scope opens), as data for the shared security and input cases. */

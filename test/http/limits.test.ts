@@ -154,6 +154,7 @@ describe('link checks', () => {
         defaultInviteTtlMs: 1000,
         composeInviteMail: inviteMailComposer(() => 'http://gatehouse.test'),
         onMailQueued: () => {},
+        onEventsPublished: () => {},
       });
       const work = async (run: () => Promise<unknown>) => {
         statements.length = 0;

@@ -5,7 +5,12 @@ import { compileGlob } from '../../src/domain/glob.js';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
-    expect(loadConfig({})).toEqual({
+    const { webhookPolicy, webhookRetryScheduleMs, ...rest } = loadConfig({});
+    // By default no private address may be called; the schedule is the README's.
+    expect(webhookPolicy.allowAll).toBe(false);
+    expect(webhookPolicy.allowed.rules).toEqual([]);
+    expect(webhookRetryScheduleMs).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000]);
+    expect(rest).toEqual({
       port: 3000,
       host: '127.0.0.1',
       database: './data/gatehouse.db',
@@ -27,6 +32,14 @@ describe('configuration', () => {
     });
     expect(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://gate.example.com/' }).publicUrl).toBe('https://gate.example.com/');
     expect(loadConfig({ GATEHOUSE_MAIL: 'smtps://u:p@mail.example.com:465' }).mail).toEqual({ kind: 'smtp', url: 'smtps://u:p@mail.example.com:465' });
+  });
+
+  it('reads the webhook settings, and names them when malformed', () => {
+    expect(loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookPolicy.allowAll).toBe(true);
+    expect(loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1, 10.0.0.0/8' }).webhookPolicy.allowed.check('10.1.2.3')).toBe(true);
+    expect(loadConfig({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1s,2s' }).webhookRetryScheduleMs).toEqual([1000, 2000]);
+    expect(() => loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/33' })).toThrow(/GATEHOUSE_WEBHOOK_ALLOW_PRIVATE.*10\.0\.0\.0\/33/);
+    expect(() => loadConfig({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(/GATEHOUSE_WEBHOOK_RETRY_SCHEDULE/);
   });
 
   it('reads rate limits as count/duration or off, and proxies as addresses and CIDRs', () => {

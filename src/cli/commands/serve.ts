@@ -33,6 +33,7 @@ async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
   const created = await gatehouse.admin.bootstrap();
   const url = await gatehouse.listen();
   gatehouse.worker.start();
+  gatehouse.webhookWorker.start();
 
   const summary = {
     url,

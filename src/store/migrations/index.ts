@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { initial } from './001_initial.js';
 import { orgDetails } from './002_org_details.js';
 import { auditAndLimits } from './003_audit_and_limits.js';
+import { eventsAndWebhooks } from './004_events_and_webhooks.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -10,6 +11,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '001_initial': initial(dialect),
   '002_org_details': orgDetails(dialect),
   '003_audit_and_limits': auditAndLimits(dialect),
+  '004_events_and_webhooks': eventsAndWebhooks(dialect),
 });
 
 /** Every migration, in order. */

@@ -1,0 +1,123 @@
+import type { Logger } from 'pino';
+import { publish, SYSTEM, type NewEvent } from '../domain/events.js';
+import { newId } from '../domain/ids.js';
+import { toEvent } from '../domain/presenters.js';
+import type { DueDelivery, InviteRecord } from '../domain/records.js';
+import type { AttemptResult, Store } from '../domain/store.js';
+import { PollLoop } from '../workers/poll-loop.js';
+import type { AddressPolicy } from './address-policy.js';
+import { postWebhook } from './post.js';
+import { nextAttemptDelay } from './schedule.js';
+import { webhookHeaders } from './signature.js';
+
+interface DeliveryWorkerOptions {
+  store: Store;
+  clock: () => Date;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  policy: AddressPolicy;
+  /** Pauses before each retry (see schedule.ts). */
+  schedule: readonly number[];
+  pollMs?: number;
+  /** How often expired invites are looked for. */
+  sweepMs?: number;
+}
+
+/** An endpoint has this long to answer; a 2xx after it is a failure, as the README says. */
+const TIMEOUT_MS = 10_000;
+/** Longer than an attempt can take, so that a live sender never loses its claim to another. */
+const LEASE_MS = 30_000;
+const BATCH = 50;
+
+/**
+ * Delivers what the webhook outbox holds, and announces expired invites. Deliveries are rows
+ * written with their event, claimed under a lease (so one replica attempts each at a time and
+ * a crashed sender's claims come back after LEASE_MS), attempted side by side, and their
+ * outcomes recorded in one transaction per batch: at least once, never lost.
+ */
+export class DeliveryWorker {
+  private readonly loop: PollLoop;
+  private lastSweep = 0;
+
+  constructor(private readonly o: DeliveryWorkerOptions) {
+    this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'webhook worker');
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  kick(): void {
+    this.loop.kick();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
+  }
+
+  /** Sweeps when due, then attempts every delivery due now. */
+  async drain(): Promise<void> {
+    if (this.o.clock().getTime() - this.lastSweep >= (this.o.sweepMs ?? 5000)) await this.sweep();
+    while (!this.loop.stopping) {
+      const now = this.o.clock();
+      const batch = await this.o.store.claimDueDeliveries(now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), BATCH);
+      if (batch.length === 0) return;
+      const results = await Promise.all(batch.map((due) => this.attempt(due)));
+      await this.o.store.transaction((store) => store.finishAttempts(results));
+    }
+  }
+
+  /**
+   * Writes `invite.expired` once for each invite whose lifetime ran out: the claim marks the
+   * invites in the transaction that writes their events, so of several replicas one wins each.
+   */
+  async sweep(): Promise<void> {
+    this.lastSweep = this.o.clock().getTime();
+    for (;;) {
+      const count = await this.o.store.transaction(async (store) => {
+        const now = this.o.clock();
+        const expired = await store.claimExpiredInvites(now.toISOString(), 100);
+        const events: NewEvent[] = [];
+        for (const invite of expired) {
+          const org = await store.getOrg(invite.orgId);
+          if (org) events.push(expiredEvent(org.instanceId, invite));
+        }
+        await publish(store, now, SYSTEM, events);
+        return expired.length;
+      });
+      if (count < 100) return;
+    }
+  }
+
+  private async attempt({ delivery, webhook, event }: DueDelivery): Promise<AttemptResult> {
+    const started = this.o.clock();
+    const body = JSON.stringify(toEvent(event));
+    const secrets = [webhook.secret];
+    if (webhook.previousSecret && webhook.previousSecretUntil && new Date(webhook.previousSecretUntil) > started) secrets.push(webhook.previousSecret);
+    // A fresh timestamp on every attempt: receivers refuse signatures older than five minutes.
+    const headers = webhookHeaders(secrets, event.id, Math.floor(started.getTime() / 1000), body);
+    const outcome = await postWebhook(webhook.url, headers, body, { timeoutMs: TIMEOUT_MS, policy: this.o.policy });
+    const attempts = delivery.attempts + 1;
+    const at = started.toISOString();
+    const base = { id: newId(), deliveryId: delivery.id, webhookId: webhook.id, eventId: event.id, at, durationMs: outcome.durationMs, statusCode: outcome.status, error: outcome.error, excerpt: outcome.excerpt };
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300 && outcome.durationMs <= TIMEOUT_MS;
+    if (ok) return { attempt: { ...base, nextAttemptAt: null }, status: 'delivered', nextAttemptAt: null };
+    if (outcome.status === 410) {
+      this.o.log.warn({ webhookId: webhook.id }, 'webhook endpoint answered 410 Gone: disabled');
+      return { attempt: { ...base, nextAttemptAt: null }, status: 'failed', nextAttemptAt: null, disableWebhook: 'The endpoint answered 410 Gone' };
+    }
+    const delay = nextAttemptDelay(this.o.schedule, attempts, outcome.retryAfterMs);
+    if (delay === null) {
+      this.o.log.warn({ webhookId: webhook.id, deliveryId: delivery.id, attempts }, 'webhook delivery failed for good');
+      return { attempt: { ...base, nextAttemptAt: null }, status: 'failed', nextAttemptAt: null };
+    }
+    const next = new Date(this.o.clock().getTime() + delay).toISOString();
+    return { attempt: { ...base, nextAttemptAt: next }, status: 'queued', nextAttemptAt: next };
+  }
+}
+
+const expiredEvent = (instanceId: string, invite: InviteRecord): NewEvent => ({
+  type: 'invite.expired',
+  instanceId,
+  orgId: invite.orgId,
+  data: { inviteId: invite.id, email: invite.email, role: invite.role, applicationRoles: invite.applicationRoles, dashboardRoles: invite.dashboardRoles, expiresAt: invite.expiresAt },
+});
