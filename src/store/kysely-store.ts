@@ -498,27 +498,36 @@ export class KyselyStore implements Store {
   }
 
   async claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]> {
-    // A message is due when queued and its time has come, or when a sender's lease on it ran
-    // out (that sender died). The conditional update is the claim: only one sender wins a row.
-    // Two index ranges rather than one OR: with an OR the planner fetches every due row and
-    // sorts them all, which under a backlog of thousands made each claim cost a full sort.
+    const ids = await this.claimLeased('outbox', now, leaseUntil, limit);
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('outbox').selectAll().where('id', 'in', ids).orderBy('next_attempt_at').execute();
+    return rows.map(toMail);
+  }
+
+  /**
+   * Leases up to `limit` due rows of an outbox table (mail, webhook deliveries) until
+   * `leaseUntil` and returns their ids. A row is due when queued and its time has come, or
+   * when a sender's lease on it ran out (that sender died). The conditional update is the
+   * claim: only one sender wins a row. Two index ranges rather than one OR: with an OR the
+   * planner fetches every due row and sorts them all, which under a backlog of thousands made
+   * each claim cost a full sort.
+   */
+  private async claimLeased(table: 'outbox' | 'webhook_deliveries', now: string, leaseUntil: string, limit: number): Promise<string[]> {
+    const db = this.db as unknown as Kysely<Pick<Database, 'outbox'>>;
     const [queued, stale] = await Promise.all([
-      this.db.selectFrom('outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
-      this.db.selectFrom('outbox').select('id').where('status', '=', 'sending').where('lease_until', '<', now).limit(limit).execute(),
+      db.selectFrom(table as 'outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
+      db.selectFrom(table as 'outbox').select('id').where('status', '=', 'sending').where('lease_until', '<', now).limit(limit).execute(),
     ]);
-    const due = [...stale, ...queued].slice(0, limit);
-    const claimed: MailRecord[] = [];
-    for (const { id } of due) {
-      const r = await this.db
-        .updateTable('outbox')
+    const claimed: string[] = [];
+    for (const { id } of [...stale, ...queued].slice(0, limit)) {
+      const r = await db
+        .updateTable(table as 'outbox')
         .set({ status: 'sending', lease_until: leaseUntil })
         .where('id', '=', id)
-        .where((eb) =>
-          eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]),
-        )
-        .returningAll()
+        .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
+        .returning('id')
         .executeTakeFirst();
-      if (r) claimed.push(toMail(r));
+      if (r) claimed.push(r.id);
     }
     return claimed;
   }
@@ -706,22 +715,7 @@ export class KyselyStore implements Store {
   }
 
   async claimDueDeliveries(now: string, leaseUntil: string, limit: number): Promise<DueDelivery[]> {
-    // As claimDueMail: two index ranges, then one conditional update per row as the claim.
-    const [queued, stale] = await Promise.all([
-      this.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
-      this.db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'sending').where('lease_until', '<', now).limit(limit).execute(),
-    ]);
-    const ids: string[] = [];
-    for (const { id } of [...stale, ...queued].slice(0, limit)) {
-      const r = await this.db
-        .updateTable('webhook_deliveries')
-        .set({ status: 'sending', lease_until: leaseUntil })
-        .where('id', '=', id)
-        .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
-        .returning('id')
-        .executeTakeFirst();
-      if (r) ids.push(r.id);
-    }
+    const ids = await this.claimLeased('webhook_deliveries', now, leaseUntil, limit);
     if (ids.length === 0) return [];
     const rows = await this.db
       .selectFrom('webhook_deliveries as d')
