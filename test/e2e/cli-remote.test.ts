@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, envWith, killAll, run, type Server, serve } from '../helpers/cli.js';
+import { until } from '../helpers/wait.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 let dir = '';
 let server: Server;
@@ -14,7 +16,7 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-remote-'));
-  const base = { GATEHOUSE_DATABASE: join(dir, 'db.sqlite'), GATEHOUSE_MAIL: `file:${join(dir, 'mail')}`, LOG_LEVEL: 'warn' };
+  const base = { GATEHOUSE_DATABASE: join(dir, 'db.sqlite'), GATEHOUSE_MAIL: `file:${join(dir, 'mail')}`, LOG_LEVEL: 'warn', GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true' };
   server = await serve(envWith({ ...base, PORT: '0', HOST: '127.0.0.1' }));
   const created = server.summary.created!;
   env = envWith({ ...base, GATEHOUSE_URL: server.summary.url, GATEHOUSE_TOKEN: created.token, GATEHOUSE_INSTANCE: created.instanceId, GATEHOUSE_ORG: created.orgId });
@@ -106,5 +108,58 @@ describe('members', () => {
     expect(await json('members', 'remove', '--user', added.userId)).toEqual({ success: true });
     const both = await gh('members', 'add', '--email', 'x@example.com', '--user', added.userId, '--role', 'view');
     expect(both.stderr).toBe('gatehouse: give exactly one of --email and --user\n');
+  });
+});
+
+describe('webhooks', () => {
+  it('create (the secret once), list, get, update, rotate, deliveries, redeliver, delete; without --org', async () => {
+    const receiver = await new WebhookReceiver().start();
+    const { GATEHOUSE_ORG: _org, ...noOrg } = env;
+    const cli = async (...args: string[]) => {
+      const result = await run(process.execPath, [BIN, 'webhooks', ...args], noOrg);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    try {
+      const text = await cli('create', '--endpoint', receiver.url, '--events', 'invite.created,member.added', '--description', 'seats');
+      const [, id] = /Created webhook ([0-9a-f]{24})/.exec(text)!;
+      const [, secret] = /Signing secret \(shown only now\): (whsec_\S+)/.exec(text)!;
+      receiver.secrets = [secret];
+      const list = await cli('list');
+      expect(list.split('\n')[0]).toMatch(/^id\s+url\s+events\s+org\s+state$/);
+      expect(list).toContain(`${id}  ${receiver.url}  invite.created,member.added  all  enabled`);
+      expect(list).not.toContain(secret);
+      expect(JSON.parse(await cli('get', '--id', id, '--json'))).toMatchObject({ id, description: 'seats', enabled: true });
+      expect(JSON.parse(await cli('update', '--id', id, '--disable', '--json'))).toMatchObject({ enabled: false });
+      expect(JSON.parse(await cli('update', '--id', id, '--enable', '--all-events', '--json'))).toMatchObject({ enabled: true });
+
+      const rotated = await cli('rotate', '--id', id);
+      const [, fresh] = /New signing secret \(shown only now\): (whsec_\S+)/.exec(rotated)!;
+      receiver.secrets = [secret, fresh];
+
+      await json('invites', 'create', '--email', 'hooked@example.com', '--role', 'view');
+      const delivered = await until('the invite.created delivery', 10_000, () => receiver.ofType('invite.created')[0]);
+      expect(delivered.event.data).toMatchObject({ email: 'hooked@example.com', actor: { via: 'cli' } });
+      expect(delivered.verifiedBy).toEqual([secret, fresh]);
+
+      const log = await until('the attempt in the log', 10_000, async () => {
+        const out = JSON.parse(await cli('deliveries', '--id', id, '--json'));
+        return out.items.find((a: any) => a.eventId === delivered.id && a.statusCode === 200) ? out : undefined;
+      });
+      expect(log.pending).toBe(0);
+      expect(await cli('deliveries', '--id', id)).toMatch(/^at\s+eventType\s+eventId\s+status\s+ms\s+state\s+next\s+excerpt$/m);
+
+      expect(await cli('redeliver', '--id', id, '--event', delivered.id)).toMatch(new RegExp(`Queued delivery [0-9a-f]{24} of event ${delivered.id}`));
+      await until('the redelivery', 10_000, () => (receiver.received.filter((r) => r.id === delivered.id).length === 2 ? true : undefined));
+
+      expect(await cli('delete', '--id', id)).toBe(`Deleted webhook ${id}\n`);
+      const gone = await run(process.execPath, [BIN, 'webhooks', 'get', '--id', id], noOrg);
+      expect(gone.stderr).toBe('gatehouse: 404 NotFound: Webhook was not found\n');
+      const badEvents = await run(process.execPath, [BIN, 'webhooks', 'create', '--endpoint', receiver.url, '--events', 'invite.exploded'], noOrg);
+      expect(badEvents.code).not.toBe(0);
+      expect(badEvents.stderr).toContain('invite.created, invite.resent');
+    } finally {
+      await receiver.stop();
+    }
   });
 });
