@@ -162,8 +162,10 @@ export const toWebhook = (r: Row<'webhooks'>): WebhookRecord => ({
   updatedAt: r.updated_at,
 });
 
-/** The columns of the fields present (an insert passes them all, an update some). */
-export function webhookRow<W extends Partial<WebhookRecord>>(w: W) {
+/** The columns of the fields present: an insert passes every field, an update some. */
+export function webhookRow(w: WebhookRecord): Row<'webhooks'>;
+export function webhookRow(w: Partial<WebhookRecord>): Partial<Row<'webhooks'>>;
+export function webhookRow(w: Partial<WebhookRecord>): Partial<Row<'webhooks'>> {
   const row = {
     id: w.id,
     instance_id: w.instanceId,
@@ -179,7 +181,7 @@ export function webhookRow<W extends Partial<WebhookRecord>>(w: W) {
     created_at: w.createdAt,
     updated_at: w.updatedAt,
   };
-  return row as W extends WebhookRecord ? Required<typeof row> & Row<'webhooks'> : typeof row;
+  return row;
 }
 
 export const toDelivery = (r: Row<'webhook_deliveries'>): DeliveryRecord => ({
