@@ -26,13 +26,14 @@ interface DeliveryWorkerOptions {
 const TIMEOUT_MS = 10_000;
 /** Longer than an attempt can take, so that a live sender never loses its claim to another. */
 const LEASE_MS = 30_000;
-const BATCH = 50;
+/** Attempts in flight at once, per process. */
+const IN_FLIGHT = 50;
 
 /**
  * Delivers what the webhook outbox holds, and announces expired invites. Deliveries are rows
  * written with their event, claimed under a lease (so one replica attempts each at a time and
  * a crashed sender's claims come back after LEASE_MS), attempted side by side, and their
- * outcomes recorded in one transaction per batch: at least once, never lost.
+ * outcomes recorded after: at least once, never lost.
  */
 export class DeliveryWorker {
   private readonly loop: PollLoop;
@@ -47,6 +48,8 @@ export class DeliveryWorker {
   }
 
   kick(): void {
+    // A pass in progress takes new deliveries at once; otherwise a new pass starts.
+    this.wake?.();
     this.loop.kick();
   }
 
@@ -54,16 +57,47 @@ export class DeliveryWorker {
     return this.loop.stop();
   }
 
-  /** Sweeps when due, then attempts every delivery due now. */
+  /**
+   * Sweeps when due, then attempts every delivery due now, up to IN_FLIGHT at a time. A slot
+   * is refilled as soon as its attempt ends, so an endpoint that answers slowly holds its own
+   * slots, not a whole batch; outcomes are recorded together, a transaction per handful.
+   * Resolves when nothing is due or in flight (or, once stopped, when the attempts in hand
+   * are recorded).
+   */
   async drain(): Promise<void> {
     if (this.o.clock().getTime() - this.lastSweep >= (this.o.sweepMs ?? 5000)) await this.sweep();
-    while (!this.loop.stopping) {
-      const now = this.o.clock();
-      const batch = await this.o.store.claimDueDeliveries(now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), BATCH);
-      if (batch.length === 0) return;
-      const results = await Promise.all(batch.map((due) => this.attempt(due)));
-      await this.o.store.transaction((store) => store.finishAttempts(results));
+    const inFlight = new Set<Promise<void>>();
+    const outcomes: AttemptResult[] = [];
+    const record = async () => {
+      if (outcomes.length > 0) await this.o.store.transaction((store) => store.finishAttempts(outcomes.splice(0)));
+    };
+    try {
+      while (!this.loop.stopping) {
+        const now = this.o.clock();
+        const free = IN_FLIGHT - inFlight.size;
+        const claimed = free > 0 ? await this.o.store.claimDueDeliveries(now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), free) : [];
+        for (const due of claimed) {
+          const attempt: Promise<void> = this.attempt(due).then((outcome) => {
+            outcomes.push(outcome);
+            inFlight.delete(attempt);
+          });
+          inFlight.add(attempt);
+        }
+        if (inFlight.size === 0) break;
+        // Wait for an attempt to end (or a kick: new deliveries were committed), then record what ended.
+        await Promise.race([...inFlight, this.woken()]);
+        await record();
+      }
+    } finally {
+      await Promise.all(inFlight);
+      await record();
     }
+  }
+
+  private wake: (() => void) | null = null;
+  /** Resolves at the next kick. */
+  private woken(): Promise<void> {
+    return new Promise((resolve) => (this.wake = resolve));
   }
 
   /**

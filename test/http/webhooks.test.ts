@@ -223,6 +223,38 @@ describe('delivery', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('an endpoint that answers slowly holds back only its own deliveries', async () => {
+    const slow = await new WebhookReceiver().start();
+    try {
+      await endpoint({ events: ['invite.created'] }, slow.url);
+      slow.secrets = receiver.secrets;
+      slow.delayMs = 2000;
+      const fast = await h.request({ method: 'POST', url: hooks(), token: h.tokens.admin, body: { url: receiver.url, events: ['member.added'] } });
+      receiver.secrets = [fast.body.secret];
+      await createInvite(h);
+      const started = Date.now();
+      const draining = drain();
+      await new Promise((r) => setTimeout(r, 200));
+      await addMember(h);
+      h.gh.webhookWorker.kick();
+      const arrived = await new Promise<number>((resolve) => {
+        const poll = setInterval(() => {
+          if (receiver.received.length > 0) {
+            clearInterval(poll);
+            resolve(Date.now() - started);
+          }
+        }, 20);
+      });
+      // Delivered while the slow endpoint still had its request open.
+      expect(arrived).toBeLessThan(1500);
+      expect(slow.received).toHaveLength(1);
+      await draining;
+      expect(receiver.ofType('member.added')).toHaveLength(1);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('deleting an endpoint stops its deliveries', async () => {
     const webhook = await endpoint();
     receiver.status = 500;
