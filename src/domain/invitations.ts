@@ -183,11 +183,11 @@ export class Invitations {
         }
       }
       const userId = user ? { userId: user.id } : {};
-      await publish(store, now, { ...actor, userId: user?.id ?? null }, [
-        inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId),
-        ...(user ? [{ ...inviteEvent('member.added', org, claimed, userId), data: { ...grantData(claimed), userId: user.id, email: user.email, inviteId: claimed.id } }] : []),
-      ]);
-      return { accepted: accept, orgId: claimed.orgId } satisfies InviteResult;
+      const added: NewEvent[] = user
+        ? [{ type: 'member.added', instanceId: org.instanceId, orgId: org.id, data: { userId: user.id, email: user.email, ...grantData(claimed), inviteId: claimed.id } }]
+        : [];
+      await publish(store, now, { ...actor, userId: user?.id ?? null }, [inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId), ...added]);
+      return { accepted: accept, orgId: claimed.orgId };
     });
     this.deps.onEventsPublished();
     return result;
