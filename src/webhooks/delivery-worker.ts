@@ -132,8 +132,8 @@ export class DeliveryWorker {
     const outcome = await postWebhook(webhook.url, headers, body, { timeoutMs: TIMEOUT_MS, policy: this.o.policy });
     const attempts = delivery.attempts + 1;
     const at = started.toISOString();
-    const base = { id: newId(), deliveryId: delivery.id, webhookId: webhook.id, eventId: event.id, at, durationMs: outcome.durationMs, statusCode: outcome.status, error: outcome.error, excerpt: outcome.excerpt };
-    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300 && outcome.durationMs <= TIMEOUT_MS;
+    const base = { id: newId(), deliveryId: delivery.id, webhookId: webhook.id, eventId: event.id, at, durationMs: Math.round(outcome.durationMs), statusCode: outcome.status, error: outcome.error, excerpt: outcome.excerpt };
+    const ok = outcome.status !== null && outcome.status >= 200 && outcome.status < 300;
     if (ok) return { attempt: { ...base, nextAttemptAt: null }, status: 'delivered', nextAttemptAt: null };
     if (outcome.status === 410) {
       this.o.log.warn({ webhookId: webhook.id }, 'webhook endpoint answered 410 Gone: disabled');

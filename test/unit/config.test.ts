@@ -8,7 +8,7 @@ describe('configuration', () => {
     const { webhookPolicy, webhookRetryScheduleMs, ...rest } = loadConfig({});
     // By default no private address may be called; the schedule is the README's.
     expect(webhookPolicy.allowAll).toBe(false);
-    expect(webhookPolicy.allowed.rules).toEqual([]);
+    expect(webhookPolicy.exceptions.rules).toEqual([]);
     expect(webhookRetryScheduleMs).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000]);
     expect(rest).toEqual({
       port: 3000,
@@ -36,7 +36,7 @@ describe('configuration', () => {
 
   it('reads the webhook settings, and names them when malformed', () => {
     expect(loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true' }).webhookPolicy.allowAll).toBe(true);
-    expect(loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1, 10.0.0.0/8' }).webhookPolicy.allowed.check('10.1.2.3')).toBe(true);
+    expect(loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1, 10.0.0.0/8' }).webhookPolicy.exceptions.check('10.1.2.3')).toBe(true);
     expect(loadConfig({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1s,2s' }).webhookRetryScheduleMs).toEqual([1000, 2000]);
     expect(() => loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/33' })).toThrow(/GATEHOUSE_WEBHOOK_ALLOW_PRIVATE.*10\.0\.0\.0\/33/);
     expect(() => loadConfig({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(/GATEHOUSE_WEBHOOK_RETRY_SCHEDULE/);
