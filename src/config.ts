@@ -31,6 +31,8 @@ export interface Config {
   webhookPolicy: AddressPolicy;
   /** Pauses before each retry of a webhook delivery. */
   webhookRetryScheduleMs: readonly number[];
+  /** How long events and the delivery log are kept. */
+  eventRetentionMs: number;
 }
 
 /** The rate limits when the environment says nothing; the README states them. */
@@ -164,8 +166,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const schedule = scheduleText === undefined ? DEFAULT_RETRY_SCHEDULE_MS : parseSchedule(scheduleText);
   if (typeof schedule === 'string') problems.push(schedule);
 
+  const retentionText = value('GATEHOUSE_EVENT_RETENTION') ?? '30d';
+  const eventRetentionMs = parseDuration(retentionText);
+  // Shorter than the retry schedule, a delivery could outlive its event's neighbours in the feed.
+  const retrying = Array.isArray(schedule) ? schedule.reduce((a, b) => a + b, 0) : 0;
+  // Deliveries go with their events: retention must outlast every delivery's retries.
+  if (eventRetentionMs === null || eventRetentionMs <= retrying) {
+    problems.push(`GATEHOUSE_EVENT_RETENTION must be a duration longer than the webhook retry schedule (${Math.ceil(retrying / 3_600_000)} h), like 30d; got "${retentionText}"`);
+  }
+
   if (problems.length) throw new ConfigError(problems);
   return {
+    eventRetentionMs: eventRetentionMs!,
     port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, connections, logLevel,
     webhookPolicy: 'policy' in allowPrivate ? allowPrivate.policy : (undefined as never),
     webhookRetryScheduleMs: schedule as readonly number[],

@@ -71,6 +71,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     schedule: config.webhookRetryScheduleMs,
     pollMs: options.mailPollMs,
     sweepMs: options.sweepMs,
+    retentionMs: config.eventRetentionMs,
   });
   const worker = new OutboxWorker({
     store,

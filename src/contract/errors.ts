@@ -38,6 +38,7 @@ export const ERROR_CODES = {
   not_found: { type: 'NotFound', description: 'No such resource (or route) for this token.' },
   invite_link_invalid: { type: 'NotFound', description: 'The invitation link cannot be used: unknown, already used, revoked, or for another email.' },
   invite_link_expired: { type: 'Gone', description: 'The invitation link has expired.' },
+  events_pruned: { type: 'Gone', description: 'Events after the feed cursor are past their retention and were deleted: read the feed from its start.' },
   method_not_allowed: { type: 'MethodNotAllowed', description: 'The path exists but not with this method (see the Allow header).' },
   payload_too_large: { type: 'PayloadTooLarge', description: 'The body is larger than the service accepts.' },
   uri_too_long: { type: 'UriTooLong', description: 'A path segment is longer than the service accepts.' },

@@ -368,6 +368,7 @@ export const RESOURCES = {
           'without one). A cursor stays valid: keep the last `next` and ask again to catch up after an outage. Filter by `types` ' +
           '(comma-separated) and `orgId`. Open to the audit log\'s scopes too.',
         success: 'A page of events and the cursor of the next',
+        gone: ['Events after the cursor are past their retention (GATEHOUSE_EVENT_RETENTION) and were deleted', 'Events after this cursor are past their retention and were deleted'],
       },
     },
   },

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, EVENTS_DEFAULT_LIMIT, type EventCollection, type EventData, type EventQuery, type EventType, type Via } from '../contract/events.js';
 import { canonicalId } from '../contract/canonical.js';
 import type { Actor } from './audit.js';
-import { invalid } from './errors.js';
+import { AppError, invalid } from './errors.js';
 import { newId } from './ids.js';
 import { toEvent } from './presenters.js';
 import type { DeliveryRecord, EventRecord, RoleGrant } from './records.js';
@@ -89,6 +89,13 @@ export class EventFeed {
 
   async list(instanceId: string, q: EventQuery): Promise<EventCollection> {
     const afterSeq = q.after === undefined ? 0 : decodeCursor(q.after);
+    if (afterSeq > 0) {
+      // Numbers have no gaps: a cursor short of the oldest kept event has lost events to retention.
+      const { first, last } = await this.deps.store.eventBounds(instanceId);
+      if (afterSeq < last && (first === null || afterSeq + 1 < first)) {
+        throw new AppError('events_pruned', 'Events after this cursor are past their retention and were deleted: read the feed again without "after"');
+      }
+    }
     const types = q.types === undefined ? undefined : parseTypes(q.types);
     const limit = q.limit ?? EVENTS_DEFAULT_LIMIT;
     // One more than the page tells whether more are there.

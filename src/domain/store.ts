@@ -229,6 +229,14 @@ export interface Store {
   nextEventSeq(instanceId: string, count: number): Promise<number>;
   insertEvents(events: EventRecord[]): Promise<void>;
   listEvents(instanceId: string, query: EventQuery): Promise<EventRecord[]>;
+  /** The sequence numbers of the instance's oldest kept event (null: none kept) and of its last one ever (0: none). */
+  eventBounds(instanceId: string): Promise<{ first: number | null; last: number }>;
+  /**
+   * Forgets what is older than `before`: attempts, deliveries (a delivery still retrying by
+   * then is abandoned), and each instance's events up to its last one before `before`.
+   * Returns the number of events deleted.
+   */
+  pruneEvents(before: string): Promise<number>;
   getEvent(instanceId: string, id: string): Promise<EventRecord | null>;
 
   insertWebhook(webhook: WebhookRecord): Promise<void>;

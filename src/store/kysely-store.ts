@@ -659,6 +659,28 @@ export class KyselyStore implements Store {
     return rows.map(toEvent);
   }
 
+  async eventBounds(instanceId: string): Promise<{ first: number | null; last: number }> {
+    const [first, counter] = await Promise.all([
+      this.db.selectFrom('events').select('seq').where('instance_id', '=', instanceId).orderBy('seq').limit(1).executeTakeFirst(),
+      this.db.selectFrom('event_counters').select('last_seq').where('instance_id', '=', instanceId).executeTakeFirst(),
+    ]);
+    return { first: first ? Number(first.seq) : null, last: counter ? Number(counter.last_seq) : 0 };
+  }
+
+  async pruneEvents(before: string): Promise<number> {
+    await this.db.deleteFrom('webhook_attempts').where('at', '<', before).execute();
+    await this.db.deleteFrom('webhook_deliveries').where('created_at', '<', before).execute();
+    // Each instance loses a prefix of its numbers, never one from the middle: instants of
+    // transactions that overlapped need not follow their commit order.
+    const cuts = await this.db.selectFrom('events').select(['instance_id', (eb) => eb.fn.max('seq').as('cut')]).where('at', '<', before).groupBy('instance_id').execute();
+    let deleted = 0;
+    for (const { instance_id, cut } of cuts) {
+      const r = await this.db.deleteFrom('events').where('instance_id', '=', instance_id).where('seq', '<=', Number(cut)).executeTakeFirst();
+      deleted += Number(r.numDeletedRows);
+    }
+    return deleted;
+  }
+
   async getEvent(instanceId: string, id: string): Promise<EventRecord | null> {
     const r = await this.db.selectFrom('events').selectAll().where('id', '=', id).where('instance_id', '=', instanceId).executeTakeFirst();
     return r ? toEvent(r) : null;

@@ -20,12 +20,15 @@ interface DeliveryWorkerOptions {
   pollMs?: number;
   /** How often expired invites are looked for. */
   sweepMs?: number;
+  /** Events and the delivery log older than this are deleted (every ten minutes). */
+  retentionMs: number;
 }
 
 /** An endpoint has this long to answer; a 2xx after it is a failure, as the README says. */
 const TIMEOUT_MS = 10_000;
 /** Longer than an attempt can take, so that a live sender never loses its claim to another. */
 const LEASE_MS = 30_000;
+const PRUNE_MS = 10 * 60_000;
 /** Attempts in flight at once, per process. */
 const IN_FLIGHT = 50;
 
@@ -38,6 +41,7 @@ const IN_FLIGHT = 50;
 export class DeliveryWorker {
   private readonly loop: PollLoop;
   private lastSweep = 0;
+  private lastPrune = 0;
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'webhook worker');
@@ -66,6 +70,7 @@ export class DeliveryWorker {
    */
   async drain(): Promise<void> {
     if (this.o.clock().getTime() - this.lastSweep >= (this.o.sweepMs ?? 5000)) await this.sweep();
+    if (this.o.clock().getTime() - this.lastPrune >= PRUNE_MS) await this.prune();
     const inFlight = new Set<Promise<void>>();
     const outcomes: AttemptResult[] = [];
     const record = async () => {
@@ -120,6 +125,12 @@ export class DeliveryWorker {
       });
       if (count < 100) return;
     }
+  }
+
+  /** Forgets events and attempts past their retention (any replica may; deleting twice is harmless). */
+  async prune(): Promise<number> {
+    this.lastPrune = this.o.clock().getTime();
+    return this.o.store.transaction((store) => store.pruneEvents(new Date(this.lastPrune - this.o.retentionMs).toISOString()));
   }
 
   private async attempt({ delivery, webhook, event }: DueDelivery): Promise<AttemptResult> {

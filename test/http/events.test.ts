@@ -206,3 +206,29 @@ describe('the event feed', () => {
     expect((await feed('', auditOnly)).items.length).toBeGreaterThan(0);
   });
 });
+
+describe('retention', () => {
+  it('deletes events and deliveries past GATEHOUSE_EVENT_RETENTION; a cursor short of what is kept answers 410, one at the end does not', async () => {
+    const cursor = await tail();
+    await createInvite(h);
+    const hook = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin, body: { url: 'https://hooks.example.com/x' } });
+    await addMember(h);
+    const upToDate = await tail();
+    h.advance(31 * DAY);
+    const fresh = await createInvite(h);
+    expect(await h.gh.webhookWorker.prune()).toBeGreaterThan(0);
+
+    for (const stale of [cursor, upToDate]) {
+      const gone = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/events?after=${stale}`, token: h.tokens.admin });
+      // The cursor at the end of what was pruned lost nothing: the next event is kept.
+      expect(gone.status).toBe(stale === upToDate ? 200 : 410);
+      if (stale === cursor) expect(gone.body).toMatchObject({ type: 'Gone', code: 'events_pruned' });
+    }
+    // From the start: only what is younger than the retention.
+    expect((await feed('?limit=1000')).items.map((e) => [e.type, e.data.inviteId])).toEqual([['invite.created', fresh.id]]);
+    const log = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/webhooks/${hook.body.id}/deliveries`, token: h.tokens.admin });
+    // The old deliveries went with their events; the new one waits.
+    expect(log.body.pending).toBe(1);
+    await h.request({ method: 'DELETE', url: `/instances/${h.instanceId}/webhooks/${hook.body.id}`, token: h.tokens.admin });
+  });
+});

@@ -5,7 +5,8 @@ import { compileGlob } from '../../src/domain/glob.js';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
-    const { webhookPolicy, webhookRetryScheduleMs, ...rest } = loadConfig({});
+    const { webhookPolicy, webhookRetryScheduleMs, eventRetentionMs, ...rest } = loadConfig({});
+    expect(eventRetentionMs).toBe(30 * 86_400_000);
     // By default no private address may be called; the schedule is the README's.
     expect(webhookPolicy.allowAll).toBe(false);
     expect(webhookPolicy.exceptions.rules).toEqual([]);
@@ -40,6 +41,10 @@ describe('configuration', () => {
     expect(loadConfig({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1s,2s' }).webhookRetryScheduleMs).toEqual([1000, 2000]);
     expect(() => loadConfig({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/33' })).toThrow(/GATEHOUSE_WEBHOOK_ALLOW_PRIVATE.*10\.0\.0\.0\/33/);
     expect(() => loadConfig({ GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(/GATEHOUSE_WEBHOOK_RETRY_SCHEDULE/);
+    expect(loadConfig({ GATEHOUSE_EVENT_RETENTION: '90d' }).eventRetentionMs).toBe(90 * 86_400_000);
+    // Retention shorter than the retries would delete deliveries still being retried.
+    expect(() => loadConfig({ GATEHOUSE_EVENT_RETENTION: '2d' })).toThrow(/GATEHOUSE_EVENT_RETENTION must be a duration longer than the webhook retry schedule \(76 h\)/);
+    expect(loadConfig({ GATEHOUSE_EVENT_RETENTION: '2d', GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '1m,1h' }).eventRetentionMs).toBe(2 * 86_400_000);
   });
 
   it('reads rate limits as count/duration or off, and proxies as addresses and CIDRs', () => {

@@ -25,6 +25,8 @@ export const eventsAndWebhooks = (dialect: DialectName): Migration => ({
       .addColumn('data', text, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('events_by_seq').unique().on('events').columns(['instance_id', 'seq']).execute();
+    // Retention deletes by age.
+    await db.schema.createIndex('events_by_at').on('events').column('at').execute();
 
     await db.schema
       .createTable('webhooks')
@@ -59,6 +61,7 @@ export const eventsAndWebhooks = (dialect: DialectName): Migration => ({
       .execute();
     await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
     await db.schema.createIndex('webhook_deliveries_by_webhook').on('webhook_deliveries').columns(['webhook_id', 'status']).execute();
+    await db.schema.createIndex('webhook_deliveries_by_event').on('webhook_deliveries').column('event_id').execute();
 
     await db.schema
       .createTable('webhook_attempts')
@@ -74,6 +77,7 @@ export const eventsAndWebhooks = (dialect: DialectName): Migration => ({
       .addColumn('next_attempt_at', text)
       .execute();
     await db.schema.createIndex('webhook_attempts_by_webhook').on('webhook_attempts').columns(['webhook_id', 'at', 'id']).execute();
+    await db.schema.createIndex('webhook_attempts_by_at').on('webhook_attempts').column('at').execute();
 
     await db.schema.alterTable('invites').addColumn('expired_event_at', text).execute();
     // Invites that expired before events existed are not announced now, days late.
