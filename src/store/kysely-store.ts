@@ -55,6 +55,8 @@ interface DialectHooks {
    * run side by side; SQLite runs one write transaction at a time, so it has nothing to do.
    */
   lock(db: Kysely<Database>, key: LockKey): Promise<void>;
+  /** A claim's pick of rows, skipping rows locked by another claim where the dialect can (PostgreSQL). */
+  skipLocked<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB;
   /** Runs `fn` in one transaction on one connection: commits when it resolves, rolls back when it throws. */
   transaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
 }
@@ -506,30 +508,31 @@ export class KyselyStore implements Store {
 
   /**
    * Leases up to `limit` due rows of an outbox table (mail, webhook deliveries) until
-   * `leaseUntil` and returns their ids. A row is due when queued and its time has come, or
-   * when a sender's lease on it ran out (that sender died). The conditional update is the
-   * claim: only one sender wins a row. Two index ranges rather than one OR: with an OR the
-   * planner fetches every due row and sorts them all, which under a backlog of thousands made
-   * each claim cost a full sort.
+   * `leaseUntil` and returns their ids. A row is due when a sender's lease on it ran out (that
+   * sender died), or when queued and its time has come. Each kind is one conditional update
+   * of the rows an index range picks: the condition, checked again on each row as it is
+   * written, is the claim, so only one sender wins a row. Two ranges rather than one OR: with
+   * an OR the planner fetches every due row and sorts them all, which under a backlog of
+   * thousands made each claim cost a full sort. On PostgreSQL the pick skips rows another
+   * claim is writing, so replicas take different rows instead of waiting to lose them.
    */
   private async claimLeased(table: 'outbox' | 'webhook_deliveries', now: string, leaseUntil: string, limit: number): Promise<string[]> {
     const db = this.db as unknown as Kysely<Pick<Database, 'outbox'>>;
-    const [queued, stale] = await Promise.all([
-      db.selectFrom(table as 'outbox').select('id').where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit).execute(),
-      db.selectFrom(table as 'outbox').select('id').where('status', '=', 'sending').where('lease_until', '<', now).limit(limit).execute(),
-    ]);
-    const claimed: string[] = [];
-    for (const { id } of [...stale, ...queued].slice(0, limit)) {
-      const r = await db
+    const claim = async (due: SelectQueryBuilder<Pick<Database, 'outbox'>, 'outbox', { id: string }>) => {
+      const rows = await db
         .updateTable(table as 'outbox')
         .set({ status: 'sending', lease_until: leaseUntil })
-        .where('id', '=', id)
+        .where('id', 'in', this.hooks.skipLocked(due))
         .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)])]))
         .returning('id')
-        .executeTakeFirst();
-      if (r) claimed.push(r.id);
-    }
-    return claimed;
+        .execute();
+      return rows.map((r) => r.id);
+    };
+    const pick = () => db.selectFrom(table as 'outbox').select('id');
+    const stale = await claim(pick().where('status', '=', 'sending').where('lease_until', '<', now).limit(limit));
+    if (stale.length >= limit) return stale;
+    const queued = await claim(pick().where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit - stale.length));
+    return [...stale, ...queued];
   }
 
   async markMailSent(id: string, at: string): Promise<void> {
@@ -772,18 +775,30 @@ export class KyselyStore implements Store {
         status_code: a.statusCode, error: a.error, excerpt: a.excerpt, next_attempt_at: a.nextAttemptAt,
       })))
       .execute();
-    for (const r of results) {
+    // The usual outcomes in one statement each (a delivery's time is its batch's: each attempt keeps its own);
+    // a retry has its own next time.
+    const ended = (status: 'delivered' | 'failed') => results.filter((r) => r.status === status);
+    for (const group of [ended('delivered'), ended('failed')]) {
+      if (group.length === 0) continue;
       await this.db
         .updateTable('webhook_deliveries')
         .set((eb) => ({
-          status: r.status,
+          status: group[0].status,
           attempts: eb('attempts', '+', 1),
           lease_until: null,
-          ...(r.nextAttemptAt ? { next_attempt_at: r.nextAttemptAt } : {}),
-          ...(r.status === 'delivered' ? { delivered_at: r.attempt.at } : {}),
+          ...(group[0].status === 'delivered' ? { delivered_at: group.at(-1)!.attempt.at } : {}),
         }))
-        .where('id', '=', r.attempt.deliveryId)
+        .where('id', 'in', group.map((r) => r.attempt.deliveryId))
         .execute();
+    }
+    for (const r of results) {
+      if (r.status === 'queued') {
+        await this.db
+          .updateTable('webhook_deliveries')
+          .set((eb) => ({ status: 'queued', attempts: eb('attempts', '+', 1), lease_until: null, next_attempt_at: r.nextAttemptAt! }))
+          .where('id', '=', r.attempt.deliveryId)
+          .execute();
+      }
       if (r.disableWebhook !== undefined) {
         await this.updateWebhook(r.attempt.webhookId, { enabled: false, disabledReason: r.disableWebhook, updatedAt: r.attempt.at });
         await this.cancelDeliveries(r.attempt.webhookId);

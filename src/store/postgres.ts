@@ -58,6 +58,7 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
       else if ('email' in key) await sql`select pg_advisory_xact_lock(hashtext('gatehouse.email'), hashtext(${key.email}))`.execute(tx);
       else await tx.selectFrom('orgs').select('id').where('id', '=', key.org).forUpdate().execute();
     },
+    skipLocked: (qb) => qb.forUpdate().skipLocked() as typeof qb,
     transaction: (db, fn) => db.transaction().execute(fn),
   });
 }

@@ -34,6 +34,8 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
     isRetryable: () => false,
     // One connection, and Kysely runs one transaction on it at a time: already serialised.
     lock: async () => {},
+    // One writer at a time: no claim's rows are ever locked by another.
+    skipLocked: (qb) => qb,
     transaction: immediateTransaction,
   });
 }
