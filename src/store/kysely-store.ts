@@ -755,7 +755,10 @@ export class KyselyStore implements Store {
       ])
       .where('d.id', 'in', ids)
       .execute();
-    return rows.map((r) => ({
+    // A delivery written for an endpoint that was being disabled (its fan-out read the endpoint first) is not sent.
+    const disabled = rows.filter((r) => r.w_enabled !== 1).map((r) => r.id);
+    if (disabled.length > 0) await this.db.updateTable('webhook_deliveries').set({ status: 'cancelled', lease_until: null }).where('id', 'in', disabled).execute();
+    return rows.filter((r) => r.w_enabled === 1).map((r) => ({
       delivery: toDelivery(r),
       webhook: toWebhook({
         id: r.webhook_id, instance_id: r.w_instance_id, org_id: r.w_org_id, url: r.w_url, events: r.w_events, description: r.w_description,
@@ -791,6 +794,7 @@ export class KyselyStore implements Store {
         .where('id', 'in', group.map((r) => r.attempt.deliveryId))
         .execute();
     }
+    const ids = results.map((r) => r.attempt.deliveryId);
     for (const r of results) {
       if (r.status === 'queued') {
         await this.db
@@ -804,6 +808,19 @@ export class KyselyStore implements Store {
         await this.cancelDeliveries(r.attempt.webhookId);
       }
     }
+    // An endpoint disabled while its attempts were out gets no retry; one deleted keeps no log.
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'cancelled' })
+      .where('id', 'in', ids)
+      .where('status', '=', 'queued')
+      .where('webhook_id', 'not in', this.db.selectFrom('webhooks').select('id').where('enabled', '=', 1))
+      .execute();
+    await this.db
+      .deleteFrom('webhook_attempts')
+      .where('id', 'in', results.map((r) => r.attempt.id))
+      .where('webhook_id', 'not in', this.db.selectFrom('webhooks').select('id'))
+      .execute();
   }
 
   async listAttempts(webhookId: string, offset: number, limit: number) {

@@ -13,6 +13,10 @@ export interface Received {
   /** Which of the receiver's secrets verified it with the `standardwebhooks` package. */
   verifiedBy: string[];
   at: number;
+  /** When the answer was sent (null while the request waits for its answer). */
+  answeredAt: number | null;
+  /** The sender's TCP port: which connection, and so which process, sent it. */
+  remotePort: number;
 }
 
 /**
@@ -50,9 +54,10 @@ export class WebhookReceiver {
             return false;
           }
         });
+        let delivery: Received | null = null;
         if (verifiedBy.length === 0) this.rejected.push({ headers: req.headers, body, reason: 'no secret verified the signature' });
         else {
-          this.received.push({
+          delivery = {
             id: headers['webhook-id'],
             timestamp: Number(headers['webhook-timestamp']),
             signature: headers['webhook-signature'],
@@ -61,9 +66,15 @@ export class WebhookReceiver {
             headers: req.headers,
             verifiedBy,
             at: Date.now(),
-          });
+            answeredAt: null,
+            remotePort: req.socket.remotePort ?? 0,
+          };
+          this.received.push(delivery);
         }
-        const answer = () => res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status < 300 ? 'ok' : `nope ${this.status}`);
+        const answer = () => {
+          if (delivery) delivery.answeredAt = Date.now();
+          res.writeHead(this.status, { 'content-type': 'text/plain' }).end(this.status < 300 ? 'ok' : `nope ${this.status}`);
+        };
         if (this.delayMs > 0) setTimeout(answer, this.delayMs);
         else answer();
       });
@@ -86,6 +97,11 @@ export class WebhookReceiver {
   /** The distinct event ids received. */
   ids(): Set<string> {
     return new Set(this.received.map((r) => r.id));
+  }
+
+  /** The deliveries taken in and not answered yet (waiting out `delayMs`). */
+  inFlight(): Received[] {
+    return this.received.filter((r) => r.answeredAt === null);
   }
 
   ofType(type: string): Received[] {

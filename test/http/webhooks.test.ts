@@ -255,6 +255,27 @@ describe('delivery', () => {
     }
   });
 
+  it('disabling an endpoint while an attempt is out: the attempt is logged, no retry follows', async () => {
+    const webhook = await endpoint();
+    receiver.status = 500;
+    receiver.delayMs = 500;
+    try {
+      await createInvite(h);
+      const draining = drain();
+      while (receiver.received.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await h.request({ method: 'PATCH', url: `${hooks()}/${webhook.id}`, token: h.tokens.admin, body: { enabled: false } });
+      await draining;
+      h.advance(10_000);
+      await drain();
+      expect(receiver.received).toHaveLength(1);
+      const log = await h.request({ method: 'GET', url: `${hooks()}/${webhook.id}/deliveries`, token: h.tokens.admin });
+      expect(log.body.items.map((a: any) => [a.statusCode, a.deliveryStatus])).toEqual([[500, 'cancelled']]);
+      expect(log.body.pending).toBe(0);
+    } finally {
+      receiver.delayMs = 0;
+    }
+  });
+
   it('deleting an endpoint stops its deliveries', async () => {
     const webhook = await endpoint();
     receiver.status = 500;
