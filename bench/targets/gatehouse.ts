@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findPostgresBin, startCluster, createDatabase, type Cluster } from '../../test/helpers/postgres.js';
 import { ROOT, spawnServer } from '../lib/process.js';
-import { seedGatehouse } from '../lib/seed.js';
-import type { Target } from '../lib/types.js';
+import { seedGatehouse, type Fixtures } from '../lib/seed.js';
+import type { RunningTarget, Seed, Target } from '../lib/types.js';
 import { gatehouseRequests } from './requests.js';
 
 export interface GatehouseOptions {
@@ -13,6 +13,28 @@ export interface GatehouseOptions {
   env?: Record<string, string>;
   /** Suffix of the target's name, e.g. `before` gives `gatehouse-sqlite-before`. */
   label?: string;
+  /**
+   * Runs after the seed and before the server starts, on the same database (a SQLite path or a
+   * PostgreSQL URL): the webhook bench writes its backlog of deliveries here.
+   */
+  prepare?: (database: string, fixtures: Fixtures) => Promise<void>;
+  /** Node options before the script, e.g. `--cpu-prof` (which NODE_OPTIONS does not take). */
+  nodeArgs?: string[];
+}
+
+/** A running Gatehouse, with what its seed made (the instance, the token, the orgs). */
+export interface RunningGatehouse extends RunningTarget {
+  fixtures: Fixtures;
+  /** Its database: a SQLite path or a PostgreSQL URL. */
+  database: string;
+  /** Where its mail goes: one `.eml` file per message sent. */
+  mailDir: string;
+  /** Why the server is no longer running (its exit and the end of its stderr), or null while it runs. */
+  exited(): string | null;
+}
+
+export interface GatehouseTarget extends Target {
+  start(options: { dir: string; seed: Seed }): Promise<RunningGatehouse>;
 }
 
 /**
@@ -21,7 +43,7 @@ export interface GatehouseOptions {
  * either; the README gives the cost of the default info-level request log. `options` let the
  * flood bench start another build and turn a limit on.
  */
-function gatehouse(name: string, database: (dir: string) => Promise<string>, unavailable: () => Promise<string | null>, options: GatehouseOptions = {}): Target {
+function gatehouse(name: string, database: (dir: string) => Promise<string>, unavailable: () => Promise<string | null>, options: GatehouseOptions = {}): GatehouseTarget {
   const root = options.root ?? ROOT;
   return {
     name: options.label ? `${name}-${options.label}` : name,
@@ -29,11 +51,13 @@ function gatehouse(name: string, database: (dir: string) => Promise<string>, una
     async start({ dir, seed }) {
       const url = await database(dir);
       const fixtures = await seedGatehouse(url, seed);
-      const server = await spawnServer<{ url: string }>(process.execPath, [join(root, 'bin/gatehouse.js'), 'serve', '--json'], {
+      await options.prepare?.(url, fixtures);
+      const mailDir = join(dir, 'mail');
+      const server = await spawnServer<{ url: string }>(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin/gatehouse.js'), 'serve', '--json'], {
         PORT: '0',
         HOST: '127.0.0.1',
         GATEHOUSE_DATABASE: url,
-        GATEHOUSE_MAIL: `file:${join(dir, 'mail')}`,
+        GATEHOUSE_MAIL: `file:${mailDir}`,
         GATEHOUSE_RATE_LIMIT_ADDRESS: 'off',
         GATEHOUSE_RATE_LIMIT_EMAIL: 'off',
         GATEHOUSE_LOCKOUT: 'off',
@@ -41,7 +65,11 @@ function gatehouse(name: string, database: (dir: string) => Promise<string>, una
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
         ...options.env,
       });
-      return { url: server.ready.url, pid: server.child.pid!, request: gatehouseRequests(fixtures), stop: server.stop };
+      const exited = () => {
+        const { exitCode, signalCode } = server.child;
+        return exitCode === null && signalCode === null ? null : `exited with ${exitCode ?? signalCode}: ${server.stderr().slice(-2000)}`;
+      };
+      return { url: server.ready.url, pid: server.child.pid!, request: gatehouseRequests(fixtures), stop: server.stop, fixtures, database: url, mailDir, exited };
     },
   };
 }

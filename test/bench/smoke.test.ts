@@ -44,3 +44,40 @@ it('npm run bench -- --smoke runs every scenario against every target and writes
   for (const r of report.growth.rows) expect(r.errors, `growth ${r.target} ${r.query} ${r.invites}`).toBe(0);
   expect(stdout).toMatch(/scenario \| gatehouse-sqlite/);
 }, 600_000);
+
+const WEBHOOK_RESULTS = join(ROOT, 'bench/tmp/webhooks-smoke.json');
+
+/**
+ * The webhook bench's smoke run (`tsx bench/webhooks.ts --smoke`), on SQLite alone so that it
+ * stays within about 15 s (a PostgreSQL cluster would double it; the main smoke above starts
+ * the PostgreSQL targets): both servers answer the create load without an error, every event
+ * reaches the receiver once per endpoint, the backlog drains, and the report is whole.
+ */
+it('the webhook bench (--smoke) measures create with and without endpoints, drains a backlog and writes its report', async () => {
+  rmSync(WEBHOOK_RESULTS, { force: true });
+  const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'bench/webhooks.ts', '--smoke', '--stores', 'sqlite'], { cwd: ROOT, maxBuffer: 1 << 24 }, (error, out, err) =>
+      done({ code: error ? ((error.code as number) ?? 1) : 0, stdout: out, stderr: err }),
+    );
+  });
+  expect(code, stderr.slice(-3000)).toBe(0);
+  const report = JSON.parse(readFileSync(WEBHOOK_RESULTS, 'utf8'));
+  expect(report.create.map((c: { store: string }) => c.store)).toEqual(['sqlite']);
+  const [create] = report.create;
+  for (const config of ['without', 'with']) {
+    expect(create[config].requests, `${config}: requests`).toBeGreaterThan(0);
+    expect(create[config].errors, `${config}: errors`).toBe(0);
+  }
+  expect(create.ratio).toBeGreaterThan(0);
+  // Every invite's two events (created, mail sent), once at each of the three endpoints; the
+  // database counts the invites, the answers autocannon counted may be a few fewer.
+  expect(create.received.expected).toBeGreaterThanOrEqual(6 * create.with.requests);
+  expect(create.received.unique).toBe(create.received.expected);
+  expect(create.received.malformed).toBe(0);
+  const [drain] = report.drain;
+  expect(drain.store).toBe('sqlite');
+  for (const r of drain.rounds) expect(r.deliveries).toBe(drain.backlog.deliveries);
+  expect(drain.malformed).toBe(0);
+  expect(drain.perSecond).toBeGreaterThan(0);
+  expect(stdout).toMatch(/with \/ without/);
+}, 30_000);
