@@ -125,7 +125,7 @@ async function main() {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const worker = new DeliveryWorker({ store: timed, clock: () => new Date(), log: console, policy: { allowAll: true, allowed: new BlockList() }, schedule: [5000], sweepMs: Number.MAX_SAFE_INTEGER });
+  const worker = new DeliveryWorker({ store: timed, clock: () => new Date(), log: console, policy: { allowAll: true, exceptions: new BlockList() }, schedule: [5000], retentionMs: 30 * 86_400_000, sweepMs: Number.MAX_SAFE_INTEGER });
   // The expiry sweep is not measured: drain() runs it only once sweepMs has passed since the last.
   (worker as unknown as { lastSweep: number }).lastSweep = Date.now();
   metering = true;
