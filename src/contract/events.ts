@@ -14,11 +14,17 @@ export const EVENT_TYPES = [
   'member.removed',
   'mail.sent',
   'mail.failed',
+  'join_link.created',
+  'join_link.updated',
+  'join_link.deleted',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** How a change was asked for: a token over the API, an invitation link, the CLI, or Gatehouse itself (expiry, mail). */
-export const VIAS = ['api', 'invite_link', 'cli', 'system'] as const;
+/**
+ * How a change was asked for: a token over the API, an invitation link, a join link (the request
+ * for a confirmation, and the membership it led to), the CLI, or Gatehouse itself (expiry, mail).
+ */
+export const VIAS = ['api', 'invite_link', 'join_link', 'cli', 'system'] as const;
 export type Via = (typeof VIAS)[number];
 
 /** The header by which the CLI says a change comes from it (self-declared: it tells, it proves nothing). */
@@ -49,12 +55,23 @@ export const EventData = named('EventData', Type.Object({
   dashboardRoles: Type.Optional(ResourceRoles),
   previousApplicationRoles: Type.Optional(ResourceRoles),
   previousDashboardRoles: Type.Optional(ResourceRoles),
-  /** `invite.revoked`: `revoked` by a call, or `replaced` by a newer invite or a membership. */
+  /**
+   * `invite.revoked`: `revoked` by a call, `replaced` by a newer invite or a membership, or
+   * `join_link_withdrawn` (its join link was disabled, rotated or deleted); `join_link.updated`:
+   * `changed` or `rotated`.
+   */
   reason: Type.Optional(Type.String()),
   /** `mail.*`: the message and, on `mail.failed`, why it could not be delivered. */
   mailId: Type.Optional(Id),
   error: Type.Optional(Type.String()),
   expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
+  /** The join link a change is about, or that an invite or a membership came from. */
+  joinLinkId: Type.Optional(Id),
+  /** `join_link.*`: the link's state, limits and uses (never its code or URL). */
+  state: Type.Optional(Type.String()),
+  maxUses: Type.Optional(Type.Integer()),
+  uses: Type.Optional(Type.Integer()),
+  allowedDomains: Type.Optional(Type.Array(Type.String())),
   actor: ref(EventActor),
 }));
 export type EventData = Static<typeof EventData>;

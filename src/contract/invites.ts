@@ -14,6 +14,8 @@ export const Invite = named('Invite', Type.Object({
   // Gatehouse's addition (upstream invites allow extra fields): delivery of the latest invitation mail.
   mailStatus: Type.Optional(StringEnum(['queued', 'sent', 'failed'])),
   mailError: Type.Optional(Type.String()),
+  /** Gatehouse's addition: the join link the invitee asked through (the invite is their confirmation). */
+  joinLinkId: Type.Optional(Id),
 }));
 export type Invite = Static<typeof Invite>;
 
@@ -57,6 +59,8 @@ export const InviteInfo = named('InviteInfo', Type.Object({
   disallowTransfer: Type.Boolean(),
   // Gatehouse's addition (upstream's schema allows extra fields): who sent the live link, when a person did.
   invitedBy: Type.Optional(Type.String()),
+  /** Gatehouse's addition: present when the person asked to join through a join link (this is their confirmation). */
+  joinLink: Type.Optional(Type.Literal(true)),
 }));
 export type InviteInfo = Static<typeof InviteInfo>;
 

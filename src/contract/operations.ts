@@ -4,6 +4,7 @@ import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost
 import type { Org, OrgCollection, OrgListQuery, OrgPost } from './orgs.js';
 import type { TokenInfo } from './tokens.js';
 import type { EventCollection, EventQuery } from './events.js';
+import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequest, JoinRequestResult } from './join-links.js';
 import type { DeliveryQuery, Redeliver, RedeliverResult, Webhook, WebhookAttemptCollection, WebhookCollection, WebhookPatch, WebhookPost, WebhookWithSecret } from './webhooks.js';
 
 /**
@@ -68,10 +69,12 @@ export const PATH_IDS: Record<string, string> = {
   inviteId: 'ID associated with the organization invite',
   userId: 'ID associated with the organization member',
   webhookId: 'ID associated with the webhook endpoint',
+  joinLinkId: 'ID associated with the join link',
 };
 
 const ORG = '/instances/{instanceId}/orgs/{orgId}';
 const WEBHOOK = '/instances/{instanceId}/webhooks/{webhookId}';
+const JOIN_LINK = `${ORG}/join-links/{joinLinkId}`;
 const LIST = ['sortField', 'sortDirection', 'filterField', 'filter', 'page', 'perPage'] as const;
 const INSTANCE_NOT_FOUND = ['The instance was not found', 'Instance was not found'] as const;
 const ORG_NOT_FOUND = ['The organization was not found in the instance', 'Organization was not found'] as const;
@@ -80,6 +83,9 @@ const INVITE_NOT_FOUND = ['The organization or the invite was not found', 'Invit
 const LINK_NOT_FOUND = ['The invite is unknown, or was accepted, rejected or revoked, or the email does not match', 'Invite was not found'] as const;
 const WEBHOOK_NOT_FOUND = ['The webhook endpoint was not found in the instance', 'Webhook was not found'] as const;
 const LINK_GONE = ['The invite has expired', 'Invite has expired'] as const;
+const JOIN_LINK_NOT_FOUND = ['The organization or the join link was not found', 'Join link was not found'] as const;
+const JOIN_CODE_NOT_FOUND = ['The code is unknown, or its link was disabled, rotated, deleted or used up', 'This join link cannot be used'] as const;
+const JOIN_CODE_GONE = ['The join link has expired', 'This join link has expired'] as const;
 
 type Common = { losantdomain?: string };
 
@@ -518,6 +524,121 @@ export const RESOURCES = {
       },
     },
   },
+  instanceOrgJoinLinks: {
+    tag: "An organization's join links: a URL to share instead of a list of addresses",
+    actions: {
+      /**
+       * Returns the organization's join links, newest first, each with its URL.
+       * @example
+       * const { items } = await client.instanceOrgJoinLinks.get({ instanceId, orgId });
+       */
+      get: {
+        types: types<unknown, JoinLinkCollection>(),
+        method: 'GET',
+        path: `${ORG}/join-links`,
+        access: 'read',
+        status: 200,
+        summary: "Returns the organization's join links",
+        description: 'Every link with its URL (admins may copy it again), its role, limits and how many people joined through it.',
+        success: 'The join links',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Creates a join link: whoever opens its URL may ask to join with an address the link allows.
+       * @example
+       * const link = await client.instanceOrgJoinLinks.post({ instanceId, orgId, joinLink: { role: 'view', allowedDomains: ['acme.com'], maxUses: 25 } });
+       * console.log(link.url); // https://gatehouse.example.com/join/…
+       */
+      post: {
+        types: types<{ joinLink: JoinLinkPost }, JoinLink>(),
+        method: 'POST',
+        path: `${ORG}/join-links`,
+        access: 'write',
+        status: 201,
+        body: 'joinLink',
+        summary: 'Creates a join link',
+        description:
+          'A person who opens the URL gives an email address; Gatehouse mails it a confirmation link (an invite with the link\'s roles), ' +
+          'and accepting it makes them a member. Only addresses of `allowedDomains` may ask (any when empty); a use is counted when a ' +
+          'person becomes a member, up to `maxUses`.',
+        success: 'The new join link and its URL',
+        bodyDoc: 'The role to grant and the limits of the link',
+        notFound: ORG_NOT_FOUND,
+      },
+    },
+  },
+  instanceOrgJoinLink: {
+    tag: 'One join link of an organization',
+    actions: {
+      /**
+       * Returns a join link with its URL.
+       * @example
+       * const link = await client.instanceOrgJoinLink.get({ instanceId, orgId, joinLinkId });
+       */
+      get: {
+        types: types<unknown, JoinLink>(),
+        method: 'GET',
+        path: JOIN_LINK,
+        access: 'read',
+        status: 200,
+        summary: 'Returns a join link',
+        success: 'The join link',
+        notFound: JOIN_LINK_NOT_FOUND,
+      },
+      /**
+       * Changes a join link's role or limits, or disables it (`state: 'disabled'`).
+       * @example
+       * await client.instanceOrgJoinLink.patch({ instanceId, orgId, joinLinkId, joinLink: { state: 'disabled' } });
+       */
+      patch: {
+        types: types<{ joinLink: JoinLinkPatch }, JoinLink>(),
+        method: 'PATCH',
+        path: JOIN_LINK,
+        access: 'write',
+        status: 200,
+        body: 'joinLink',
+        summary: 'Changes a join link',
+        description:
+          'A new role applies to confirmations asked for from then on. Disabling the link stops its URL and withdraws the confirmations ' +
+          'it mailed that were not accepted yet.',
+        success: 'The changed join link',
+        bodyDoc: 'The fields to change',
+        notFound: JOIN_LINK_NOT_FOUND,
+      },
+      /**
+       * Deletes a join link; its URL stops working and its unaccepted confirmations are withdrawn.
+       * @example
+       * await client.instanceOrgJoinLink.delete({ instanceId, orgId, joinLinkId });
+       */
+      delete: {
+        types: types<unknown, { success: true }>(),
+        method: 'DELETE',
+        path: JOIN_LINK,
+        access: 'write',
+        status: 200,
+        summary: 'Deletes a join link',
+        description: 'Its URL stops working and the confirmations it mailed that were not accepted yet are withdrawn.',
+        success: 'The join link was deleted',
+        notFound: JOIN_LINK_NOT_FOUND,
+      },
+      /**
+       * Gives the link a new URL; the old one stops working at once.
+       * @example
+       * const { url } = await client.instanceOrgJoinLink.rotate({ instanceId, orgId, joinLinkId });
+       */
+      rotate: {
+        types: types<unknown, JoinLink>(),
+        method: 'POST',
+        path: `${JOIN_LINK}/rotate`,
+        access: 'write',
+        status: 200,
+        summary: "Rotates a join link's URL",
+        description: 'The old URL stops working at once, and the confirmations it mailed that were not accepted yet are withdrawn.',
+        success: 'The join link with its new URL',
+        notFound: JOIN_LINK_NOT_FOUND,
+      },
+    },
+  },
   orgInvites: {
     tag: 'The public endpoints behind an invitation link: no API token, the invite token is the key',
     actions: {
@@ -559,6 +680,51 @@ export const RESOURCES = {
         bodyDoc: 'Invite info and acceptance',
         notFound: LINK_NOT_FOUND,
         gone: LINK_GONE,
+      },
+    },
+  },
+  joinLinks: {
+    tag: 'The public endpoints behind a join link: no API token, the code in its URL is the key',
+    actions: {
+      /**
+       * What a join link offers, for the page its URL opens. Changes nothing.
+       * @example
+       * const { orgName, role } = await client.joinLinks.get({ code });
+       */
+      get: {
+        types: types<{ code: string }, JoinInfo>(),
+        method: 'GET',
+        path: '/join',
+        access: 'public',
+        status: 200,
+        query: ['code'],
+        summary: 'Gets information about a join link',
+        description: 'For the page a join link opens: the organization, the role and the allowed domains. Changes nothing.',
+        success: 'What the join link offers',
+        notFound: JOIN_CODE_NOT_FOUND,
+        gone: JOIN_CODE_GONE,
+      },
+      /**
+       * Asks to join through a link: Gatehouse mails `email` a confirmation link.
+       * @example
+       * await client.joinLinks.post({ joinRequest: { code, email: 'ann@acme.com' } });
+       */
+      post: {
+        types: types<{ joinRequest: JoinRequest }, JoinRequestResult>(),
+        method: 'POST',
+        path: '/join',
+        access: 'public',
+        status: 200,
+        body: 'joinRequest',
+        summary: 'Asks to join an organization through a join link',
+        description:
+          'Mails the address a confirmation link (`/accept?token=…&email=…`); accepting it makes the person a member with the ' +
+          "link's roles. Addresses outside the link's domains and existing members are refused without a mail. Rate-limited " +
+          'per client address and per email.',
+        success: 'The confirmation mail is on its way',
+        bodyDoc: 'The join link code and the email to confirm',
+        notFound: JOIN_CODE_NOT_FOUND,
+        gone: JOIN_CODE_GONE,
       },
     },
   },

@@ -63,6 +63,19 @@ export async function createWebhook(h: Harness, body: Record<string, unknown> = 
   return res.body as { id: string; secret: string };
 }
 
+/** A join link of the harness org (deleting the org's links once 80 exist: an org holds at most 100). */
+export async function createJoinLink(h: Harness, body: Record<string, unknown> = {}, orgId = h.orgId) {
+  const url = `/instances/${h.instanceId}/orgs/${orgId}/join-links`;
+  const list = await h.request({ method: 'GET', url, token: h.tokens.admin });
+  if (list.body.items.length >= 80) for (const { id } of list.body.items) await h.request({ method: 'DELETE', url: `${url}/${id}`, token: h.tokens.admin });
+  const res = await h.request({ method: 'POST', url, token: h.tokens.admin, body: { role: 'view', ...body } });
+  if (res.status !== 201) throw new Error(`join link create failed: ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; url: string; uses: number };
+}
+
+/** The code of a join link, from its URL. */
+export const joinCode = (link: { url: string }) => new URL(link.url).pathname.split('/').at(-1)!;
+
 /** The id of the instance's newest event. */
 export async function latestEventId(h: Harness): Promise<string> {
   let after: string | undefined;
@@ -82,6 +95,7 @@ const webhook = async (h: Harness) => ({ instanceId: h.instanceId, webhookId: (a
 /** The event that redeliver's body names, made by its prepare (the body thunk sees no ids). */
 let redeliverEventId = '';
 const instance = async (h: Harness) => ({ instanceId: h.instanceId });
+const joinLink = async (h: Harness) => ({ ...org(h), joinLinkId: (await createJoinLink(h)).id });
 
 /** What each action needs to succeed: the compiler asks for one per action of the operation table. */
 const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
@@ -106,6 +120,12 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceWebhook.delete': { prepare: webhook },
   'instanceWebhook.rotate': { prepare: webhook },
   'instanceWebhook.deliveries': { prepare: webhook },
+  'instanceOrgJoinLinks.get': { prepare: async (h) => org(h) },
+  'instanceOrgJoinLinks.post': { prepare: async (h) => (await createJoinLink(h), org(h)), body: () => ({ role: 'view', allowedDomains: ['example.com'] }) },
+  'instanceOrgJoinLink.get': { prepare: joinLink },
+  'instanceOrgJoinLink.patch': { prepare: joinLink, body: () => ({ maxUses: 5 }) },
+  'instanceOrgJoinLink.delete': { prepare: joinLink },
+  'instanceOrgJoinLink.rotate': { prepare: joinLink },
   'instanceWebhook.redeliver': {
     prepare: async (h) => {
       const ids = await webhook(h);
