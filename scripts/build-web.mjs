@@ -1,5 +1,5 @@
 // Bundles the invitation page and the admin console (src/web) into dist/web with esbuild:
-// content-hashed assets (served with a one-year immutable cache) and the two HTML pages with
+// content-hashed assets (served with a one-year immutable cache) and the HTML pages with
 // their asset names filled in.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +31,7 @@ const routingOnly = {
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: ['src/web/accept.ts', 'src/web/admin.ts', 'src/web/style.css'],
+  entryPoints: ['src/web/accept.ts', 'src/web/join.ts', 'src/web/admin.ts', 'src/web/style.css'],
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -53,7 +53,7 @@ for (const [file, meta] of Object.entries(result.metafile.outputs)) {
   const name = basename(meta.entryPoint).replace(/\.ts$/, '.js');
   assets[name] = basename(file);
 }
-for (const page of ['accept.html', 'admin.html']) {
+for (const page of ['accept.html', 'join.html', 'admin.html']) {
   const html = readFileSync(join(root, 'src/web', page), 'utf8').replace(/\{\{([\w.]+)\}\}/g, (_, name) => {
     if (!assets[name]) throw new Error(`${page} names an unknown asset ${name}`);
     return `/assets/${assets[name]}`;

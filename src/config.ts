@@ -41,6 +41,8 @@ const DEFAULT_RATE_LIMITS = {
   GATEHOUSE_RATE_LIMIT_EMAIL: '20/1m',
   GATEHOUSE_LOCKOUT: '10/15m',
   GATEHOUSE_RATE_LIMIT_TOKEN: '6000/1m',
+  GATEHOUSE_RATE_LIMIT_JOIN_ADDRESS: '20/1h',
+  GATEHOUSE_RATE_LIMIT_JOIN_EMAIL: '5/1h',
 } as const;
 
 /** The connection limits when the environment says nothing; the README states them and why. */
@@ -128,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     email: limit('GATEHOUSE_RATE_LIMIT_EMAIL'),
     lockout: limit('GATEHOUSE_LOCKOUT'),
     token: limit('GATEHOUSE_RATE_LIMIT_TOKEN'),
+    joinAddress: limit('GATEHOUSE_RATE_LIMIT_JOIN_ADDRESS'),
+    joinEmail: limit('GATEHOUSE_RATE_LIMIT_JOIN_EMAIL'),
   };
 
   const proxyText = value('GATEHOUSE_TRUST_PROXY') ?? 'false';

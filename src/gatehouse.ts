@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { Operator } from './domain/operator.js';
 import { Auth } from './domain/tokens.js';
 import type { DomainDeps } from './domain/context.js';
+import { JoinLinks } from './domain/join-links.js';
 import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';
 import { Orgs } from './domain/orgs.js';
@@ -91,11 +92,13 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     onEventsPublished: () => webhookWorker.kick(),
   };
   const limiter = new RateLimiter(store, config.rateLimits, () => clock().getTime());
+  const invitations = new Invitations(deps);
   const app = buildApp(
     {
       store,
       auth: new Auth(store, clock),
-      invitations: new Invitations(deps),
+      invitations,
+      joinLinks: new JoinLinks({ ...deps, invitations, publicUrl: () => publicUrl }),
       members: new Members(deps),
       orgs: new Orgs(deps),
       audit: new AuditTrail(deps),

@@ -49,6 +49,7 @@ export async function seedGatehouse(database: string, seed: Seed): Promise<Fixtu
       expiresAt: new Date(Date.now() + WEEK_MS).toISOString(),
       status: 'pending',
       invitedByTokenId: null,
+      joinLinkId: null,
     });
     const inviteIds = await inBatches(store, seed.invites, async (s, i) => {
       const record = invite(orgA.id, `seed${i}@example.com`);

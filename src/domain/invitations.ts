@@ -9,8 +9,8 @@ import { isExpired } from './expiry.js';
 import { newId } from './ids.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import { toInvite, toInviteInfo } from './presenters.js';
-import type { InviteRecord, OrgRecord } from './records.js';
+import { isUsedUp, joinLinkExpired, toInvite, toInviteInfo } from './presenters.js';
+import type { InviteRecord, JoinLinkRecord, OrgRecord } from './records.js';
 import { hashSecret, newSecret, sameSecret } from './secrets.js';
 import type { InviteSortField, Store } from './store.js';
 import { findOrCreateUser } from './users.js';
@@ -67,6 +67,7 @@ export class Invitations {
         ...this.lifetime(org, now),
         status: 'pending',
         invitedByTokenId: actor.tokenId,
+        joinLinkId: null,
       };
       try {
         await store.insertInvite(record, hashSecret(token));
@@ -155,12 +156,17 @@ export class Invitations {
     const result = await this.store.transaction(async (store) => {
       const found = await this.live(token, email, store);
       await store.lock({ email: found.email }); // before the claim and the user (Store.lock)
+      // A confirmation from a join link uses the link up by one: counted before the claim (the
+      // link's row before the invite's, as Store.lock orders), rolled back with it if it loses.
+      if (accept && found.joinLinkId) await useJoinLink(store, found, now);
       const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
       if (!claimed) throw new UnusableLink(false);
       const org = await store.getOrg(claimed.orgId);
       if (!org) throw new UnusableLink(false);
       const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
-      await audit(store, this.deps.clock, { ...actor, userId: user?.id ?? null }, {
+      // A membership through a join link says so: the invite was only its confirmation.
+      const by: Actor = { ...actor, userId: user?.id ?? null, ...(claimed.joinLinkId ? { via: 'join_link' as const } : {}) };
+      await audit(store, this.deps.clock, by, {
         ...inviteAuditFields(org, claimed),
         action: accept ? 'orgInvites.accept' : 'orgInvites.reject',
         details: { role: claimed.role },
@@ -184,13 +190,47 @@ export class Invitations {
       }
       const userId = user ? { userId: user.id } : {};
       const added: NewEvent[] = user
-        ? [{ type: 'member.added', instanceId: org.instanceId, orgId: org.id, data: { userId: user.id, email: user.email, ...grantData(claimed), inviteId: claimed.id } }]
+        ? [{ type: 'member.added', instanceId: org.instanceId, orgId: org.id, data: { userId: user.id, email: user.email, ...grantData(claimed), inviteId: claimed.id, ...joinLinkOf(claimed) } }]
         : [];
-      await publish(store, now, { ...actor, userId: user?.id ?? null }, [inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId), ...added]);
+      await publish(store, now, by, [inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId), ...added]);
       return { accepted: accept, orgId: claimed.orgId };
     });
     this.deps.onEventsPublished();
     return result;
+  }
+
+  /**
+   * Inside the join request's transaction (the email lock and the link's row taken): mails
+   * `email` a confirmation, a pending invite carrying the link's roles. A confirmation this link
+   * sent before is sent again with a new token (people lose mail); an invite of any other
+   * origin is left alone and refused, an expired one replaced. Returns the invite.
+   */
+  async offerJoin(store: Store, org: OrgRecord, link: JoinLinkRecord, email: string, actor: Actor): Promise<InviteRecord> {
+    const now = this.deps.clock();
+    const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
+    for (const id of replaced) await store.cancelUndeliveredMail(id);
+    const lifetime = this.lifetime(org, now, link.expiresAt);
+    const grant = { role: link.role, applicationRoles: link.applicationRoles, dashboardRoles: link.dashboardRoles };
+    const token = newSecret();
+    const earlier = await store.getPendingInvite(org.id, email);
+    let invite: InviteRecord;
+    let events: NewEvent[];
+    if (earlier && earlier.joinLinkId !== link.id) {
+      throw new AppError('already_invited', `${email} already has a pending invitation to ${org.name}: look for it in your mail`);
+    } else if (earlier) {
+      invite = (await store.updatePendingInvite(earlier.id, { tokenHash: hashSecret(token), ...lifetime, ...grant }))!;
+      await store.cancelUndeliveredMail(invite.id);
+      events = [inviteEvent('invite.resent', org, invite, previousGrant(earlier, invite))];
+    } else {
+      await assertSeatFree(store, org, now);
+      invite = { id: newId(now.getTime()), orgId: org.id, email, ...grant, disallowTransfer: false, ...lifetime, status: 'pending', invitedByTokenId: null, joinLinkId: link.id };
+      await store.insertInvite(invite, hashSecret(token));
+      events = [...replacedInvites(org, replaced, email), inviteEvent('invite.created', org, invite)];
+    }
+    await this.queueMail(store, org, invite, token, actor);
+    await audit(store, this.deps.clock, actor, { ...inviteAuditFields(org, invite), action: 'joinLinks.post', details: { joinLinkId: link.id, role: invite.role, replaced } });
+    await publish(store, now, actor, events);
+    return invite;
   }
 
   /** A pending invite of the org by id (expired ones included); 404 for any other. */
@@ -216,8 +256,9 @@ export class Invitations {
     return invite;
   }
 
-  private lifetime(org: OrgRecord, now: Date) {
-    const ttl = org.inviteTtlMs ?? this.deps.defaultInviteTtlMs;
+  /** An invite's lifetime from `now`: the org's (or the server's), but never past `until`. */
+  private lifetime(org: OrgRecord, now: Date, until: string | null = null) {
+    const ttl = Math.min(org.inviteTtlMs ?? this.deps.defaultInviteTtlMs, until === null ? Infinity : Date.parse(until) - now.getTime());
     return { inviteDate: now.toISOString(), ttl, expiresAt: new Date(now.getTime() + ttl).toISOString() };
   }
 
@@ -239,6 +280,18 @@ export class Invitations {
   }
 }
 
+/** Counts the use of the join link `invite` came from, or says why the link can no longer be used. */
+async function useJoinLink(store: Store, invite: InviteRecord, now: Date): Promise<void> {
+  if (await store.useJoinLink(invite.joinLinkId!, now.toISOString())) return;
+  const link = await store.getJoinLink(invite.orgId, invite.joinLinkId!);
+  if (link && joinLinkExpired(link, now)) throw new AppError('join_link_expired', 'The join link this confirmation came from has expired');
+  if (link && isUsedUp(link)) throw new AppError('join_link_used_up', 'The join link this confirmation came from has been used as many times as it allows');
+  throw new UnusableLink(false);
+}
+
+/** The join link an invite came from, as event data. */
+const joinLinkOf = (invite: InviteRecord) => (invite.joinLinkId ? { joinLinkId: invite.joinLinkId } : {});
+
 /** The audit fields naming an invite of an org. */
 const inviteAuditFields = (org: OrgRecord, invite: InviteRecord) => ({ instanceId: org.instanceId, orgId: org.id, targetId: invite.id, email: invite.email });
 
@@ -247,7 +300,7 @@ const inviteEvent = (type: EventType, org: OrgRecord, invite: InviteRecord, extr
   type,
   instanceId: org.instanceId,
   orgId: org.id,
-  data: { inviteId: invite.id, email: invite.email, ...grantData(invite), ...(invite.status === 'pending' ? { expiresAt: invite.expiresAt } : {}), ...extra },
+  data: { inviteId: invite.id, email: invite.email, ...grantData(invite), ...(invite.status === 'pending' ? { expiresAt: invite.expiresAt } : {}), ...joinLinkOf(invite), ...extra },
 });
 
 /** The mail state of an invite just created or resent: its mail is queued. */

@@ -6,11 +6,12 @@ import type { AuditLog } from '../contract/audit.js';
 import type { Event } from '../contract/events.js';
 import type { Webhook, WebhookAttempt } from '../contract/webhooks.js';
 import type { Invite, InviteInfo } from '../contract/invites.js';
+import type { JoinInfo, JoinLink } from '../contract/join-links.js';
 import type { Member } from '../contract/members.js';
 import type { Org } from '../contract/orgs.js';
 import type { TokenInfo } from '../contract/tokens.js';
 import { isExpired } from './expiry.js';
-import type { AttemptRecord, DeliveryRecord, EventRecord, WebhookRecord, AuditRecord, InstanceRecord, InstanceRole, InviteRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
+import type { AttemptRecord, DeliveryRecord, EventRecord, WebhookRecord, AuditRecord, InstanceRecord, InstanceRole, InviteRecord, JoinLinkRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { personLabel } from './text.js';
 
 /** What operators see of the outbox states: a message being handed over is still queued. */
@@ -31,6 +32,7 @@ export function toInvite(i: InviteRecord, now: Date, mail?: Pick<MailRecord, 'st
     disallowTransfer: i.disallowTransfer,
     ...(mailStatus ? { mailStatus } : {}),
     ...(mailStatus === 'failed' && mail?.lastError ? { mailError: mail.lastError } : {}),
+    ...(i.joinLinkId ? { joinLinkId: i.joinLinkId } : {}),
   };
 }
 
@@ -44,8 +46,44 @@ export function toInviteInfo(invite: InviteRecord, org: OrgRecord, inviter: User
     ttl: invite.ttl,
     disallowTransfer: invite.disallowTransfer,
     ...(inviter ? { invitedBy: personLabel(inviter) } : {}),
+    ...(invite.joinLinkId ? { joinLink: true as const } : {}),
   };
 }
+
+/** Whether the link has run out of uses. */
+export const isUsedUp = (l: JoinLinkRecord) => l.maxUses !== null && l.uses >= l.maxUses;
+export const joinLinkExpired = (l: JoinLinkRecord, now: Date) => l.expiresAt !== null && Date.parse(l.expiresAt) <= now.getTime();
+
+/** A join link as admins see it; `url` is its shareable address. */
+export function toJoinLink(l: JoinLinkRecord, org: OrgRecord, url: string, now: Date): JoinLink {
+  return {
+    id: l.id,
+    instanceId: org.instanceId,
+    orgId: org.id,
+    url,
+    role: l.role,
+    applicationRoles: l.applicationRoles,
+    dashboardRoles: l.dashboardRoles,
+    ...(l.maxUses !== null ? { maxUses: l.maxUses } : {}),
+    uses: l.uses,
+    ...(l.expiresAt !== null ? { expiresAt: l.expiresAt } : {}),
+    allowedDomains: l.allowedDomains,
+    ...(l.description !== null ? { description: l.description } : {}),
+    state: l.state,
+    hasExpired: joinLinkExpired(l, now),
+    usedUp: isUsedUp(l),
+    creationDate: l.createdAt,
+    lastUpdated: l.updatedAt,
+  };
+}
+
+/** What the holder of a join link may see: never its uses or who joined. */
+export const toJoinInfo = (l: JoinLinkRecord, org: OrgRecord): JoinInfo => ({
+  orgName: org.name,
+  role: l.role,
+  allowedDomains: l.allowedDomains,
+  ...(l.expiresAt !== null ? { expiresAt: l.expiresAt } : {}),
+});
 
 /** Upstream's member shape: optional fields are left out rather than sent empty. */
 export function toMember(org: OrgRecord, m: MemberView): Member {

@@ -18,6 +18,10 @@ export interface RateLimitConfig {
   lockout: Limit | null;
   /** Authenticated requests per API token, per replica. */
   token: Limit | null;
+  /** Join link requests (each mails a confirmation) per client address. */
+  joinAddress: Limit | null;
+  /** Join link requests naming one email, from any address: a brake on mailing one person again and again. */
+  joinEmail: Limit | null;
 }
 
 /** Keys known to be over their limit are remembered this many at most (a flood of addresses). */
@@ -60,11 +64,30 @@ export class RateLimiter {
   }
 
   /**
+   * Counts a request for a join confirmation mail (refused ones too: probing which addresses
+   * a link takes is asking as well), per address and per email; 429 past either limit.
+   */
+  async joinRequest(address: string, email: string): Promise<void> {
+    const now = this.now();
+    const keys: [string, Limit | null, string][] = [
+      [`join:address:${address}`, this.limits.joinAddress, 'Too many join requests from this address; try again later'],
+      [`join:email:${emailKey(email)}`, this.limits.joinEmail, 'Too many join requests for this email; try again later'],
+    ];
+    for (const [key, limit, message] of keys) {
+      if (!limit) continue;
+      const known = this.knownOver(key, now, message);
+      if (known) throw known;
+      const start = windowStart(now, limit);
+      if ((await this.store.hitRateLimit(key, start)) > limit.max) throw this.remember(key, start + limit.windowMs, now, message);
+    }
+  }
+
+  /**
    * After a link check found the link unusable: the refusal to answer instead (429) when the
    * address or the email is past its limit of unknown links, else null. `unknown` (no such
    * link, or another email) is counted; a used, revoked or just-lost link is not a guess.
    */
-  async failedLink(address: string, email: string, unknown: boolean): Promise<AppError | null> {
+  async failedLink(address: string, email: string | null, unknown: boolean): Promise<AppError | null> {
     const now = this.now();
     for (const [key, limit, message] of this.failureKeys(address, email)) {
       const known = this.knownOver(key, now, message);
@@ -91,15 +114,15 @@ export class RateLimiter {
 
   /** Drops counters of windows long past (called from time to time by the composition root). */
   async prune(): Promise<void> {
-    const longest = Math.max(...[this.limits.address, this.limits.email, this.limits.lockout].map((l) => l?.windowMs ?? 0));
+    const longest = Math.max(...[this.limits.address, this.limits.email, this.limits.lockout, this.limits.joinAddress, this.limits.joinEmail].map((l) => l?.windowMs ?? 0));
     await this.store.pruneRateLimits(this.now() - 2 * longest);
     this.forgetOldTokenWindows(this.limits.token ? windowStart(this.now(), this.limits.token) : Infinity);
     this.forgetEnded(this.now());
   }
 
-  private *failureKeys(address: string, email: string): Generator<[string, Limit, string]> {
+  private *failureKeys(address: string, email: string | null): Generator<[string, Limit, string]> {
     if (this.limits.lockout) yield [`failed:address:${address}`, this.limits.lockout, 'Too many failed attempts from this address; try again later'];
-    if (this.limits.email) yield [`failed:email:${emailKey(email)}`, this.limits.email, 'Too many failed attempts for this email; try again later'];
+    if (this.limits.email && email !== null) yield [`failed:email:${emailKey(email)}`, this.limits.email, 'Too many failed attempts for this email; try again later'];
   }
 
   /** The refusal for a key already seen over its limit in this window, decided from memory. */

@@ -1,6 +1,7 @@
 import type { ResourceRole, Role } from '../contract/common.js';
 import type { EventData, EventType } from '../contract/events.js';
 import type { DeliveryStatus } from '../contract/webhooks.js';
+import type { JoinLinkState } from '../contract/join-links.js';
 
 /** What the store keeps, in the domain's terms. Dates are ISO-8601 strings in UTC. */
 export interface InstanceRecord {
@@ -68,6 +69,24 @@ export interface InviteRecord extends RoleGrant {
   expiresAt: string;
   status: InviteStatus;
   invitedByTokenId: string | null;
+  /** The join link the invitee asked through: the invite is their confirmation, and accepting uses the link once. */
+  joinLinkId: string | null;
+}
+
+export interface JoinLinkRecord extends RoleGrant {
+  id: string;
+  orgId: string;
+  /** Kept readable (admins copy the URL again); lookups go by its hash. */
+  code: string;
+  maxUses: number | null;
+  uses: number;
+  expiresAt: string | null;
+  /** Lower-case; empty: any domain. */
+  allowedDomains: string[];
+  description: string | null;
+  state: JoinLinkState;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface MemberRecord extends RoleGrant {

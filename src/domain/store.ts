@@ -12,6 +12,7 @@ import type {
   InstanceRole,
   InviteRecord,
   InviteStatus,
+  JoinLinkRecord,
   MailRecord,
   MailStatus,
   MemberRecord,
@@ -77,6 +78,9 @@ export interface AuditQuery {
 /** What `Store.lock` serialises on; see there for the order in which they are taken. */
 export type LockKey = 'setup' | { email: string } | { org: string };
 
+/** Fields of a join link that an update may rewrite (a new `code` rotates it). */
+export type JoinLinkChange = Partial<Omit<JoinLinkRecord, 'id' | 'orgId' | 'uses' | 'createdAt'>>;
+
 /** Fields of an invite that a resend or a status change may rewrite. */
 export type InviteChange = Partial<
   RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt' | 'invitedByTokenId'> & { tokenHash: string }
@@ -109,7 +113,10 @@ export interface Store {
    *   2. `{ email }`, before the transaction writes (or locks) any user, invite or member row of
    *      that person; a transaction that needs several people takes them in sorted order;
    *   3. `{ org }` (assertSeatFree), before counting and taking a seat;
-   *   4. then rows, by the statements themselves.
+   *   4. a join link's row (`lockJoinLink`, `useJoinLink`), before any invite row: a rotation
+   *      takes the link and then withdraws its invites, so nobody may hold an invite row of the
+   *      link while waiting for the link;
+   *   5. then rows, by the statements themselves.
    * The email lock is also what makes "a member never holds a pending invite" hold on
    * PostgreSQL: an invite and a direct add of one email cannot both read "neither exists yet"
    * and both write. Taken by: invite create and resend, accept/reject, member add.
@@ -171,6 +178,8 @@ export interface Store {
   claimExpiredInvites(now: string, limit: number): Promise<InviteRecord[]>;
   /** The user whose token sent the invite's live link; null when an instance token did. */
   getInviter(inviteId: string): Promise<UserRecord | null>;
+  /** The org's pending invite for the email (expired or not), if any. */
+  getPendingInvite(orgId: string, email: string): Promise<InviteRecord | null>;
   /** Lists the org's pending invites (expired ones included). */
   listInvites(orgId: string, query: ListQuery<InviteSortField>): Promise<Page<InviteRecord>>;
   /**
@@ -187,6 +196,25 @@ export interface Store {
   retirePendingInvites(orgId: string, email: string, status: InviteStatus, onlyExpiredAt: string | null): Promise<string[]>;
   /** Members plus invites still pending and unexpired at `now`. */
   countSeats(orgId: string, now: string): Promise<number>;
+
+  insertJoinLink(link: JoinLinkRecord): Promise<void>;
+  getJoinLink(orgId: string, id: string): Promise<JoinLinkRecord | null>;
+  /** The link whose code this is (found by the code's hash). */
+  getJoinLinkByCode(code: string): Promise<JoinLinkRecord | null>;
+  /** The org's links, newest first. */
+  listJoinLinks(orgId: string): Promise<JoinLinkRecord[]>;
+  updateJoinLink(id: string, change: JoinLinkChange): Promise<JoinLinkRecord | null>;
+  deleteJoinLink(id: string): Promise<boolean>;
+  /** Inside a transaction: the link as it is now, its row locked until the transaction ends (null: gone). */
+  lockJoinLink(id: string): Promise<JoinLinkRecord | null>;
+  /**
+   * Counts one use of the link if it is active, unexpired at `now` and not used up, in one
+   * conditional write; returns the link after it, or null when it could not be used (so of
+   * concurrent last uses exactly one wins).
+   */
+  useJoinLink(id: string, now: string): Promise<JoinLinkRecord | null>;
+  /** Revokes the link's pending invites (its confirmations not accepted yet) and returns them. */
+  withdrawJoinLinkInvites(joinLinkId: string): Promise<InviteRecord[]>;
 
   /** Throws UniqueViolation('member') when the user already belongs to the org. */
   insertMember(member: MemberRecord): Promise<void>;

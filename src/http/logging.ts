@@ -6,7 +6,7 @@ const REDACTED = '[REDACTED]';
 /**
  * Whether a query parameter, by its raw name, may carry a secret. Judged by the decoded name,
  * as the query parser sees it (`%74oken`, `TOKEN`, `to+ken`… are all read by someone), and by
- * any name holding "token" (`access_token`, `id_token`): a false alarm costs a log value. A
+ * any name holding "token" or "code" (`access_token`, `id_token`, a join link's `code`): a false alarm costs a log value. A
  * name that does not decode is suspect: some parser may still read it as one that does.
  */
 function isSecretName(raw: string): boolean {
@@ -16,7 +16,8 @@ function isSecretName(raw: string): boolean {
   } catch {
     return true;
   }
-  return name.toLowerCase().includes('token');
+  const lower = name.toLowerCase();
+  return lower.includes('token') || lower.includes('code');
 }
 
 /**
@@ -26,20 +27,23 @@ function isSecretName(raw: string): boolean {
 const redactQuery = (query: string): string =>
   query.replace(/(^|[&;])([^&;=]*)=([^&;]*)/g, (pair, sep: string, name: string) => (isSecretName(name) ? `${sep}${name}=${REDACTED}` : pair));
 
+/** A join link carries its code in the path (`/join/<code>`); whatever follows `/join/` is the secret. */
+const redactPath = (path: string): string => path.replace(/(\/join\/)[^/?\s"'<>`]+/gi, `$1${REDACTED}`);
+
 /** A request URL (path and query) fit for a log line: never throws. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
-  return q === -1 ? url : `${url.slice(0, q + 1)}${redactQuery(url.slice(q + 1))}`;
+  return q === -1 ? redactPath(url) : `${redactPath(url.slice(0, q))}?${redactQuery(url.slice(q + 1))}`;
 }
 
-/** Any text that may quote a URL (a message, an error): each `?query` in it, up to a space or quote, redacted. */
-const redactText = (text: string): string => text.replace(/\?[^\s"'<>`]*/g, (query) => `?${redactQuery(query.slice(1))}`);
+/** Any text that may quote a URL (a message, an error): join paths, and each `?query` up to a space or quote, redacted. */
+const redactText = (text: string): string => redactPath(text).replace(/\?[^\s"'<>`]*/g, (query) => `?${redactQuery(query.slice(1))}`);
 
 /** pino options: request lines without secrets, and headers never logged. */
 export function loggerOptions(level: string) {
   return {
     level,
-    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token'], censor: REDACTED },
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'code', '*.code'], censor: REDACTED },
     serializers: {
       req(req: FastifyRequest) {
         return { method: req.method, url: redactUrl(req.url), remoteAddress: req.ip };

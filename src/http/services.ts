@@ -3,6 +3,7 @@ import type { EventFeed } from '../domain/events.js';
 import type { Webhooks } from '../domain/webhooks.js';
 import type { Auth } from '../domain/tokens.js';
 import type { Invitations } from '../domain/invitations.js';
+import type { JoinLinks } from '../domain/join-links.js';
 import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
@@ -13,6 +14,7 @@ export interface Services {
   store: Pick<Store, 'ping' | 'isUnavailable'>;
   auth: Auth;
   invitations: Invitations;
+  joinLinks: JoinLinks;
   members: Members;
   orgs: Orgs;
   audit: AuditTrail;

@@ -6,7 +6,8 @@ import { PACKAGE_ROOT } from '../paths.js';
 
 /** The built-in templates, shipped in the package's templates/mail. */
 const BUILT_IN = join(PACKAGE_ROOT, 'templates/mail');
-const FILES = { subject: 'invite.subject.txt', text: 'invite.txt', html: 'invite.html' } as const;
+/** The invitation, and the confirmation a join link sends (`join.*`). */
+const KINDS = ['invite', 'join'] as const;
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
@@ -34,8 +35,11 @@ export function inviteMailComposer(publicUrl: () => string, overrides: string | 
     const custom = overrides ? join(overrides, file) : null;
     return readFileSync(custom && existsSync(custom) ? custom : join(BUILT_IN, file), 'utf8');
   };
-  const templates = { subject: load(FILES.subject), text: load(FILES.text), html: load(FILES.html) };
+  const sets = Object.fromEntries(
+    KINDS.map((kind) => [kind, { subject: load(`${kind}.subject.txt`), text: load(`${kind}.txt`), html: load(`${kind}.html`) }]),
+  ) as Record<(typeof KINDS)[number], { subject: string; text: string; html: string }>;
   return ({ org, invite, token, inviter }) => {
+    const templates = sets[invite.joinLinkId ? 'join' : 'invite'];
     const values = {
       orgName: org.name,
       role: invite.role,

@@ -6,6 +6,7 @@ import type {
   InstanceRecord,
   InstanceRole,
   InviteRecord,
+  JoinLinkRecord,
   InviteStatus,
   MailRecord,
   MailStatus,
@@ -21,9 +22,12 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
-import type { AttemptResult, AuditQuery, EventQuery, InviteChange, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
-import { bit, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import type { AttemptResult, AuditQuery, EventQuery, InviteChange, JoinLinkChange, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import { bit, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
+import { hashSecret } from '../domain/secrets.js';
+import type { Selectable } from 'kysely';
+type Row<T extends keyof Database> = Selectable<Database[T]>;
 import { type Lookup, lookup } from './lookup.js';
 import type { OpenOptions } from './open-options.js';
 
@@ -290,6 +294,7 @@ export class KyselyStore implements Store {
           expires_at: i.expiresAt,
           status: i.status,
           invited_by_token_id: i.invitedByTokenId,
+          join_link_id: i.joinLinkId,
         })
         .execute(),
     );
@@ -343,6 +348,11 @@ export class KyselyStore implements Store {
     return r ? toInvite(r) : null;
   }
 
+  async getPendingInvite(orgId: string, email: string): Promise<InviteRecord | null> {
+    const r = await this.db.selectFrom('invites').selectAll().where('org_id', '=', orgId).where('email', '=', email).where('status', '=', 'pending').executeTakeFirst();
+    return r ? toInvite(r) : null;
+  }
+
   async listInvites(orgId: string, q: ListQuery<InviteSortField>): Promise<Page<InviteRecord>> {
     const base = this.filtered(
       this.db.selectFrom('invites').where('invites.org_id', '=', orgId).where('invites.status', '=', 'pending'),
@@ -386,6 +396,65 @@ export class KyselyStore implements Store {
     if (onlyExpiredAt !== null) q = q.where('expires_at', '<', onlyExpiredAt);
     const rows = await q.returning('id').execute();
     return rows.map((r) => r.id);
+  }
+
+  async insertJoinLink(l: JoinLinkRecord): Promise<void> {
+    await this.db.insertInto('join_links').values({ ...(joinLinkRow(l) as Row<'join_links'>), uses: l.uses }).execute();
+  }
+
+  async getJoinLink(orgId: string, id: string): Promise<JoinLinkRecord | null> {
+    const r = await this.db.selectFrom('join_links').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+    return r ? toJoinLink(r) : null;
+  }
+
+  async getJoinLinkByCode(code: string): Promise<JoinLinkRecord | null> {
+    const r = await this.db.selectFrom('join_links').selectAll().where('code_hash', '=', hashSecret(code)).executeTakeFirst();
+    return r ? toJoinLink(r) : null;
+  }
+
+  async listJoinLinks(orgId: string): Promise<JoinLinkRecord[]> {
+    const rows = await this.db.selectFrom('join_links').selectAll().where('org_id', '=', orgId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    return rows.map(toJoinLink);
+  }
+
+  async updateJoinLink(id: string, change: JoinLinkChange): Promise<JoinLinkRecord | null> {
+    const r = await this.db.updateTable('join_links').set(joinLinkRow(change)).where('id', '=', id).returningAll().executeTakeFirst();
+    return r ? toJoinLink(r) : null;
+  }
+
+  async deleteJoinLink(id: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('join_links').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  }
+
+  async lockJoinLink(id: string): Promise<JoinLinkRecord | null> {
+    // A write that changes nothing: the portable way to hold the row (SQLite has no FOR UPDATE).
+    const r = await this.db.updateTable('join_links').set({ uses: sql`uses` }).where('id', '=', id).returningAll().executeTakeFirst();
+    return r ? toJoinLink(r) : null;
+  }
+
+  async useJoinLink(id: string, now: string): Promise<JoinLinkRecord | null> {
+    const r = await this.db
+      .updateTable('join_links')
+      .set({ uses: sql`uses + 1` })
+      .where('id', '=', id)
+      .where('state', '=', 'active')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
+      .returningAll()
+      .executeTakeFirst();
+    return r ? toJoinLink(r) : null;
+  }
+
+  async withdrawJoinLinkInvites(joinLinkId: string): Promise<InviteRecord[]> {
+    const rows = await this.db
+      .updateTable('invites')
+      .set({ status: 'revoked' })
+      .where('join_link_id', '=', joinLinkId)
+      .where('status', '=', 'pending')
+      .returningAll()
+      .execute();
+    return rows.map(toInvite);
   }
 
   async countSeats(orgId: string, now: string): Promise<number> {

@@ -2,6 +2,8 @@ import type { Selectable } from 'kysely';
 import type { ResourceRole, Role } from '../contract/common.js';
 import type { EventData, EventType } from '../contract/events.js';
 import type { DeliveryStatus } from '../contract/webhooks.js';
+import type { JoinLinkState } from '../contract/join-links.js';
+import { hashSecret } from '../domain/secrets.js';
 import type {
   AttemptRecord,
   AuditRecord,
@@ -11,6 +13,7 @@ import type {
   InstanceRole,
   InviteRecord,
   InviteStatus,
+  JoinLinkRecord,
   MailRecord,
   MailStatus,
   MemberView,
@@ -87,7 +90,45 @@ export const toInvite = (r: Row<'invites'>): InviteRecord => ({
   expiresAt: r.expires_at,
   status: r.status as InviteStatus,
   invitedByTokenId: r.invited_by_token_id,
+  joinLinkId: r.join_link_id,
 });
+
+export const toJoinLink = (r: Row<'join_links'>): JoinLinkRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  code: r.code,
+  role: r.role as Role,
+  applicationRoles: json(r.application_roles),
+  dashboardRoles: json(r.dashboard_roles),
+  maxUses: r.max_uses === null ? null : Number(r.max_uses),
+  uses: Number(r.uses),
+  expiresAt: r.expires_at,
+  allowedDomains: JSON.parse(r.allowed_domains) as string[],
+  description: r.description,
+  state: r.state as JoinLinkState,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The columns of the fields present (an update passes some); the code's hash goes with the code. */
+export function joinLinkRow(l: Partial<JoinLinkRecord>): Partial<Omit<Row<'join_links'>, 'uses'>> {
+  return {
+    id: l.id,
+    org_id: l.orgId,
+    code: l.code,
+    code_hash: l.code === undefined ? undefined : hashSecret(l.code),
+    role: l.role,
+    application_roles: l.applicationRoles && JSON.stringify(l.applicationRoles),
+    dashboard_roles: l.dashboardRoles && JSON.stringify(l.dashboardRoles),
+    max_uses: l.maxUses,
+    expires_at: l.expiresAt,
+    allowed_domains: l.allowedDomains && JSON.stringify(l.allowedDomains),
+    description: l.description,
+    state: l.state,
+    created_at: l.createdAt,
+    updated_at: l.updatedAt,
+  };
+}
 
 export const toMemberView = (r: Row<'org_members'> & Omit<Row<'users'>, 'id' | 'email' | 'created_at'>): MemberView => ({
   orgId: r.org_id,

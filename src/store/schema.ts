@@ -57,6 +57,24 @@ export interface Database {
     invited_by_token_id: string | null;
     /** When the sweeper wrote the invite's `invite.expired` event; null while it has not. */
     expired_event_at: Generated<string | null>;
+    join_link_id: Generated<string | null>;
+  };
+  join_links: {
+    id: string;
+    org_id: string;
+    code: string;
+    code_hash: string;
+    role: string;
+    application_roles: string;
+    dashboard_roles: string;
+    max_uses: number | null;
+    uses: Generated<number>;
+    expires_at: string | null;
+    allowed_domains: string;
+    description: string | null;
+    state: string;
+    created_at: string;
+    updated_at: string;
   };
   org_members: {
     org_id: string;

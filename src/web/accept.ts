@@ -4,7 +4,8 @@
  * the address bar at once and lives only in this script's memory.
  */
 import { createClient, GatehouseError, type InviteInfo } from '../../client/src/index.js';
-import { byId, el, formatDate, ROLE_TEXT, show } from './dom.js';
+import { el, formatDate, ROLE_TEXT } from './dom.js';
+import { pageStates, para, strong } from './page-state.js';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -13,19 +14,7 @@ const email = params.get('email') ?? '';
 history.replaceState(null, '', location.pathname);
 
 const client = createClient({ url: location.origin, timeout: 15_000 });
-const title = byId('title');
-const content = byId('content');
-
-/** Shows one state of the page and moves focus to its heading, so screen readers announce it. */
-function state(heading: string, ...body: (Node | string | null)[]): void {
-  title.textContent = heading;
-  show(content, ...body);
-  document.title = `${heading} · Gatehouse`;
-  title.focus();
-}
-
-const para = (...text: (Node | string)[]) => el('p', {}, ...text);
-const strong = (text: string) => el('strong', {}, text);
+const state = pageStates();
 
 async function load(): Promise<void> {
   if (!token || !email) {
@@ -45,7 +34,9 @@ function offer(info: InviteInfo): void {
   const decline = el('button', { type: 'button', onclick: () => confirmDecline(info) }, 'Decline');
   state(
     `Join ${info.orgName}`,
-    para('You have been invited to join ', strong(info.orgName), '.'),
+    info.joinLink
+      ? para('You asked to join ', strong(info.orgName), ' through a join link. Confirm to become a member.')
+      : para('You have been invited to join ', strong(info.orgName), '.'),
     el(
       'dl',
       { class: 'facts' },
@@ -106,6 +97,11 @@ function failed(error: unknown, retry: () => void): void {
           'or withdrawn by the organization, or the link was changed or opened for another email address.',
       ),
       para('Ask the organization for a new invitation if you still need one.'),
+    );
+  } else if (error instanceof GatehouseError && (error.code === 'join_link_used_up' || error.code === 'join_link_expired')) {
+    state(
+      error.code === 'join_link_expired' ? 'The join link has expired' : 'The join link has been used up',
+      para('This confirmation came from a join link that no longer lets anyone join. Ask the organization for a new link or an invitation.'),
     );
   } else if (error instanceof GatehouseError && error.statusCode === 400) {
     state('This invitation cannot be used', para(error.message));

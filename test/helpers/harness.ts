@@ -80,6 +80,8 @@ export async function startHarness(
     GATEHOUSE_RATE_LIMIT_EMAIL: 'off',
     GATEHOUSE_LOCKOUT: 'off',
     GATEHOUSE_RATE_LIMIT_TOKEN: 'off',
+    GATEHOUSE_RATE_LIMIT_JOIN_ADDRESS: 'off',
+    GATEHOUSE_RATE_LIMIT_JOIN_EMAIL: 'off',
     LOG_LEVEL: 'info',
     ...options.env,
   });

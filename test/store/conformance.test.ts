@@ -67,6 +67,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       expiresAt: at(1000),
       status: 'pending',
       invitedByTokenId: null,
+      joinLinkId: null,
       ...extra,
     });
     const member = (u: UserRecord, extra: Partial<MemberRecord> = {}): MemberRecord => ({

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
-import { notFound } from '../../domain/errors.js';
+import { AppError, notFound } from '../../domain/errors.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { RoutePlugin } from './shared.js';
 
@@ -20,11 +20,15 @@ const PAGE_CSP =
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** The invitation page, the admin console and their assets, all held in memory from the start. */
-export const webRoutes: RoutePlugin = async (app) => {
+export const webRoutes: RoutePlugin = async (app, { services: { joinLinks, limiter } }) => {
   if (!existsSync(join(WEB_DIR, 'manifest.json'))) {
     throw new Error(`The web pages are not built (${WEB_DIR} is missing): run npm run build`);
   }
-  const pages = { accept: readFileSync(join(WEB_DIR, 'accept.html'), 'utf8'), admin: readFileSync(join(WEB_DIR, 'admin.html'), 'utf8') };
+  const pages = {
+    accept: readFileSync(join(WEB_DIR, 'accept.html'), 'utf8'),
+    join: readFileSync(join(WEB_DIR, 'join.html'), 'utf8'),
+    admin: readFileSync(join(WEB_DIR, 'admin.html'), 'utf8'),
+  };
   const assets = new Map(readdirSync(join(WEB_DIR, 'assets')).map((file) => [file, readFileSync(join(WEB_DIR, 'assets', file))]));
 
   const page = (reply: FastifyReply, html: string) =>
@@ -32,6 +36,28 @@ export const webRoutes: RoutePlugin = async (app) => {
 
   // The accept URL carries the invite token: never stored (the global no-store applies).
   app.get('/accept', { schema: { hide: true } }, async (_req, reply) => page(reply, pages.accept));
+  // The join page answers with the link's state as its status (404 unusable, 410 expired), so
+  // link checkers and people alike see a dead link as one; its script shows the words. Like the
+  // public API it is rate-limited per address, and an unknown code counts as a guess.
+  app.get(
+    '/join/:code',
+    { schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 256 }) }) } },
+    async (req, reply) => {
+      await limiter.publicAddress(req.ip);
+      let status = 200;
+      try {
+        await joinLinks.info(req.params.code);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        if (error.code === 'join_link_invalid') {
+          const refusal = await limiter.failedLink(req.ip, null, true);
+          if (refusal) throw refusal;
+        }
+        status = error.type === 'Gone' ? 410 : 404;
+      }
+      return page(reply.code(status), pages.join);
+    },
+  );
   // The console's HTML names the current asset versions, so it is revalidated on every load.
   app.get('/admin', { schema: { hide: true } }, async (_req, reply) => page(reply.header('cache-control', 'no-cache'), pages.admin));
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/admin'));

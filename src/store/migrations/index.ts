@@ -3,6 +3,7 @@ import { initial } from './001_initial.js';
 import { orgDetails } from './002_org_details.js';
 import { auditAndLimits } from './003_audit_and_limits.js';
 import { eventsAndWebhooks } from './004_events_and_webhooks.js';
+import { joinLinks } from './005_join_links.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -12,6 +13,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '002_org_details': orgDetails(dialect),
   '003_audit_and_limits': auditAndLimits(dialect),
   '004_events_and_webhooks': eventsAndWebhooks(dialect),
+  '005_join_links': joinLinks(dialect),
 });
 
 /** Every migration, in order. */
