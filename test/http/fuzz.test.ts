@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bodyCase, headers, openDigest, pathSegment, queryString, rawBody, renderBody, withId } from '../helpers/fuzz.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { createInvite, ROUTES } from '../helpers/routes.js';
+import { createInvite, createJoinLink, joinCode, ROUTES } from '../helpers/routes.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/contract/errors.js';
 import { OPERATIONS } from '../../src/contract/operations.js';
 
@@ -41,6 +41,13 @@ const newLink = async (h: Harness) => {
   return { token: encodeURIComponent(link.token), email: encodeURIComponent(link.email) };
 };
 
+/** The join link behind the public join routes. */
+let code = '';
+const newJoinLink = async (h: Harness) => {
+  code = joinCode(await createJoinLink(h));
+  return { code };
+};
+
 const TARGETS: Target[] = [
   ...ROUTES.map((r) => ({ name: r.action, method: r.method, prepare: r.prepare, path: r.path, body: r.body, authenticated: true })),
   { name: 'me.token', method: 'GET', prepare: async () => ({}), path: () => OPERATIONS['me.token'].path, authenticated: true },
@@ -53,6 +60,9 @@ const TARGETS: Target[] = [
     body: () => ({ email: link.email, token: link.token, accept: true }),
     authenticated: false,
   },
+  { name: 'joinLinks.get', method: 'GET', prepare: newJoinLink, path: (i) => `/join?code=${i.code}`, authenticated: false },
+  // The same address each time: asking again sends a new confirmation, which is a success that writes.
+  { name: 'joinLinks.post', method: 'POST', prepare: async (h) => (await newJoinLink(h), {}), path: () => '/join', body: () => ({ code, email: 'fuzz-joiner@example.com' }), authenticated: false },
 ];
 
 let h: Harness;
@@ -138,8 +148,8 @@ const run = (property: fc.IAsyncProperty<any>) => {
   return fc.assert(property, { numRuns: RUNS, ...(SEED === undefined ? {} : { seed: SEED }) });
 };
 
-/** /me/token and POST /invites have no id in their path. */
-const hasPathIds = (t: Target) => t.name !== 'me.token' && t.name !== 'orgInvites.post';
+/** /me/token, POST /invites and POST /join have no id in their path. */
+const hasPathIds = (t: Target) => !['me.token', 'orgInvites.post', 'joinLinks.post'].includes(t.name);
 /** Query strings, headers and bodies for every route, path ids for those that have them. */
 const PROPERTIES = TARGETS.length * 3 + TARGETS.filter(hasPathIds).length;
 

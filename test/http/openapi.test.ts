@@ -32,7 +32,7 @@ const API_INFO: Record<string, { path: string; actions: Record<string, UpstreamA
 /** The document's own routes, hidden from it. */
 /** Routes that are not API operations: the document itself, its reference page, and the web pages with their assets. */
 const isNotOperation = (path: string) =>
-  path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || ['/', '/accept', '/admin'].includes(path) || path.startsWith('/assets/');
+  path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || ['/', '/accept', '/admin'].includes(path) || path.startsWith('/assets/') || path === '/join/:code';
 /** Fastify's `/a/:id` is OpenAPI's `/a/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 const ERROR_REF = { $ref: '#/components/schemas/Error' };

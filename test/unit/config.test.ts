@@ -26,6 +26,8 @@ describe('configuration', () => {
         email: { max: 20, windowMs: 60_000 },
         lockout: { max: 10, windowMs: 900_000 },
         token: { max: 6000, windowMs: 60_000 },
+        joinAddress: { max: 20, windowMs: 3_600_000 },
+        joinEmail: { max: 5, windowMs: 3_600_000 },
       },
       trustProxy: false,
       connections: { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, maxPerAddress: 100 },
