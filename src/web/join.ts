@@ -5,7 +5,7 @@
  */
 import { createClient, GatehouseError, type JoinInfo } from '../../client/src/index.js';
 import { el, formatDate, ROLE_TEXT } from './dom.js';
-import { pageStates, para, strong } from './page-state.js';
+import { address, pageStates, para, strong } from './page-state.js';
 
 const code = decodeURIComponent(location.pathname.split('/').filter(Boolean).at(-1) ?? '');
 const client = createClient({ url: location.origin, timeout: 15_000 });
@@ -80,7 +80,7 @@ async function ask(info: JoinInfo, input: HTMLInputElement, button: HTMLButtonEl
     const sent = await client.joinLinks.post({ joinRequest: { code, email } });
     state(
       'Check your inbox',
-      para('We sent a link to ', strong(sent.email), '. Open it to join ', strong(sent.orgName), '.'),
+      para('We sent a link to ', address(sent.email), '. Open it to join ', strong(sent.orgName), '.'),
       para(`The link works until ${formatDate(sent.expiresAt)}. If nothing arrives in a few minutes, look in your spam folder, or come back to this page and ask again.`),
     );
   } catch (error) {

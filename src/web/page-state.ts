@@ -18,3 +18,5 @@ export function pageStates(): (heading: string, ...body: (Node | string | null)[
 
 export const para = (...text: (Node | string)[]) => el('p', {}, ...text);
 export const strong = (text: string) => el('strong', {}, text);
+/** An address kept on one line when it fits one (browsers otherwise break it after a hyphen). */
+export const address = (text: string) => el('strong', { class: 'address' }, text);
