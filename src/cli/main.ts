@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import * as auditList from './commands/audit-list.js';
+import * as joinLinks from './commands/join-links.js';
 import * as invitesCreate from './commands/invites-create.js';
 import * as invitesGet from './commands/invites-get.js';
 import * as invitesImport from './commands/invites-import.js';
@@ -50,6 +51,7 @@ for (const command of [invitesList, invitesGet, invitesCreate, invitesResend, in
 const members = program.command('members').description('members of an organization (talks to a running server)');
 for (const command of [membersList, membersGet, membersAdd, membersSetRole, membersRemove]) command.register(members);
 
+joinLinks.register(program.command('join-links').description("an organization's join links: a URL to share instead of a list of addresses (talks to a running server)"));
 webhooks.register(program.command('webhooks').description("the instance's webhook endpoints (talks to a running server)"));
 
 auditList.register(program.command('audit').description('the audit trail of changes (reads the database)'));

@@ -163,3 +163,52 @@ describe('webhooks', () => {
     }
   });
 });
+
+describe('join links', () => {
+  const page = (url: string) => fetch(new URL(new URL(url).pathname, server.summary.url));
+
+  it('create, list, get, update, rotate (the old URL stops working), delete', async () => {
+    const created = await gh('join-links', 'create', '--role', 'view', '--domains', 'Acme.com,eu.acme.com', '--max-uses', '3', '--expires', '7d', '--description', 'the #general channel');
+    expect(created.code, created.stderr).toBe(0);
+    const [, id, url] = /^Created join link ([0-9a-f]{24})\n(http\S+\/join\/\S+)\n$/.exec(created.stdout)!;
+    expect((await page(url)).status).toBe(200);
+
+    const list = await gh('join-links', 'list');
+    expect(list.stdout.split('\n')[0]).toMatch(/^id\s+role\s+uses\s+expires\s+domains\s+state$/);
+    expect(list.stdout).toMatch(new RegExp(`${id}  view  0/3\\s+20\\d\\d-\\S+Z  acme\\.com,eu\\.acme\\.com  active`));
+    expect(list.stdout).not.toContain(url);
+    const got = await json('join-links', 'get', '--id', id);
+    expect(got).toMatchObject({ id, url, role: 'view', maxUses: 3, uses: 0, allowedDomains: ['acme.com', 'eu.acme.com'], description: 'the #general channel', state: 'active' });
+    expect(Date.parse(got.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+
+    const opened = await json('join-links', 'update', '--id', id, '--no-max-uses', '--no-expiry', '--any-domain', '--role', 'edit', '--disable');
+    expect(opened).toMatchObject({ role: 'edit', allowedDomains: [], state: 'disabled' });
+    expect(opened).not.toHaveProperty('maxUses');
+    expect(opened).not.toHaveProperty('expiresAt');
+    expect((await page(url)).status).toBe(404);
+    expect((await gh('join-links', 'update', '--id', id, '--enable')).stdout).toMatch(new RegExp(`${id}  edit  0\\s+never\\s+any\\s+active`));
+
+    const rotated = await gh('join-links', 'rotate', '--id', id);
+    const [, fresh] = /no longer works\):\n(http\S+)\n$/.exec(rotated.stdout)!;
+    expect(fresh).not.toBe(url);
+    expect((await page(url)).status).toBe(404);
+    expect((await page(fresh)).status).toBe(200);
+
+    expect((await gh('join-links', 'delete', '--id', id)).stdout).toBe(`Deleted join link ${id}\n`);
+    expect((await gh('join-links', 'get', '--id', id)).stderr).toBe('gatehouse: 404 NotFound: Join link was not found\n');
+    expect((await page(fresh)).status).toBe(404);
+  });
+
+  it('bad settings print one clear line and change nothing', async () => {
+    const badExpiry = await gh('join-links', 'create', '--role', 'view', '--expires', 'next tuesday');
+    expect(badExpiry.code).not.toBe(0);
+    expect(badExpiry.stderr).toContain('expected an ISO date or time');
+    const past = await gh('join-links', 'create', '--role', 'view', '--expires', '2020-01-01');
+    expect(past.code).toBe(1);
+    expect(past.stderr).toMatch(/^gatehouse: 400 \w+: .*expiresAt.*\n$/);
+    const badDomain = await gh('join-links', 'create', '--role', 'view', '--domains', 'not a domain');
+    expect(badDomain.code).toBe(1);
+    expect(badDomain.stderr).toMatch(/^gatehouse: 400 /);
+    expect(await json('join-links', 'list')).toMatchObject({ count: 0 });
+  });
+});
