@@ -1,7 +1,7 @@
 /**
- * What an id and an email are, and the one form in which they are stored and compared. Every
- * layer (schemas, domain, CLI, pages) takes them from here, so that no two places can disagree
- * about when two ids or two addresses are the same.
+ * What an id, an email and an email domain are, and the one form in which they are stored and
+ * compared. Every layer (schemas, domain, CLI, pages) takes them from here, so that no two places
+ * can disagree about when two ids or two addresses are the same.
  */
 
 /** Path and body ids: 24 hex characters, ObjectId-style (upstream's pattern, which allows A-F). */
@@ -11,6 +11,9 @@ export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
 export function canonicalId(id: string): string {
   return id.toLowerCase();
 }
+
+/** A domain as people write it after the `@`: letters, digits and hyphens, in dot-separated labels. */
+export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$';
 
 /** The longest email accepted anywhere. */
 export const EMAIL_MAX_LENGTH = 1024;

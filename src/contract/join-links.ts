@@ -1,12 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DOMAIN_PATTERN } from './canonical.js';
 import { Email, Id, named, ref, ResourceRoles, Role, StringEnum } from './common.js';
 
 /** A link an admin shares instead of typing addresses: whoever holds it may ask to join. */
 export const JOIN_LINK_STATES = ['active', 'disabled'] as const;
 export type JoinLinkState = (typeof JOIN_LINK_STATES)[number];
 
-/** A domain as people write it after the `@`: letters, digits and hyphens, in dot-separated labels. */
-export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$';
 export const MAX_ALLOWED_DOMAINS = 50;
 
 const AllowedDomains = Type.Array(Type.String({ pattern: DOMAIN_PATTERN, maxLength: 253 }), {

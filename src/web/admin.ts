@@ -7,6 +7,7 @@ import { createClient, GatehouseError, type GatehouseClient, type Invite, type M
 import type { Role } from '../contract/common.js';
 import { chooseRole, confirmStep } from './admin-dialogs.js';
 import { inviteForm } from './admin-invite.js';
+import { joinLinksView } from './admin-join-links.js';
 import { listView, type ListView } from './admin-list.js';
 import { byId, el, formatDate, show } from './dom.js';
 
@@ -196,6 +197,8 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
     ],
   });
 
+  const joinLinks = may('instanceOrgJoinLinks.get') ? joinLinksView({ client, ids, may, tell, report }) : null;
+
   show(
     body,
     may('instanceOrgInvites.post') &&
@@ -205,8 +208,10 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
       }, report),
     invites.element,
     members.element,
+    joinLinks?.element,
   );
   void refreshAll();
+  void joinLinks?.refresh();
 }
 
 const badge = (kind: string, text: string) => el('span', { class: `badge ${kind}` }, text);

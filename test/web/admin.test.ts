@@ -8,7 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
-import { addMember, createInvite } from '../helpers/routes.js';
+import { layoutProblems } from '../helpers/layout.js';
+import { addMember, createInvite, createJoinLink, joinCode } from '../helpers/routes.js';
 
 type Table = 'Invitations' | 'Members';
 
@@ -76,8 +77,9 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
   const cells = (page: Page, name: Table, email: string) => row(page, name, email).getByRole('cell').allTextContents();
   const emails = (page: Page, name: Table) => table(page, name).locator('tbody tr > td:first-child').allTextContents();
   const count = (page: Page, name: 'invites' | 'members') => page.locator(`#${name}-count`).textContent();
-  // includeHidden: an empty notice is display:none, and "empty" is what some tests expect.
-  const notice = (page: Page, role: 'status' | 'alert') => page.getByRole(role, { includeHidden: true }).textContent();
+  // The console's message lines (fields have alerts of their own). includeHidden: an empty
+  // notice is display:none, and "empty" is what some tests expect.
+  const notice = (page: Page, role: 'status' | 'alert') => page.locator('.messages').getByRole(role, { includeHidden: true }).textContent();
   const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5_000 });
 
   /** The names Chromium's own accessibility tree gives elements of a role (what a screen reader hears). */
@@ -304,6 +306,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
   it('shows a read-only token the tables without any way to change them', async () => {
     const orgId = await newOrg('Read only');
     await createInvite(h, 'pending@readonly.example', orgId);
+    await createJoinLink(h, { role: 'view' }, orgId);
     await addMember(h, 'member@readonly.example', 'view', orgId);
     const { page, problems } = await openConsole(h.tokens.read, 'Read only');
     await eventually(() => cells(page, 'Invitations', 'pending@readonly.example')).toContain('view');
@@ -312,7 +315,90 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     expect(await page.getByRole('region', { name: 'Invite someone' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^(Resend|Revoke|Change role|Remove)\b/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Apply filter' }).count()).toBe(2);
+
+    // Join links: a read-only token sees them and may copy one, and nothing else.
+    const links = page.getByRole('region', { name: 'Join links' });
+    await links.getByRole('listitem').filter({ hasText: 'Join as view' }).waitFor();
+    expect(await links.getByRole('button').allTextContents()).toEqual(['Copy link']);
+    expect(await links.getByRole('form').count()).toBe(0);
     expect(problems).toEqual([]);
+  });
+
+  it('creates a join link, copies it, disables, enables, gives it a new URL and deletes it; lays out at 360 and 1280 px', async () => {
+    const orgId = await newOrg('Joining');
+    const { page, problems } = await openConsole(h.tokens.admin, 'Joining');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    const region = page.getByRole('region', { name: 'Join links' });
+    const form = region.getByRole('form', { name: 'New join link' });
+    const listed = async () => (await h.request({ method: 'GET', url: `/instances/${h.instanceId}/orgs/${orgId}/join-links`, token: h.tokens.admin })).body.items;
+    const opens = async (link: string) => (await fetch(`${url}/join/${joinCode({ url: link })}`)).status;
+    await region.getByText('No join links.').waitFor();
+
+    // A wrong domain is named next to its field, and nothing is created.
+    await form.getByLabel('Role').selectOption('edit');
+    await form.getByLabel('Most people who may join (optional)').fill('5');
+    await form.getByLabel('Expires').selectOption({ label: 'In 7 days' });
+    await form.getByLabel('Allowed email domains (optional, comma-separated)').fill('acme.com, not a domain');
+    await form.getByRole('button', { name: 'Create join link' }).click();
+    await eventually(() => form.getByRole('alert').textContent()).toBe('“not a domain” is not an email domain: write the part after the @, like acme.com.');
+    expect(await form.getByLabel(/^Allowed email domains/).getAttribute('aria-invalid')).toBe('true');
+    expect(await listed()).toEqual([]);
+
+    await form.getByLabel(/^Allowed email domains/).fill('Acme.com, eu.acme.com');
+    await form.getByLabel('Note for admins (optional)').fill('Slack #general');
+    await form.getByRole('button', { name: 'Create join link' }).click();
+    await eventually(() => notice(page, 'status')).toBe('Created a join link for edit: copy it from the list below.');
+    const [created] = await listed();
+    expect(created).toMatchObject({ role: 'edit', maxUses: 5, allowedDomains: ['acme.com', 'eu.acme.com'], description: 'Slack #general', state: 'active' });
+    expect(Date.parse(created.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86_400_000);
+    expect(await form.getByRole('alert', { includeHidden: true }).textContent()).toBe('');
+
+    const item = region.getByRole('listitem', { name: 'Join as edit active' });
+    await item.waitFor();
+    const facts = await item.locator('dt, dd').allTextContents();
+    expect(facts).toEqual(['Joined', '0 of 5', 'Expires', expect.stringMatching(/\d/), 'Email domains', 'acme.com, eu.acme.com']);
+    expect(await item.getByText('Slack #general').count()).toBe(1);
+    const urlField = item.getByLabel('Link to share');
+    expect(await urlField.inputValue()).toBe(created.url);
+
+    await item.getByRole('button', { name: 'Copy join link “Slack #general”' }).click();
+    await item.getByText('Copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(created.url);
+    expect(await opens(created.url)).toBe(200);
+
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await layoutProblems(page, 'section[aria-labelledby="join-links-title"]'), `at ${width} px`).toEqual([]);
+      await region.screenshot({ path: `test-results/screenshots/admin-join-links-${width}px.png` });
+    }
+
+    await item.getByRole('button', { name: 'Disable join link “Slack #general”' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable link' }).click();
+    await eventually(() => notice(page, 'status')).toBe('Disabled the join link.');
+    await region.getByRole('listitem', { name: 'Join as edit disabled' }).waitFor();
+    expect(await opens(created.url)).toBe(404);
+    await region.getByRole('button', { name: 'Enable join link “Slack #general”' }).click();
+    await region.getByRole('listitem', { name: 'Join as edit active' }).waitFor();
+    expect(await opens(created.url)).toBe(200);
+
+    // A cancelled question changes nothing.
+    await item.getByRole('button', { name: 'New URL for join link “Slack #general”' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    expect((await listed())[0].url).toBe(created.url);
+    await item.getByRole('button', { name: 'New URL for join link “Slack #general”' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'New URL' }).click();
+    await eventually(() => notice(page, 'status')).toBe('The join link has a new URL; the old one no longer works.');
+    const [rotated] = await listed();
+    expect(rotated.url).not.toBe(created.url);
+    await eventually(() => region.getByLabel('Link to share').inputValue()).toBe(rotated.url);
+    expect([await opens(created.url), await opens(rotated.url)]).toEqual([404, 200]);
+
+    await region.getByRole('button', { name: 'Delete join link “Slack #general”' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete link' }).click();
+    await region.getByText('No join links.').waitFor();
+    expect(await listed()).toEqual([]);
+    expect(await opens(rotated.url)).toBe(404);
+    expect(problems.filter((p) => !p.includes('/join/'))).toEqual([]);
   });
 
   it('shows an org name with markup as text, and nothing in it runs', async () => {
