@@ -46,8 +46,12 @@ export const JoinLink = named('JoinLink', Type.Object({
   id: Id,
   instanceId: Id,
   orgId: Id,
-  /** `<public url>/join/<code>`: share it; rotating gives a new one and the old stops working. */
-  url: Type.String(),
+  /**
+   * `<public url>/join/<code>`: share it; rotating gives a new one and the old stops working.
+   * Only for tokens that may create join links: the URL lets its holder join with the link's
+   * role, so a read-only token must not be able to hand itself (or anyone) that role.
+   */
+  url: Type.Optional(Type.String()),
   role: Role,
   applicationRoles: ResourceRoles,
   dashboardRoles: ResourceRoles,

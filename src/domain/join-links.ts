@@ -34,15 +34,16 @@ export class JoinLinks {
     return this.deps.store;
   }
 
-  async list(instanceId: string, orgId: string): Promise<JoinLinkCollection> {
+  /** `showUrl`: false for callers who may read links but not make them (see JoinLink.url). */
+  async list(instanceId: string, orgId: string, showUrl: boolean): Promise<JoinLinkCollection> {
     const org = await resolveOrg(this.store, instanceId, orgId);
-    const items = (await this.store.listJoinLinks(org.id)).map((l) => this.present(l, org));
+    const items = (await this.store.listJoinLinks(org.id)).map((l) => this.present(l, org, showUrl));
     return { items, instanceId: org.instanceId, orgId: org.id, count: items.length };
   }
 
-  async get(instanceId: string, orgId: string, joinLinkId: string): Promise<JoinLink> {
+  async get(instanceId: string, orgId: string, joinLinkId: string, showUrl: boolean): Promise<JoinLink> {
     const org = await resolveOrg(this.store, instanceId, orgId);
-    return this.present(await this.existing(this.store, org, joinLinkId), org);
+    return this.present(await this.existing(this.store, org, joinLinkId), org, showUrl);
   }
 
   async create(instanceId: string, orgId: string, body: JoinLinkPost, actor: Actor): Promise<JoinLink> {
@@ -215,9 +216,10 @@ export class JoinLinks {
     return locked;
   }
 
-  private present(link: JoinLinkRecord, org: OrgRecord): JoinLink {
+  private present(link: JoinLinkRecord, org: OrgRecord, showUrl = true): JoinLink {
     const base = this.deps.publicUrl();
-    return toJoinLink(link, org, new URL(`join/${link.code}`, base.endsWith('/') ? base : `${base}/`).toString(), this.deps.clock());
+    const url = showUrl ? new URL(`join/${link.code}`, base.endsWith('/') ? base : `${base}/`).toString() : null;
+    return toJoinLink(link, org, url, this.deps.clock());
   }
 
   /** A given expiry as a canonical instant; a time already past is refused (it would make a dead link). */

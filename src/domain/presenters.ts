@@ -55,12 +55,12 @@ export const isUsedUp = (l: JoinLinkRecord) => l.maxUses !== null && l.uses >= l
 export const joinLinkExpired = (l: JoinLinkRecord, now: Date) => l.expiresAt !== null && Date.parse(l.expiresAt) <= now.getTime();
 
 /** A join link as admins see it; `url` is its shareable address. */
-export function toJoinLink(l: JoinLinkRecord, org: OrgRecord, url: string, now: Date): JoinLink {
+export function toJoinLink(l: JoinLinkRecord, org: OrgRecord, url: string | null, now: Date): JoinLink {
   return {
     id: l.id,
     instanceId: org.instanceId,
     orgId: org.id,
-    url,
+    ...(url !== null ? { url } : {}),
     role: l.role,
     applicationRoles: l.applicationRoles,
     dashboardRoles: l.dashboardRoles,

@@ -29,6 +29,17 @@ export class Auth {
     return token;
   }
 
+  /** Whether the token may perform `action` on `instanceId` (for answers that depend on it). */
+  async may(token: TokenRecord, action: Action, instanceId: string): Promise<boolean> {
+    try {
+      await this.authorize(token, action, instanceId);
+      return true;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'forbidden') return false;
+      throw error;
+    }
+  }
+
   /** 403 unless the token may perform `action` on `instanceId`. */
   async authorize(token: TokenRecord, action: Action, instanceId: string): Promise<void> {
     // Another instance gets the same answer as a missing scope: nothing about it leaks.

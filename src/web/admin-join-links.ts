@@ -41,6 +41,20 @@ async function copy(input: HTMLInputElement): Promise<boolean> {
   }
 }
 
+/** The URL in a read-only field, with a button that copies it and says so. */
+function share(link: string, id: string, name: string): HTMLElement {
+  const url = el('input', { id: `join-link-url-${id}`, readonly: true, value: link, spellcheck: 'false' });
+  const copied = el('span', { class: 'muted', 'aria-live': 'polite' });
+  const button = el('button', {
+    type: 'button',
+    'aria-label': `Copy ${name}`,
+    onclick: async () => {
+      copied.textContent = (await copy(url)) ? 'Copied' : 'Selected: press Ctrl+C to copy';
+    },
+  }, 'Copy link');
+  return el('div', { class: 'field' }, el('label', { for: url.id }, 'Link to share'), el('div', { class: 'copy' }, url, button), copied);
+}
+
 export function joinLinksView({ client, ids, may, tell, report }: Context) {
   const list = el('ul', { class: 'join-links', 'aria-labelledby': 'join-links-title' });
 
@@ -57,15 +71,6 @@ export function joinLinksView({ client, ids, may, tell, report }: Context) {
   function item(l: JoinLink): HTMLElement {
     const [kind, words] = stateOf(l);
     const name = nameOf(l);
-    const url = el('input', { id: `join-link-url-${l.id}`, readonly: true, value: l.url, spellcheck: 'false' });
-    const copied = el('span', { class: 'muted', 'aria-live': 'polite' });
-    const copyButton = el('button', {
-      type: 'button',
-      'aria-label': `Copy ${name}`,
-      onclick: async () => {
-        copied.textContent = (await copy(url)) ? 'Copied' : 'Selected: press Ctrl+C to copy';
-      },
-    }, 'Copy link');
     const heading = `join-link-${l.id}`;
     return el(
       'li',
@@ -79,7 +84,7 @@ export function joinLinksView({ client, ids, may, tell, report }: Context) {
         el('dt', {}, 'Expires'), el('dd', {}, l.expiresAt ? formatDate(l.expiresAt) : 'Never'),
         el('dt', {}, 'Email domains'), el('dd', {}, l.allowedDomains.length ? l.allowedDomains.join(', ') : 'Any'),
       ),
-      el('div', { class: 'field' }, el('label', { for: url.id }, 'Link to share'), el('div', { class: 'copy' }, url, copyButton), copied),
+      l.url === undefined ? el('p', { class: 'muted' }, 'The link itself is shown to tokens that may create join links.') : share(l.url, l.id, name),
       el(
         'div',
         { class: 'actions' },

@@ -27,7 +27,7 @@ async function eventsOf(type: string) {
 }
 
 describe('join links: the admin side', () => {
-  it('create answers the link with a URL holding at least 128 random bits; list and get show it again', async () => {
+  it('create answers the link with a URL holding at least 128 random bits; list and get show it again, only to tokens that may make links', async () => {
     const created = await h.request({ method: 'POST', url: links(), token: h.tokens.admin, body: { role: 'edit', maxUses: 3, allowedDomains: ['Acme.COM', 'acme.com', 'eu.acme.com'], description: ' Slack #general ' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ role: 'edit', maxUses: 3, uses: 0, allowedDomains: ['acme.com', 'eu.acme.com'], description: 'Slack #general', state: 'active', hasExpired: false, usedUp: false, orgId: h.orgId, instanceId: h.instanceId });
@@ -41,11 +41,16 @@ describe('join links: the admin side', () => {
     const other = await createJoinLink(h);
     expect(joinCode(other)).not.toBe(code);
 
-    for (const token of [h.tokens.admin, h.tokens.read]) {
+    // The URL is for those who could make such a link; a read-only token, or a user token of a
+    // viewer, sees the rest but could otherwise join with the link's role.
+    const { url: _url, ...rest } = created.body;
+    for (const [token, shown] of [[h.tokens.admin, true], [h.tokens.userAdmin, true], [h.tokens.read, false], [h.tokens.userAdminRead, false], [h.tokens.userView, false]] as const) {
+      const expected = shown ? created.body : rest;
       const one = await h.request({ method: 'GET', url: `${links()}/${created.body.id}`, token });
-      expect(one.body.url).toBe(created.body.url);
+      expect(one.body).toEqual(expected);
       const list = await h.request({ method: 'GET', url: links(), token });
-      expect(list.body.items.find((l: { id: string }) => l.id === created.body.id)?.url).toBe(created.body.url);
+      expect(list.body.items.find((l: { id: string }) => l.id === created.body.id)).toEqual(expected);
+      if (!shown) expect(JSON.stringify([one.body, list.body])).not.toContain(code);
     }
     const audit = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/audit-logs?perPage=5`, token: h.tokens.admin });
     expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('instanceOrgJoinLinks.post');

@@ -316,10 +316,12 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     expect(await page.getByRole('button', { name: /^(Resend|Revoke|Change role|Remove)\b/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Apply filter' }).count()).toBe(2);
 
-    // Join links: a read-only token sees them and may copy one, and nothing else.
+    // Join links: a read-only token sees them, not their URLs (it could join with their role).
     const links = page.getByRole('region', { name: 'Join links' });
     await links.getByRole('listitem').filter({ hasText: 'Join as view' }).waitFor();
-    expect(await links.getByRole('button').allTextContents()).toEqual(['Copy link']);
+    expect(await links.getByText('The link itself is shown to tokens that may create join links.').count()).toBe(1);
+    expect(await links.getByRole('button').count()).toBe(0);
+    expect(await links.getByRole('textbox').count()).toBe(0);
     expect(await links.getByRole('form').count()).toBe(0);
     expect(problems).toEqual([]);
   });

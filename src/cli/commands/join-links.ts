@@ -80,7 +80,7 @@ export function register(joinLinks: Command): void {
   byId(remoteCommand(joinLinks, 'get', 'show one join link, its URL included', 'gatehouse join-links get --id 6b0250dd95ea51363e95bbad')).action(
     remoteAction(async ({ client, ids }, o: Flags) => {
       const link = await client.instanceOrgJoinLink.get({ ...ids, joinLinkId: o.id });
-      print(o, link, `${table([shown(link)], [...COLUMNS, 'description'])}\n${link.url}`);
+      print(o, link, `${table([shown(link)], [...COLUMNS, 'description'])}\n${link.url ?? '(the URL is shown to tokens that may create join links)'}`);
     }),
   );
 

@@ -1,12 +1,12 @@
 import { Success } from '../../contract/common.js';
 import { JoinLink, JoinLinkPatch } from '../../contract/join-links.js';
 import { operation } from '../operation.js';
-import { actor, type RoutePlugin } from './shared.js';
+import { actor, type RoutePlugin, showsJoinUrl } from './shared.js';
 
 export const instanceOrgJoinLinkRoutes: RoutePlugin = async (app, { services }) => {
   app.route({
     ...operation('instanceOrgJoinLink.get', { response: JoinLink }),
-    handler: async (req) => services.joinLinks.get(req.params.instanceId, req.params.orgId, req.params.joinLinkId),
+    handler: async (req) => services.joinLinks.get(req.params.instanceId, req.params.orgId, req.params.joinLinkId, await showsJoinUrl(services, req, req.params.instanceId)),
   });
 
   app.route({

@@ -13,3 +13,7 @@ export const actor = (req: FastifyRequest): Actor => ({
   address: req.ip,
   via: !req.token ? 'invite_link' : req.headers[VIA_HEADER] === 'cli' ? 'cli' : 'api',
 });
+
+/** A join link's URL is shown to tokens that could make such a link themselves (see JoinLink.url). */
+export const showsJoinUrl = (services: Services, req: FastifyRequest, instanceId: string): Promise<boolean> =>
+  services.auth.may(req.token!, 'instanceOrgJoinLinks.post', instanceId);
