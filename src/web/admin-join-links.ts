@@ -14,6 +14,8 @@ interface Context {
   may: (action: string) => boolean;
   tell: (message: string) => void;
   report: (error: unknown) => void;
+  /** Runs a change, says what happened, then calls `reload`. */
+  perform: (change: () => Promise<unknown>, done: string, reload: () => Promise<unknown>) => Promise<void>;
 }
 
 const DOMAIN = new RegExp(DOMAIN_PATTERN);
@@ -55,18 +57,9 @@ function share(link: string, id: string, name: string): HTMLElement {
   return el('div', { class: 'field' }, el('label', { for: url.id }, 'Link to share'), el('div', { class: 'copy' }, url, button), copied);
 }
 
-export function joinLinksView({ client, ids, may, tell, report }: Context) {
+export function joinLinksView({ client, ids, may, tell, report, perform }: Context) {
   const list = el('ul', { class: 'join-links', 'aria-labelledby': 'join-links-title' });
-
-  const act = async (change: () => Promise<unknown>, done: string) => {
-    try {
-      await change();
-      tell(done);
-    } catch (error) {
-      report(error);
-    }
-    await refresh();
-  };
+  const act = (change: () => Promise<unknown>, done: string) => perform(change, done, refresh);
 
   function item(l: JoinLink): HTMLElement {
     const [kind, words] = stateOf(l);

@@ -116,16 +116,18 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
   const may = (action: string) => me.actions.includes(action);
   const refreshAll = () => Promise.all([invites.refresh(), members.refresh()]);
 
-  /** Runs a change, then says what happened and reloads both tables (an accept moves a row across). */
-  const act = async (change: () => Promise<unknown>, done: string) => {
+  /** Runs a change, says what happened, then reloads what it may have changed. */
+  const perform = async (change: () => Promise<unknown>, done: string, reload: () => Promise<unknown>) => {
     try {
       await change();
       tell(done);
     } catch (error) {
       report(error);
     }
-    await refreshAll();
+    await reload();
   };
+  // Both tables: an accept moves a row across.
+  const act = (change: () => Promise<unknown>, done: string) => perform(change, done, refreshAll);
 
   const invites: ListView = listView<Invite>({
     id: 'invites',
@@ -197,7 +199,7 @@ function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids:
     ],
   });
 
-  const joinLinks = may('instanceOrgJoinLinks.get') ? joinLinksView({ client, ids, may, tell, report }) : null;
+  const joinLinks = may('instanceOrgJoinLinks.get') ? joinLinksView({ client, ids, may, tell, report, perform }) : null;
 
   show(
     body,

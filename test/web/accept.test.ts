@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
+import { BROWSER_SKIPPED, launchChromium, openPage } from '../helpers/browser.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { freshEmail } from '../helpers/routes.js';
 
@@ -37,12 +37,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `invitation page —
     return { email, link: `${url}${link.pathname}${link.search}` };
   }
 
-  async function open(link: string, viewport = { width: 1024, height: 768 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(link);
-    return page;
-  }
+  const open = (link: string, viewport = { width: 1024, height: 768 }) => openPage(browser, link, pageErrors, viewport);
 
   const heading = (page: Page) => page.getByRole('heading', { level: 1 });
   const members = async () =>

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastMail } from '../../src/mail/eml.js';
 import { DAY, type Harness, startHarness } from '../helpers/harness.js';
-import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
+import { BROWSER_SKIPPED, launchChromium, openPage } from '../helpers/browser.js';
 import { layoutProblems } from '../helpers/layout.js';
 import { createJoinLink, joinCode } from '../helpers/routes.js';
 
@@ -40,12 +40,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `join page — SKIPP
     return { ...link, live: `${url}/join/${joinCode(link)}` };
   }
 
-  async function open(link: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
-    const page = await browser.newPage({ viewport });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(link);
-    return page;
-  }
+  const open = (link: string, viewport = { width: 1280, height: 800 }) => openPage(browser, link, pageErrors, viewport);
 
   const heading = (page: Page) => page.getByRole('heading', { level: 1 });
   const members = async () =>
