@@ -3,20 +3,11 @@
  * disable or enable it, give it a new URL, delete it. A list of blocks rather than a table:
  * a link carries a long URL and a few facts, which read as a card at any width.
  */
-import type { GatehouseClient, JoinLink, JoinLinkPost } from '../../client/src/index.js';
+import type { JoinLink, JoinLinkPost } from '../../client/src/index.js';
 import { DOMAIN_PATTERN } from '../contract/canonical.js';
+import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { confirmStep, roleSelect } from './admin-dialogs.js';
-import { el, formatDate, show } from './dom.js';
-
-interface Context {
-  client: GatehouseClient;
-  ids: { instanceId: string; orgId: string };
-  may: (action: string) => boolean;
-  tell: (message: string) => void;
-  report: (error: unknown) => void;
-  /** Runs a change, says what happened, then calls `reload`. */
-  perform: (change: () => Promise<unknown>, done: string, reload: () => Promise<unknown>) => Promise<void>;
-}
+import { badge, el, formatDate, show } from './dom.js';
 
 const DOMAIN = new RegExp(DOMAIN_PATTERN);
 const DAY = 86_400_000;
@@ -57,7 +48,7 @@ function share(link: string, id: string, name: string): HTMLElement {
   return el('div', { class: 'field' }, el('label', { for: url.id }, 'Link to share'), el('div', { class: 'copy' }, url, button), copied);
 }
 
-export function joinLinksView({ client, ids, may, tell, report, perform }: Context) {
+export function joinLinksView({ client, may, tell, report, perform }: ConsoleContext, { ids }: OrgScope): ConsoleView {
   const list = el('ul', { class: 'join-links', 'aria-labelledby': 'join-links-title' });
   const act = (change: () => Promise<unknown>, done: string) => perform(change, done, refresh);
 
@@ -68,7 +59,7 @@ export function joinLinksView({ client, ids, may, tell, report, perform }: Conte
     return el(
       'li',
       { class: 'join-link', 'aria-labelledby': heading },
-      el('h3', { id: heading }, `Join as ${l.role} `, el('span', { class: `badge ${kind}` }, words)),
+      el('h3', { id: heading }, `Join as ${l.role} `, badge(kind, words)),
       l.description && el('p', { class: 'muted' }, l.description),
       el(
         'dl',

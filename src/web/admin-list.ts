@@ -20,6 +20,9 @@ export interface ListQuery {
   perPage: number;
 }
 
+/** A button of a row, or false where the token may not use it (no column is left empty). */
+type RowAction<T> = ((item: T) => HTMLElement) | false;
+
 interface ListSpec<T> {
   /** Prefix of the element ids, e.g. "invites". */
   id: string;
@@ -29,6 +32,7 @@ interface ListSpec<T> {
   filterFields: string[];
   sort: { field: string; direction: 'asc' | 'desc' };
   columns: Column<T>[];
+  actions?: RowAction<T>[];
   fetch: (query: ListQuery) => Promise<{ items: T[]; totalCount: number; totalCountCapped?: true }>;
   onError: (error: unknown) => void;
 }
@@ -41,6 +45,10 @@ export interface ListView {
 const PER_PAGE = 20;
 
 export function listView<T>(spec: ListSpec<T>): ListView {
+  const actions = (spec.actions ?? []).filter((a): a is (item: T) => HTMLElement => a !== false);
+  const columns: Column<T>[] = actions.length
+    ? [...spec.columns, { label: 'Actions', cell: (item) => el('div', { class: 'actions' }, ...actions.map((a) => a(item))) }]
+    : spec.columns;
   const query: ListQuery = { sortField: spec.sort.field, sortDirection: spec.sort.direction, page: 0, perPage: PER_PAGE };
   const field = el('select', { id: `${spec.id}-filter-field`, name: 'filterField' }, ...spec.filterFields.map((f) => el('option', { value: f }, f)));
   const filter = el('input', { id: `${spec.id}-filter`, name: 'filter', type: 'search', placeholder: '*@example.com', autocomplete: 'off', maxlength: 256 });
@@ -59,13 +67,15 @@ export function listView<T>(spec: ListSpec<T>): ListView {
     void refresh();
   });
 
-  const head = el('tr');
-  const body = el('tbody');
+  const head = el('tr', { role: 'row' });
+  const body = el('tbody', { role: 'rowgroup' });
   const status = el('p', { id: `${spec.id}-count`, class: 'muted', 'aria-live': 'polite' });
   const previous = el('button', { type: 'button', onclick: () => turn(-1) }, 'Previous page');
   const next = el('button', { type: 'button', onclick: () => turn(1) }, 'Next page');
   // Named by the section's visible heading (a display:none caption would name it for nobody).
-  const table = el('table', { id: `${spec.id}-table`, 'aria-labelledby': `${spec.id}-title` }, el('thead', {}, head), body);
+  // The roles are explicit: on narrow screens the rows are laid out as cards (display: block),
+  // which some browsers take as "no longer a table" for assistive technology.
+  const table = el('table', { id: `${spec.id}-table`, role: 'table', 'aria-labelledby': `${spec.id}-title` }, el('thead', { role: 'rowgroup' }, head), body);
   const element = el(
     'section',
     { class: 'card', 'aria-labelledby': `${spec.id}-title` },
@@ -91,13 +101,13 @@ export function listView<T>(spec: ListSpec<T>): ListView {
   function renderHead(): void {
     show(
       head,
-      ...spec.columns.map((c) => {
-        if (!c.sort) return el('th', { scope: 'col' }, c.label);
+      ...columns.map((c) => {
+        if (!c.sort) return el('th', { scope: 'col', role: 'columnheader' }, c.label);
         const current = query.sortField === c.sort;
         const sort = current ? (query.sortDirection === 'asc' ? 'ascending' : 'descending') : 'none';
         // The arrow is for the eye; aria-sort already tells assistive technology the order.
         const arrow = current ? el('span', { 'aria-hidden': 'true' }, query.sortDirection === 'asc' ? ' ▲' : ' ▼') : '';
-        return el('th', { scope: 'col', 'aria-sort': sort }, el('button', { type: 'button', onclick: () => sortBy(c.sort!) }, c.label, arrow));
+        return el('th', { scope: 'col', role: 'columnheader', 'aria-sort': sort }, el('button', { type: 'button', onclick: () => sortBy(c.sort!) }, c.label, arrow));
       }),
     );
   }
@@ -123,8 +133,8 @@ export function listView<T>(spec: ListSpec<T>): ListView {
     show(
       body,
       ...(page.items.length
-        ? page.items.map((item) => el('tr', {}, ...spec.columns.map((c) => el('td', { 'data-label': c.label }, c.cell(item)))))
-        : [el('tr', {}, el('td', { colspan: spec.columns.length }, `No ${spec.noun}s${query.filter ? ' match the filter' : ''}.`))]),
+        ? page.items.map((item) => el('tr', { role: 'row' }, ...columns.map((c) => el('td', { role: 'cell', 'data-label': c.label }, el('span', { class: 'value' }, c.cell(item))))))
+        : [el('tr', { role: 'row' }, el('td', { role: 'cell', colspan: columns.length }, `No ${spec.noun}s${query.filter ? ' match the filter' : ''}.`))]),
     );
     const first = query.page * query.perPage;
     // A capped total is a lower bound (the server stopped counting): more pages follow.

@@ -3,13 +3,11 @@
  * URL), pick an organization, and manage its members and invitations. Every call goes through
  * the project's TypeScript client.
  */
-import { createClient, GatehouseError, type GatehouseClient, type Invite, type Member, type TokenInfo } from '../../client/src/index.js';
-import type { Role } from '../contract/common.js';
-import { chooseRole, confirmStep } from './admin-dialogs.js';
-import { inviteForm } from './admin-invite.js';
+import { createClient, GatehouseError, type GatehouseClient, type TokenInfo } from '../../client/src/index.js';
+import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { joinLinksView } from './admin-join-links.js';
-import { listView, type ListView } from './admin-list.js';
-import { byId, el, formatDate, show } from './dom.js';
+import { peopleView } from './admin-people.js';
+import { byId, el, show } from './dom.js';
 
 const TOKEN_KEY = 'gatehouse.token';
 const ORG_KEY = 'gatehouse.org';
@@ -76,6 +74,21 @@ function signIn(message = ''): void {
   input.focus();
 }
 
+/** The console's views, in the order of its navigation; each shown only to tokens that may read it. */
+interface ViewSpec {
+  hash: string;
+  label: string;
+  /** The action the view reads with: without it the view is not offered. */
+  needs: string;
+  make: (context: ConsoleContext, org: OrgScope) => ConsoleView;
+  /** Views of one organization show the organization picker. */
+  perOrg: boolean;
+}
+const VIEWS: ViewSpec[] = [
+  { hash: 'people', label: 'People', needs: 'instanceOrgInvites.get', make: peopleView, perOrg: true },
+  { hash: 'join-links', label: 'Join links', needs: 'instanceOrgJoinLinks.get', make: joinLinksView, perOrg: true },
+];
+
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {
   show(
     byId('who'),
@@ -90,136 +103,48 @@ async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {
     report(error);
     return;
   }
+  const may = (action: string) => me.actions.includes(action);
+  const context: ConsoleContext = {
+    client,
+    me,
+    may,
+    tell,
+    report,
+    perform: async (change, done, reload) => {
+      try {
+        await change();
+        tell(done);
+      } catch (error) {
+        report(error);
+      }
+      await reload();
+    },
+  };
+  const views = VIEWS.filter((v) => may(v.needs));
+  const links = views.map((v) => el('a', { href: `#${v.hash}` }, v.label));
   const picker = el('select', { id: 'org' }, ...orgs.items.map((o) => el('option', { value: o.id }, o.name)));
+  const pickerCard = el('section', { class: 'card' }, el('div', { class: 'field' }, el('label', { for: 'org' }, 'Organization'), picker));
   const body = el('div');
-  show(
-    app,
-    el('section', { class: 'card' }, el('div', { class: 'field' }, el('label', { for: 'org' }, 'Organization'), picker)),
-    body,
-  );
-  if (orgs.items.length === 0) {
-    show(body, el('p', { class: 'card' }, 'This instance has no organizations yet (gatehouse org create).'));
-    return;
-  }
+  show(app, el('nav', { class: 'card tabs', 'aria-label': 'Console' }, ...links), pickerCard, body);
   const saved = sessionStorage.getItem(ORG_KEY);
   if (saved && orgs.items.some((o) => o.id === saved)) picker.value = saved;
+
   const open = () => {
+    const view = views.find((v) => `#${v.hash}` === location.hash) ?? views[0];
+    links.forEach((link, i) => (views[i] === view ? link.setAttribute('aria-current', 'page') : link.removeAttribute('aria-current')));
+    tell(''); // what was said in another view or about another org does not belong here
+    pickerCard.hidden = !view?.perOrg;
+    if (!view) return show(body, el('p', { class: 'card' }, 'This token may not read anything the console shows.'));
+    if (view.perOrg && orgs.items.length === 0) return show(body, el('p', { class: 'card' }, 'This instance has no organizations yet (gatehouse org create).'));
     sessionStorage.setItem(ORG_KEY, picker.value);
-    tell(''); // what was said about the previous org does not belong to this one
-    orgView(client, me, body, { instanceId: me.instanceId, orgId: picker.value }, picker.selectedOptions[0].textContent ?? '');
+    const shown = view.make(context, { ids: { instanceId: me.instanceId, orgId: picker.value }, name: picker.selectedOptions[0]?.textContent ?? '' });
+    show(body, shown.element);
+    void shown.refresh();
   };
   picker.addEventListener('change', open);
+  window.addEventListener('hashchange', open);
   open();
 }
-
-function orgView(client: GatehouseClient, me: TokenInfo, body: HTMLElement, ids: { instanceId: string; orgId: string }, orgName: string): void {
-  const may = (action: string) => me.actions.includes(action);
-  const refreshAll = () => Promise.all([invites.refresh(), members.refresh()]);
-
-  /** Runs a change, says what happened, then reloads what it may have changed. */
-  const perform = async (change: () => Promise<unknown>, done: string, reload: () => Promise<unknown>) => {
-    try {
-      await change();
-      tell(done);
-    } catch (error) {
-      report(error);
-    }
-    await reload();
-  };
-  // Both tables: an accept moves a row across.
-  const act = (change: () => Promise<unknown>, done: string) => perform(change, done, refreshAll);
-
-  const invites: ListView = listView<Invite>({
-    id: 'invites',
-    title: 'Invitations',
-    noun: 'invitation',
-    filterFields: ['email', 'role'],
-    sort: { field: 'inviteDate', direction: 'desc' },
-    fetch: (q) => client.instanceOrgInvites.get({ ...ids, ...(q as object) }),
-    onError: report,
-    columns: [
-      { label: 'Email', sort: 'email', cell: (i) => i.email },
-      { label: 'Role', sort: 'role', cell: (i) => i.role },
-      { label: 'Invited', sort: 'inviteDate', cell: (i) => formatDate(i.inviteDate) },
-      { label: 'Status', cell: (i) => badge(i.hasExpired ? 'expired' : 'pending', i.hasExpired ? 'expired' : `pending until ${formatDate(new Date(Date.parse(i.inviteDate) + i.ttl).toISOString())}`) },
-      { label: 'Mail', cell: (i) => (i.mailStatus ? el('span', {}, badge(i.mailStatus, i.mailStatus), i.mailError ? ` ${i.mailError}` : '') : '') },
-      {
-        label: 'Actions',
-        cell: (i) =>
-          el(
-            'div',
-            { class: 'actions' },
-            may('instanceOrgInvite.resendInvite') &&
-              action('Resend', `Resend invitation to ${i.email}`, async () => {
-                const role = await chooseRole(`Resend the invitation to ${i.email}`, 'A new link is mailed and the old one stops working.', i.role, 'Resend');
-                if (role) await act(() => client.instanceOrgInvite.resendInvite({ ...ids, inviteId: i.id, roleInfo: { role } }), `Sent a new invitation to ${i.email} as ${role}.`);
-              }),
-            may('instanceOrgInvite.delete') &&
-              action('Revoke', `Revoke invitation to ${i.email}`, async () => {
-                if (await confirmStep(`Revoke the invitation to ${i.email}?`, 'Its link stops working at once.', 'Revoke invitation')) {
-                  await act(() => client.instanceOrgInvite.delete({ ...ids, inviteId: i.id }), `Revoked the invitation to ${i.email}.`);
-                }
-              }),
-          ),
-      },
-    ],
-  });
-
-  const members: ListView = listView<Member>({
-    id: 'members',
-    title: 'Members',
-    noun: 'member',
-    filterFields: ['email', 'role'],
-    sort: { field: 'email', direction: 'asc' },
-    fetch: (q) => client.instanceOrgMembers.get({ ...ids, ...(q as object) }),
-    onError: report,
-    columns: [
-      { label: 'Email', sort: 'email', cell: (m) => m.email },
-      { label: 'Name', cell: (m) => [m.firstName, m.lastName].filter(Boolean).join(' ') },
-      { label: 'Role', sort: 'role', cell: (m) => m.role },
-      {
-        label: 'Actions',
-        cell: (m) =>
-          el(
-            'div',
-            { class: 'actions' },
-            may('instanceOrgMember.patch') &&
-              action('Change role', `Change role of ${m.email}`, async () => {
-                const role: Role | null = await chooseRole(`Change the role of ${m.email}`, `Their role in ${orgName}.`, m.role, 'Change role');
-                if (role) await act(() => client.instanceOrgMember.patch({ ...ids, userId: m.userId, member: { role } }), `${m.email} is now ${role}.`);
-              }),
-            may('instanceOrgMember.delete') &&
-              action('Remove', `Remove ${m.email}`, async () => {
-                if (await confirmStep(`Remove ${m.email} from ${orgName}?`, 'They lose access to the organization at once.', 'Remove member')) {
-                  await act(() => client.instanceOrgMember.delete({ ...ids, userId: m.userId }), `Removed ${m.email} from ${orgName}.`);
-                }
-              }),
-          ),
-      },
-    ],
-  });
-
-  const joinLinks = may('instanceOrgJoinLinks.get') ? joinLinksView({ client, ids, may, tell, report, perform }) : null;
-
-  show(
-    body,
-    may('instanceOrgInvites.post') &&
-      inviteForm(client, () => ids, (email) => {
-        tell(`Invitation sent to ${email}.`);
-        void invites.refresh();
-      }, report),
-    invites.element,
-    members.element,
-    joinLinks?.element,
-  );
-  void refreshAll();
-  void joinLinks?.refresh();
-}
-
-const badge = (kind: string, text: string) => el('span', { class: `badge ${kind}` }, text);
-
-/** A row's action button; its accessible name says which row it acts on. */
-const action = (label: string, name: string, onclick: () => Promise<void>) => el('button', { type: 'button', 'aria-label': name, onclick }, label);
 
 const token = sessionStorage.getItem(TOKEN_KEY);
 if (token) {

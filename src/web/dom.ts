@@ -50,3 +50,9 @@ export const ROLE_TEXT: Record<Role, string> = {
   view: 'Viewer: can see, not change',
   none: 'No organization-wide access (only what is granted per application or dashboard)',
 };
+
+/** A small status word in a coloured outline: `kind` picks the colour. */
+export const badge = (kind: string, text: string) => el('span', { class: `badge ${kind}` }, text);
+
+/** A row's action button; its accessible name says which row it acts on. */
+export const rowAction = (label: string, name: string, onclick: () => Promise<void>) => el('button', { type: 'button', 'aria-label': name, onclick }, label);

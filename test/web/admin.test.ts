@@ -317,6 +317,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     expect(await page.getByRole('button', { name: 'Apply filter' }).count()).toBe(2);
 
     // Join links: a read-only token sees them, not their URLs (it could join with their role).
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Join links' }).click();
     const links = page.getByRole('region', { name: 'Join links' });
     await links.getByRole('listitem').filter({ hasText: 'Join as view' }).waitFor();
     expect(await links.getByText('The link itself is shown to tokens that may create join links.').count()).toBe(1);
@@ -330,6 +331,8 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     const orgId = await newOrg('Joining');
     const { page, problems } = await openConsole(h.tokens.admin, 'Joining');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Join links' }).click();
+    expect(page.url()).toBe(`${url}/admin#join-links`);
     const region = page.getByRole('region', { name: 'Join links' });
     const form = region.getByRole('form', { name: 'New join link' });
     const listed = async () => (await h.request({ method: 'GET', url: `/instances/${h.instanceId}/orgs/${orgId}/join-links`, token: h.tokens.admin })).body.items;

@@ -1,0 +1,64 @@
+/**
+ * What a person sees of every console view at 360, 768 and 1280 px, in headless Chromium on a
+ * real port, with rows as long as real ones: nothing reaches past the screen, no word is broken
+ * inside, and tables read as labelled cards where they do not fit. Screenshots of each view
+ * and width are kept in test-results/screenshots/ for a person to look at.
+ */
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
+import { type Harness, startHarness } from '../helpers/harness.js';
+import { layoutProblems } from '../helpers/layout.js';
+import { addMember, createInvite, createJoinLink } from '../helpers/routes.js';
+
+const ARTIFACTS = 'test-results/screenshots';
+const WIDTHS = [360, 768, 1280];
+
+/** Each view: where it is, and a text that shows it has loaded its rows. */
+const VIEWS: { name: string; hash: string; ready: string }[] = [
+  { name: 'people', hash: '#people', ready: 'pending.person@example.com' },
+  { name: 'join-links', hash: '#join-links', ready: 'Shared in the #general channel' },
+];
+
+describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
+  let h: Harness;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    h = await startHarness();
+    url = await h.gh.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const email of ['pending.person@example.com', 'collaborator.with.a.long.name@subsidiary.example.org']) await createInvite(h, email);
+    await addMember(h, 'member.person@example.com', 'collaborate');
+    await addMember(h, 'an.administrator@example.com', 'admin');
+    await createJoinLink(h, { role: 'collaborate', allowedDomains: ['example.com', 'subsidiary.example.org'], maxUses: 25, description: 'Shared in the #general channel' });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${url}/admin`);
+    await page.getByLabel('API token').fill(h.tokens.admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Organization').selectOption({ label: 'Acme' });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  for (const view of VIEWS) {
+    it(`${view.name}: fits 360, 768 and 1280 px without a broken word (screenshots saved)`, async () => {
+      await page.goto(`${url}/admin${view.hash}`);
+      await page.getByText(view.ready).first().waitFor();
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.screenshot({ path: `${ARTIFACTS}/console-${view.name}-${width}px.png`, fullPage: true });
+        expect(await layoutProblems(page), `${view.name} at ${width} px`).toEqual([]);
+      }
+      expect(pageErrors).toEqual([]);
+    });
+  }
+});
