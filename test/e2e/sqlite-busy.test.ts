@@ -85,9 +85,11 @@ describe.skipIf(HTTP_STORE.name !== 'sqlite')(titled(HTTP_STORE, 'SQLite write l
     const answered = Date.now();
     console.log(`lock held 1.5 s: answered ${res.status} after ${answered - started} ms`);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    // It waited for the lock to go, and not for the whole busy timeout.
+    // It waited for the lock to go (a wait that ran out would have been the 503 of the next
+    // test, so the 201 says it went through within the busy timeout). No bound in ms: on a
+    // loaded machine the holder commits late and the answer takes longer, which says nothing
+    // about the store.
     expect(answered).toBeGreaterThanOrEqual(await holder.released);
-    expect(answered - started).toBeLessThan(4500);
     expect(await holder.exited).toBe(0);
   });
 
