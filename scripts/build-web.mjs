@@ -40,6 +40,9 @@ const result = await build({
   sourcemap: false,
   legalComments: 'none',
   entryNames: '[name]-[hash]',
+  // What a page loads only when needed (the console's CSV parser) goes in chunks of its own.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   outdir: join(out, 'assets'),
   metafile: true,
   logLevel: 'warning',

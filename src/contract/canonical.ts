@@ -15,6 +15,9 @@ export function canonicalId(id: string): string {
 /** A domain as people write it after the `@`: letters, digits and hyphens, in dot-separated labels. */
 export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$';
 
+/** An organization role, most to least; light enough for the pages to import (no schema library). */
+export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
+
 /** The longest email accepted anywhere. */
 export const EMAIL_MAX_LENGTH = 1024;
 

@@ -1,5 +1,5 @@
 import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
-import { EMAIL_MAX_LENGTH, ID_PATTERN } from './canonical.js';
+import { EMAIL_MAX_LENGTH, ID_PATTERN, ROLES } from './canonical.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 export const Id = Type.String({ pattern: ID_PATTERN });
@@ -33,7 +33,7 @@ export function ref<T extends TSchema>(schema: T) {
 /** Every named schema. */
 export const namedSchemas = (): TSchema[] => [...NAMED.values()];
 
-export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
+export { ROLES };
 const RoleSchema = named('Role', StringEnum(ROLES));
 export const Role = ref(RoleSchema);
 export type Role = Static<typeof Role>;

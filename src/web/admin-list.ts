@@ -75,7 +75,7 @@ export function listView<T>(spec: ListSpec<T>): ListView {
   // Named by the section's visible heading (a display:none caption would name it for nobody).
   // The roles are explicit: on narrow screens the rows are laid out as cards (display: block),
   // which some browsers take as "no longer a table" for assistive technology.
-  const table = el('table', { id: `${spec.id}-table`, role: 'table', 'aria-labelledby': `${spec.id}-title` }, el('thead', { role: 'rowgroup' }, head), body);
+  const table = el('table', { id: `${spec.id}-table`, role: 'table', 'aria-labelledby': `${spec.id}-title` }, el('thead', { role: 'rowgroup', class: 'sortable' }, head), body);
   const element = el(
     'section',
     { class: 'card', 'aria-labelledby': `${spec.id}-title` },

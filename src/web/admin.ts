@@ -6,6 +6,7 @@
 import { createClient, GatehouseError, type GatehouseClient, type TokenInfo } from '../../client/src/index.js';
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { joinLinksView } from './admin-join-links.js';
+import { importView } from './admin-import.js';
 import { peopleView } from './admin-people.js';
 import { byId, el, show } from './dom.js';
 
@@ -87,6 +88,7 @@ interface ViewSpec {
 const VIEWS: ViewSpec[] = [
   { hash: 'people', label: 'People', needs: 'instanceOrgInvites.get', make: peopleView, perOrg: true },
   { hash: 'join-links', label: 'Join links', needs: 'instanceOrgJoinLinks.get', make: joinLinksView, perOrg: true },
+  { hash: 'import', label: 'Import', needs: 'instanceOrgInvites.post', make: importView, perOrg: true },
 ];
 
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {

@@ -406,6 +406,49 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     expect(problems.filter((p) => !p.includes('/join/'))).toEqual([]);
   });
 
+  it('imports a CSV file with a progress bar and a result per row; again, only what is missing', async () => {
+    const orgId = await newOrg('Importing');
+    await createInvite(h, 'already@import.example', orgId);
+    const { page, problems } = await openConsole(h.tokens.admin, 'Importing');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Import' }).click();
+    const form = page.getByRole('form', { name: 'Import a CSV file' });
+    const choose = (name: string, text: string) => form.getByLabel('CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+
+    await choose('wrong.csv', 'mail,level\na@import.example,view\n');
+    await form.getByRole('button', { name: 'Import' }).click();
+    await eventually(() => form.getByRole('alert').textContent()).toBe('The first row must name the columns email and role.');
+    expect((await api(orgId, 'invites')).body.items).toHaveLength(1);
+
+    const csv = 'Role,Email\nedit,Ada@Import.example\nview,"bob@import.example"\nview,already@import.example\nowner,carol@import.example\nview,ada@import.example\ncollaborate,dan@import.example\n';
+    await choose('people.csv', csv);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await eventually(() => notice(page, 'status')).toBe('Imported people.csv: 3 created, 2 skipped, 1 failed.');
+    expect(await form.getByRole('alert', { includeHidden: true }).textContent()).toBe('');
+    expect(await page.locator('#import-progress-line').textContent()).toBe('6 of 6 rows');
+    expect(await page.locator('#import-progress').evaluate((p: HTMLProgressElement) => [p.value, p.max])).toEqual([6, 6]);
+    const results = page.getByRole('table', { name: 'Import results' });
+    const rows = await results.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual([
+      ['2', 'ada@import.example', 'created', ''],
+      ['3', 'bob@import.example', 'created', ''],
+      ['4', 'already@import.example', 'skipped', 'already@import.example already has a pending invite to this organization'],
+      ['5', 'carol@import.example', 'failed', 'role must be one of admin, edit, collaborate, view, none'],
+      ['6', 'ada@import.example', 'skipped', 'listed earlier in the file'],
+      ['7', 'dan@import.example', 'created', ''],
+    ]);
+    const invited = (await api(orgId, 'invites')).body.items.map((i: { email: string; role: string }) => `${i.email} ${i.role}`).sort();
+    expect(invited).toEqual(['ada@import.example edit', 'already@import.example view', 'bob@import.example view', 'dan@import.example collaborate']);
+
+    await choose('people.csv', csv);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await eventually(() => notice(page, 'status')).toBe('Imported people.csv: 0 created, 5 skipped, 1 failed.');
+    expect((await api(orgId, 'invites')).body.items).toHaveLength(4);
+    // The browser logs the refusals of the rows already there (1, then 4), and nothing else.
+    const refused = problems.filter((p) => /400 .*\/invites\?perPage=1|status of 400/.test(p));
+    expect(refused.filter((p) => p.startsWith('400 POST'))).toHaveLength(5);
+    expect(problems.filter((p) => !refused.includes(p))).toEqual([]);
+  });
+
   it('shows an org name with markup as text, and nothing in it runs', async () => {
     const name = '<b>bold</b><script>window.__pwned=1</script>';
     await h.gh.admin.createOrg({ instanceId: h.instanceId, name });

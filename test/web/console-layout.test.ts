@@ -19,6 +19,7 @@ const WIDTHS = [360, 768, 1280];
 const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'people', hash: '#people', ready: 'pending.person@example.com' },
   { name: 'join-links', hash: '#join-links', ready: 'Shared in the #general channel' },
+  { name: 'import', hash: '#import', ready: 'Import invitations' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
