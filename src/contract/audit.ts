@@ -24,6 +24,7 @@ export const AUDIT_DEFAULT_PER_PAGE = 100;
 
 export const AuditLogQuery = Type.Object({
   orgId: Type.Optional(Type.String({ pattern: Id.pattern, description: 'ID associated with the organization' })),
+  action: Type.Optional(Type.String({ pattern: '^[A-Za-z]+\\.[A-Za-z]+$', maxLength: 100, description: 'Only entries of this action (`instanceOrgInvites.post`, `orgInvites.accept`, …)' })),
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this instant (ISO 8601)' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this instant (ISO 8601)' })),
   page: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: LIST_DOCS.page })),
@@ -41,6 +42,7 @@ export const AuditLogCollection = named('AuditLogCollection', Type.Object({
   page: Type.Integer(),
   perPage: Type.Integer(),
   orgId: Type.Optional(Id),
+  action: Type.Optional(Type.String()),
   since: Type.Optional(Type.String()),
   until: Type.Optional(Type.String()),
 }));

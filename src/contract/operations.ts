@@ -147,11 +147,11 @@ export const RESOURCES = {
         path: '/instances/{instanceId}/audit-logs',
         access: 'read',
         status: 200,
-        query: ['orgId', 'since', 'until', 'page', 'perPage'],
+        query: ['orgId', 'action', 'since', 'until', 'page', 'perPage'],
         summary: "Returns the instance's audit trail",
         description:
           'Every change made through the API (invites, resends, revokes, member changes, new organizations) and every accept or ' +
-          'reject of an invite link, newest first: who (token id, user, client address), what, when. Filter by `orgId` and a ' +
+          'reject of an invite link, newest first: who (token id, user, client address), what, when. Filter by `orgId`, `action` and a ' +
           'time range (`since` inclusive, `until` exclusive); paged, 100 per page unless asked. Tokens are never recorded.',
         success: 'A page of audit entries',
       },

@@ -45,7 +45,7 @@ export class AuditTrail {
       if (Number.isNaN(at.getTime())) throw invalid(`"${iso}" is not a time this service can compare`);
       return at.toISOString();
     };
-    const query: AuditQuery = { orgId: q.orgId === undefined ? undefined : canonicalId(q.orgId), since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
+    const query: AuditQuery = { orgId: q.orgId === undefined ? undefined : canonicalId(q.orgId), action: q.action, since: utc(q.since), until: utc(q.until), offset: page * perPage, limit: perPage };
     const found = await this.deps.store.listAudit(instanceId, query);
     const items = found.items.map(toAuditLog);
     return {
@@ -56,6 +56,7 @@ export class AuditTrail {
       page,
       perPage,
       ...(query.orgId ? { orgId: query.orgId } : {}),
+      ...(q.action ? { action: q.action } : {}),
       ...(q.since ? { since: q.since } : {}),
       ...(q.until ? { until: q.until } : {}),
     };

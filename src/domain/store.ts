@@ -68,6 +68,8 @@ export type WebhookChange = Partial<Pick<WebhookRecord, 'url' | 'events' | 'orgI
 
 export interface AuditQuery {
   orgId?: string;
+  /** Only entries of this action (exact). */
+  action?: string;
   /** ISO instants: entries at or after `since` and before `until`. */
   since?: string;
   until?: string;

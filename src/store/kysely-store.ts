@@ -699,6 +699,7 @@ export class KyselyStore implements Store {
     let base = this.db.selectFrom('audit_log');
     if (instanceId !== null) base = base.where('instance_id', '=', instanceId);
     if (q.orgId !== undefined) base = base.where('org_id', '=', q.orgId);
+    if (q.action !== undefined) base = base.where('action', '=', q.action);
     if (q.since !== undefined) base = base.where('at', '>=', q.since);
     if (q.until !== undefined) base = base.where('at', '<', q.until);
     const rows = base.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();

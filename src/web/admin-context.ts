@@ -10,6 +10,8 @@ export interface ConsoleContext {
   tell(message: string): void;
   /** Shows a refused or failed call in the console's alert line. */
   report(error: unknown): void;
+  /** The instance's organizations, as the console last loaded them. */
+  orgs(): { id: string; name: string }[];
   /** Runs a change, says `done` or the error, then calls `reload` (the view's own refresh). */
   perform(change: () => Promise<unknown>, done: string, reload: () => Promise<unknown>): Promise<void>;
 }

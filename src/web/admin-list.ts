@@ -27,10 +27,13 @@ interface ListSpec<T> {
   /** Prefix of the element ids, e.g. "invites". */
   id: string;
   title: string;
-  /** What a row is called, for the empty and count lines ("invitation"). */
+  /** What a row is called, for the empty and count lines ("invitation"), and its plural if not noun + s. */
   noun: string;
+  plural?: string;
+  /** Fields the glob filter applies to; none: no filter bar (the view has filters of its own). */
   filterFields: string[];
   sort: { field: string; direction: 'asc' | 'desc' };
+  perPage?: number;
   columns: Column<T>[];
   actions?: RowAction<T>[];
   fetch: (query: ListQuery) => Promise<{ items: T[]; totalCount: number; totalCountCapped?: true }>;
@@ -40,16 +43,19 @@ interface ListSpec<T> {
 export interface ListView {
   element: HTMLElement;
   refresh(): Promise<void>;
+  /** Back to the first page, then refresh (after a change of the view's own filters). */
+  restart(): Promise<void>;
 }
 
 const PER_PAGE = 20;
 
 export function listView<T>(spec: ListSpec<T>): ListView {
+  const plural = spec.plural ?? `${spec.noun}s`;
   const actions = (spec.actions ?? []).filter((a): a is (item: T) => HTMLElement => a !== false);
   const columns: Column<T>[] = actions.length
     ? [...spec.columns, { label: 'Actions', cell: (item) => el('div', { class: 'actions' }, ...actions.map((a) => a(item))) }]
     : spec.columns;
-  const query: ListQuery = { sortField: spec.sort.field, sortDirection: spec.sort.direction, page: 0, perPage: PER_PAGE };
+  const query: ListQuery = { sortField: spec.sort.field, sortDirection: spec.sort.direction, page: 0, perPage: spec.perPage ?? PER_PAGE };
   const field = el('select', { id: `${spec.id}-filter-field`, name: 'filterField' }, ...spec.filterFields.map((f) => el('option', { value: f }, f)));
   const filter = el('input', { id: `${spec.id}-filter`, name: 'filter', type: 'search', placeholder: '*@example.com', autocomplete: 'off', maxlength: 256 });
   const toolbar = el(
@@ -75,12 +81,12 @@ export function listView<T>(spec: ListSpec<T>): ListView {
   // Named by the section's visible heading (a display:none caption would name it for nobody).
   // The roles are explicit: on narrow screens the rows are laid out as cards (display: block),
   // which some browsers take as "no longer a table" for assistive technology.
-  const table = el('table', { id: `${spec.id}-table`, role: 'table', 'aria-labelledby': `${spec.id}-title` }, el('thead', { role: 'rowgroup', class: 'sortable' }, head), body);
+  const table = el('table', { id: `${spec.id}-table`, role: 'table', 'aria-labelledby': `${spec.id}-title` }, el('thead', { role: 'rowgroup', class: columns.some((c) => c.sort) ? 'sortable' : null }, head), body);
   const element = el(
     'section',
     { class: 'card', 'aria-labelledby': `${spec.id}-title` },
     el('h2', { id: `${spec.id}-title` }, spec.title),
-    toolbar,
+    spec.filterFields.length > 0 && toolbar,
     el('div', { class: 'table-wrap' }, table),
     el('div', { class: 'pager' }, previous, next, status),
   );
@@ -134,15 +140,19 @@ export function listView<T>(spec: ListSpec<T>): ListView {
       body,
       ...(page.items.length
         ? page.items.map((item) => el('tr', { role: 'row' }, ...columns.map((c) => el('td', { role: 'cell', 'data-label': c.label }, el('span', { class: 'value' }, c.cell(item))))))
-        : [el('tr', { role: 'row' }, el('td', { role: 'cell', colspan: columns.length }, `No ${spec.noun}s${query.filter ? ' match the filter' : ''}.`))]),
+        : [el('tr', { role: 'row' }, el('td', { role: 'cell', colspan: columns.length }, `No ${plural}${query.filter ? ' match the filter' : ''}.`))]),
     );
     const first = query.page * query.perPage;
     // A capped total is a lower bound (the server stopped counting): more pages follow.
     const more = page.totalCountCapped ? '+' : '';
-    status.textContent = total ? `${first + 1}–${first + page.items.length} of ${total}${more} ${spec.noun}${total === 1 && !more ? '' : 's'}` : '';
+    status.textContent = total ? `${first + 1}–${first + page.items.length} of ${total}${more} ${total === 1 && !more ? spec.noun : plural}` : '';
     previous.disabled = query.page === 0;
     next.disabled = !more && first + page.items.length >= total;
   }
 
-  return { element, refresh };
+  const restart = () => {
+    query.page = 0;
+    return refresh();
+  };
+  return { element, refresh, restart };
 }

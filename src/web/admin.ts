@@ -6,6 +6,7 @@
 import { createClient, GatehouseError, type GatehouseClient, type TokenInfo } from '../../client/src/index.js';
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { joinLinksView } from './admin-join-links.js';
+import { auditView } from './admin-audit.js';
 import { importView } from './admin-import.js';
 import { peopleView } from './admin-people.js';
 import { byId, el, show } from './dom.js';
@@ -89,6 +90,7 @@ const VIEWS: ViewSpec[] = [
   { hash: 'people', label: 'People', needs: 'instanceOrgInvites.get', make: peopleView, perOrg: true },
   { hash: 'join-links', label: 'Join links', needs: 'instanceOrgJoinLinks.get', make: joinLinksView, perOrg: true },
   { hash: 'import', label: 'Import', needs: 'instanceOrgInvites.post', make: importView, perOrg: true },
+  { hash: 'audit', label: 'Audit log', needs: 'instanceAuditLogs.get', make: auditView, perOrg: false },
 ];
 
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {
@@ -112,6 +114,7 @@ async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {
     may,
     tell,
     report,
+    orgs: () => orgs.items,
     perform: async (change, done, reload) => {
       try {
         await change();

@@ -106,8 +106,21 @@ describe('the audit trail', () => {
     expect(other.status).toBe(403);
   });
 
+  it('filters by action, alone or with the org', async () => {
+    const email = freshEmail();
+    const invite = await createInvite(h, email);
+    await h.request({ method: 'DELETE', url: `${org()}/invites/${invite.id}`, token: h.tokens.admin });
+    const revokes = await trail('?action=instanceOrgInvite.delete');
+    expect(revokes).toMatchObject({ action: 'instanceOrgInvite.delete' });
+    expect(revokes.items.length).toBeGreaterThan(0);
+    expect(revokes.items.every((e: { action: string }) => e.action === 'instanceOrgInvite.delete')).toBe(true);
+    expect(revokes.items[0]).toMatchObject({ targetId: invite.id, email });
+    expect((await trail(`?action=instanceOrgInvite.delete&orgId=${h.otherOrgId}`)).items.some((e: { targetId: string }) => e.targetId === invite.id)).toBe(false);
+    expect(await trail('?action=nothing.here')).toMatchObject({ totalCount: 0, items: [] });
+  });
+
   it('refuses malformed filters with a 400', async () => {
-    for (const query of ['?since=yesterday', '?until=2016-12-31T23:59:60Z', '?orgId=xyz', '?perPage=0', '?perPage=1001', '?page=-1']) {
+    for (const query of ['?action=drop%20table', '?action=' + 'a.'.repeat(60), '?since=yesterday', '?until=2016-12-31T23:59:60Z', '?orgId=xyz', '?perPage=0', '?perPage=1001', '?page=-1']) {
       const res = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/audit-logs${query}`, token: h.tokens.admin });
       expect(res.status, query).toBe(400);
     }

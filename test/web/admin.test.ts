@@ -449,6 +449,41 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     expect(problems.filter((p) => !refused.includes(p))).toEqual([]);
   });
 
+  it('reads the audit log, filtered by organization, action and time', async () => {
+    const orgId = await newOrg('Audited');
+    const kept = await createInvite(h, 'kept@audit.example', orgId);
+    const gone = await createInvite(h, 'gone@audit.example', orgId);
+    await h.request({ method: 'DELETE', url: `/instances/${h.instanceId}/orgs/${orgId}/invites/${gone.id}`, token: h.tokens.admin });
+    const { page, problems } = await openConsole(h.tokens.admin, 'Audited');
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
+    expect(await page.locator('#org').isVisible()).toBe(false); // the log is the instance's: no org picker
+    const filters = page.getByRole('search', { name: 'Filter the audit log' });
+    const log = page.getByRole('table', { name: 'Audit log' });
+    const rows = () => log.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent)));
+
+    await filters.getByLabel('Organization').selectOption({ label: 'Audited' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await eventually(rows).toEqual([
+      ['Revoked an invitation', 'Audited', 'gone@audit.example'],
+      ['Invited someone', 'Audited', 'gone@audit.example'],
+      ['Invited someone', 'Audited', 'kept@audit.example'],
+    ]);
+    await filters.getByLabel('Action').selectOption({ label: 'Invited someone' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await eventually(rows).toEqual([
+      ['Invited someone', 'Audited', 'gone@audit.example'],
+      ['Invited someone', 'Audited', 'kept@audit.example'],
+    ]);
+    expect(await page.locator('#audit-count').textContent()).toBe('1–2 of 2 entries');
+    expect(kept.id).toMatch(/^[0-9a-f]{24}$/);
+
+    // The harness clock stands still: a range that starts after it holds nothing.
+    await filters.getByLabel('From').fill('2099-01-01T00:00');
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await eventually(() => log.locator('tbody').textContent()).toBe('No entries.');
+    expect(problems).toEqual([]);
+  });
+
   it('shows an org name with markup as text, and nothing in it runs', async () => {
     const name = '<b>bold</b><script>window.__pwned=1</script>';
     await h.gh.admin.createOrg({ instanceId: h.instanceId, name });

@@ -20,6 +20,7 @@ const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'people', hash: '#people', ready: 'pending.person@example.com' },
   { name: 'join-links', hash: '#join-links', ready: 'Shared in the #general channel' },
   { name: 'import', hash: '#import', ready: 'Import invitations' },
+  { name: 'audit', hash: '#audit', ready: 'collaborator.with.a.long.name@subsidiary.example.org' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
