@@ -18,6 +18,24 @@ export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}
 /** An organization role, most to least; light enough for the pages to import (no schema library). */
 export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
 
+/** Every event type, in the order the README lists them (here, where the pages can import it). */
+export const EVENT_TYPES = [
+  'invite.created',
+  'invite.resent',
+  'invite.revoked',
+  'invite.accepted',
+  'invite.rejected',
+  'invite.expired',
+  'member.added',
+  'member.updated',
+  'member.removed',
+  'mail.sent',
+  'mail.failed',
+  'join_link.created',
+  'join_link.updated',
+  'join_link.deleted',
+] as const;
+
 /** The longest email accepted anywhere. */
 export const EMAIL_MAX_LENGTH = 1024;
 

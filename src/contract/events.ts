@@ -1,23 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { EVENT_TYPES } from './canonical.js';
 import { Id, MAX_PER_PAGE, named, ref, ResourceRoles, Role, StringEnum } from './common.js';
 
-/** Every event type, in the order the README lists them. */
-export const EVENT_TYPES = [
-  'invite.created',
-  'invite.resent',
-  'invite.revoked',
-  'invite.accepted',
-  'invite.rejected',
-  'invite.expired',
-  'member.added',
-  'member.updated',
-  'member.removed',
-  'mail.sent',
-  'mail.failed',
-  'join_link.created',
-  'join_link.updated',
-  'join_link.deleted',
-] as const;
+export { EVENT_TYPES };
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**

@@ -5,7 +5,7 @@
  */
 import { CSV_OPTIONS, csvRows, importInvites, type InviteRow, inviteRows, type Outcome } from '../import/invites-csv.js';
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
-import { badge, el, show } from './dom.js';
+import { badge, el, fitTable, show } from './dom.js';
 
 const CONCURRENCY = 4;
 /** A file larger than this is most likely not a list of people. */
@@ -96,7 +96,7 @@ async function read(text: string): Promise<InviteRow[]> {
 function resultTable(outcomes: Outcome[]): HTMLElement {
   const cell = (label: string, value: Node | string) => el('td', { role: 'cell', 'data-label': label }, el('span', { class: 'value' }, value));
   const kind = { created: 'sent', skipped: 'queued', failed: 'failed' } as const;
-  return el(
+  const wrap = el(
     'div',
     { class: 'table-wrap' },
     el(
@@ -110,4 +110,6 @@ function resultTable(outcomes: Outcome[]): HTMLElement {
       ),
     ),
   );
+  fitTable(wrap);
+  return wrap;
 }

@@ -6,6 +6,7 @@
 import type { JoinLink, JoinLinkPost } from '../../client/src/index.js';
 import { DOMAIN_PATTERN } from '../contract/canonical.js';
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
+import { copyField } from './admin-copy.js';
 import { confirmStep, roleSelect } from './admin-dialogs.js';
 import { badge, el, formatDate, show } from './dom.js';
 
@@ -21,31 +22,6 @@ function stateOf(l: JoinLink): [kind: string, words: string] {
   if (l.hasExpired) return ['expired', 'expired'];
   if (l.usedUp) return ['disabled', 'used up'];
   return ['active', 'active'];
-}
-
-/** Puts the URL on the clipboard; where the browser refuses, the URL is left selected instead. */
-async function copy(input: HTMLInputElement): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(input.value);
-    return true;
-  } catch {
-    input.select();
-    return false;
-  }
-}
-
-/** The URL in a read-only field, with a button that copies it and says so. */
-function share(link: string, id: string, name: string): HTMLElement {
-  const url = el('input', { id: `join-link-url-${id}`, readonly: true, value: link, spellcheck: 'false' });
-  const copied = el('span', { class: 'muted', 'aria-live': 'polite' });
-  const button = el('button', {
-    type: 'button',
-    'aria-label': `Copy ${name}`,
-    onclick: async () => {
-      copied.textContent = (await copy(url)) ? 'Copied' : 'Selected: press Ctrl+C to copy';
-    },
-  }, 'Copy link');
-  return el('div', { class: 'field' }, el('label', { for: url.id }, 'Link to share'), el('div', { class: 'copy' }, url, button), copied);
 }
 
 export function joinLinksView({ client, may, tell, report, perform }: ConsoleContext, { ids }: OrgScope): ConsoleView {
@@ -68,7 +44,7 @@ export function joinLinksView({ client, may, tell, report, perform }: ConsoleCon
         el('dt', {}, 'Expires'), el('dd', {}, l.expiresAt ? formatDate(l.expiresAt) : 'Never'),
         el('dt', {}, 'Email domains'), el('dd', {}, l.allowedDomains.length ? l.allowedDomains.join(', ') : 'Any'),
       ),
-      l.url === undefined ? el('p', { class: 'muted' }, 'The link itself is shown to tokens that may create join links.') : share(l.url, l.id, name),
+      l.url === undefined ? el('p', { class: 'muted' }, 'The link itself is shown to tokens that may create join links.') : copyField(l.url, `join-link-url-${l.id}`, 'Link to share', name),
       el(
         'div',
         { class: 'actions' },

@@ -2,7 +2,7 @@
  * One table of the console (members or invitations) over the API's list parameters: sorting
  * by column, a glob filter on a chosen field, and pages.
  */
-import { el, show } from './dom.js';
+import { el, fitTable, show } from './dom.js';
 
 interface Column<T> {
   label: string;
@@ -82,12 +82,14 @@ export function listView<T>(spec: ListSpec<T>): ListView {
   // The roles are explicit: on narrow screens the rows are laid out as cards (display: block),
   // which some browsers take as "no longer a table" for assistive technology.
   const table = el('table', { id: `${spec.id}-table`, role: 'table', 'aria-labelledby': `${spec.id}-title` }, el('thead', { role: 'rowgroup', class: columns.some((c) => c.sort) ? 'sortable' : null }, head), body);
+  const wrap = el('div', { class: 'table-wrap' }, table);
+  const fit = fitTable(wrap);
   const element = el(
     'section',
     { class: 'card', 'aria-labelledby': `${spec.id}-title` },
     el('h2', { id: `${spec.id}-title` }, spec.title),
     spec.filterFields.length > 0 && toolbar,
-    el('div', { class: 'table-wrap' }, table),
+    wrap,
     el('div', { class: 'pager' }, previous, next, status),
   );
   let total = 0;
@@ -146,6 +148,7 @@ export function listView<T>(spec: ListSpec<T>): ListView {
     // A capped total is a lower bound (the server stopped counting): more pages follow.
     const more = page.totalCountCapped ? '+' : '';
     status.textContent = total ? `${first + 1}–${first + page.items.length} of ${total}${more} ${total === 1 && !more ? spec.noun : plural}` : '';
+    fit();
     previous.disabled = query.page === 0;
     next.disabled = !more && first + page.items.length >= total;
   }

@@ -7,6 +7,7 @@ import { createClient, GatehouseError, type GatehouseClient, type TokenInfo } fr
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { joinLinksView } from './admin-join-links.js';
 import { auditView } from './admin-audit.js';
+import { webhooksView } from './admin-webhooks.js';
 import { importView } from './admin-import.js';
 import { peopleView } from './admin-people.js';
 import { byId, el, show } from './dom.js';
@@ -91,6 +92,7 @@ const VIEWS: ViewSpec[] = [
   { hash: 'join-links', label: 'Join links', needs: 'instanceOrgJoinLinks.get', make: joinLinksView, perOrg: true },
   { hash: 'import', label: 'Import', needs: 'instanceOrgInvites.post', make: importView, perOrg: true },
   { hash: 'audit', label: 'Audit log', needs: 'instanceAuditLogs.get', make: auditView, perOrg: false },
+  { hash: 'webhooks', label: 'Webhooks', needs: 'instanceWebhooks.get', make: webhooksView, perOrg: false },
 ];
 
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {

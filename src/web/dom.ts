@@ -56,3 +56,20 @@ export const badge = (kind: string, text: string) => el('span', { class: `badge 
 
 /** A row's action button; its accessible name says which row it acts on. */
 export const rowAction = (label: string, name: string, onclick: () => Promise<void>) => el('button', { type: 'button', 'aria-label': name, onclick }, label);
+
+/**
+ * Lays the table in `wrap` out as cards exactly when it does not fit (measured, not guessed
+ * from the screen width: a table of short rows stays a table where one of long emails cannot).
+ * Answers a function to call again after the rows change.
+ */
+export function fitTable(wrap: HTMLElement): () => void {
+  const fit = () => {
+    const table = wrap.querySelector('table');
+    wrap.classList.remove('cards');
+    if (table && table.offsetWidth > wrap.clientWidth + 1) wrap.classList.add('cards');
+  };
+  // In the next frame: toggling the class inside the observer's callback would be reported as
+  // a resize loop.
+  new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
+  return fit;
+}

@@ -10,6 +10,7 @@ import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { layoutProblems } from '../helpers/layout.js';
 import { addMember, createInvite, createJoinLink, joinCode } from '../helpers/routes.js';
+import { WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 type Table = 'Invitations' | 'Members';
 
@@ -20,7 +21,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: 'true' } });
     url = await h.gh.app.listen({ port: 0, host: '127.0.0.1' });
     browser = await launchChromium();
   });
@@ -482,6 +483,67 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     await filters.getByRole('button', { name: 'Apply filters' }).click();
     await eventually(() => log.locator('tbody').textContent()).toBe('No entries.');
     expect(problems).toEqual([]);
+  });
+
+  it('adds a webhook (its secret shown once), reads its delivery log, sends an event again, rotates, disables and deletes it', async () => {
+    const receiver = await new WebhookReceiver().start();
+    try {
+      const { page, problems } = await openConsole(h.tokens.admin, 'Acme');
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Webhooks' }).click();
+      const region = page.getByRole('region', { name: 'Webhooks' });
+      const form = region.getByRole('form', { name: 'New webhook' });
+      await form.getByLabel('Endpoint URL').fill(receiver.url);
+      await form.getByLabel('invite.created').check();
+      await form.getByLabel('Organization').selectOption({ label: 'Acme' });
+      await form.getByLabel('Description (optional)').fill('seat sync');
+      await form.getByRole('button', { name: 'Add webhook' }).click();
+      await eventually(() => notice(page, 'status')).toBe('Added the webhook.');
+      const secret = await region.getByLabel('Signing secret (shown only now)').inputValue();
+      expect(secret).toMatch(/^whsec_/);
+      await region.getByRole('button', { name: 'Copy the signing secret' }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+      receiver.secrets = [secret];
+      const [hook] = (await h.request({ method: 'GET', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin })).body.items;
+      expect(hook).toMatchObject({ url: receiver.url, events: ['invite.created'], orgId: h.orgId, description: 'seat sync', enabled: true });
+      expect(JSON.stringify(hook)).not.toContain(secret);
+
+      const item = region.getByRole('listitem', { name: receiver.url });
+      expect(await item.locator('dt, dd').allTextContents()).toEqual(['Events', 'invite.created', 'Organization', 'Acme']);
+      // Reload: the secret is gone for good.
+      await page.reload();
+      await region.getByRole('listitem', { name: receiver.url }).waitFor();
+      expect(await page.getByLabel('Signing secret (shown only now)').count()).toBe(0);
+
+      await createInvite(h, 'hooked@console.example');
+      await h.gh.webhookWorker.drain();
+      expect(receiver.ofType('invite.created').map((d) => d.event.data.email)).toContain('hooked@console.example');
+      await item.getByRole('button', { name: `Delivery log of webhook ${receiver.url}` }).click();
+      const log = item.getByRole('table', { name: `Delivery log of ${receiver.url}` });
+      await eventually(() => log.locator('tbody tr td').allTextContents()).toEqual(expect.arrayContaining(['invite.created', expect.stringMatching(/^200 in \d+ ms$/), 'delivered']));
+      await log.getByRole('button', { name: /^Send event invite\.created of .* again$/ }).first().click();
+      await eventually(() => notice(page, 'status')).toBe('Queued the event for delivery again.');
+      await h.gh.webhookWorker.drain();
+      expect(receiver.ofType('invite.created').filter((d) => d.event.data.email === 'hooked@console.example')).toHaveLength(2);
+
+      await item.getByRole('button', { name: `New secret for webhook ${receiver.url}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'New secret' }).click();
+      await eventually(() => notice(page, 'status')).toBe('The webhook has a new signing secret.');
+      const fresh = await region.getByLabel('Signing secret (shown only now)').inputValue();
+      expect(fresh).toMatch(/^whsec_/);
+      expect(fresh).not.toBe(secret);
+      await region.getByRole('listitem', { name: receiver.url }).getByText(/^also signs until /).waitFor();
+
+      await region.getByRole('button', { name: `Disable webhook ${receiver.url}` }).click();
+      await region.getByRole('listitem', { name: receiver.url }).getByText('disabled', { exact: true }).waitFor();
+      await region.getByRole('button', { name: `Delete webhook ${receiver.url}` }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete webhook' }).click();
+      await region.getByText('No webhooks.').waitFor();
+      expect((await h.request({ method: 'GET', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin })).body.items).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('shows an org name with markup as text, and nothing in it runs', async () => {

@@ -21,6 +21,7 @@ const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'join-links', hash: '#join-links', ready: 'Shared in the #general channel' },
   { name: 'import', hash: '#import', ready: 'Import invitations' },
   { name: 'audit', hash: '#audit', ready: 'collaborator.with.a.long.name@subsidiary.example.org' },
+  { name: 'webhooks', hash: '#webhooks', ready: 'https://hooks.example.com/gatehouse/membership-events' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
@@ -39,6 +40,9 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — 
     await addMember(h, 'member.person@example.com', 'collaborate');
     await addMember(h, 'an.administrator@example.com', 'admin');
     await createJoinLink(h, { role: 'collaborate', allowedDomains: ['example.com', 'subsidiary.example.org'], maxUses: 25, description: 'Shared in the #general channel' });
+    const hook = { url: 'https://hooks.example.com/gatehouse/membership-events', events: ['member.added', 'member.removed', 'join_link.created'], description: 'Seat sync for billing' };
+    const created = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin, body: hook });
+    expect(created.status).toBe(201);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${url}/admin`);
@@ -57,8 +61,15 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — 
       await page.getByText(view.ready).first().waitFor();
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
+        // Tables choose between rows and cards after a resize, in the next frame.
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
         await page.screenshot({ path: `${ARTIFACTS}/console-${view.name}-${width}px.png`, fullPage: true });
         expect(await layoutProblems(page), `${view.name} at ${width} px`).toEqual([]);
+        // Tables: labelled cards on a phone; at 1280 px the people's tables fit as tables.
+        const tables = await page.locator('.table-wrap').evaluateAll((wraps) =>
+          wraps.map((w) => ({ cards: w.classList.contains('cards'), label: getComputedStyle(w.querySelector('td[data-label]') ?? w, '::before').content })));
+        if (width === 360) for (const t of tables) expect(t).toEqual({ cards: true, label: expect.stringMatching(/^"\w/) });
+        if (width === 1280 && view.name === 'people') expect(tables.map((t) => t.cards)).toEqual([false, false]);
       }
       expect(pageErrors).toEqual([]);
     });
