@@ -15,6 +15,15 @@ export function canonicalId(id: string): string {
 /** A domain as people write it after the `@`: letters, digits and hyphens, in dot-separated labels. */
 export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$';
 
+/**
+ * What each pattern of the API's schemas means, in the words of an error message ("orgId must
+ * be a 24-character hex id"): a pattern itself means nothing to the person who broke it.
+ */
+export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
+  [ID_PATTERN]: 'a 24-character hex id',
+  [DOMAIN_PATTERN]: 'an email domain like acme.com',
+};
+
 /** The longest email accepted anywhere. */
 export const EMAIL_MAX_LENGTH = 1024;
 
