@@ -1,6 +1,8 @@
 /**
  * The server answered with an error: `statusCode`, `type`, `message` and `code` come from its
- * body. Branch on `code` (stable, listed in the OpenAPI document), never on `message`.
+ * body. Branch on `code` (stable, listed in the OpenAPI document), never on `message`. A request
+ * that does not fit the schema (`invalid_request`) also names the field at fault in `field`, to
+ * show the message by its input.
  *
  * @example
  * try {
@@ -20,6 +22,8 @@ export class GatehouseError extends Error {
     readonly code: string,
     /** Seconds the server asked to wait (429, 503), when it said. */
     readonly retryAfter?: number,
+    /** The request field the message is about (`role`, `allowedDomains[0]`, `perPage`), when the server named one. */
+    readonly field?: string,
   ) {
     super(message);
   }

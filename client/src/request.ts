@@ -103,7 +103,7 @@ export async function perform<T>(options: ClientOptions, spec: ActionSpec, param
   const retries = idempotent ? (options.retries ?? 2) : 0;
   for (let n = 0; ; n++) {
     const { response, text } = await attempt(options, spec, request, call);
-    let body: { type?: string; message?: string; code?: string } | undefined;
+    let body: { type?: string; message?: string; code?: string; field?: unknown } | undefined;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -122,6 +122,7 @@ export async function perform<T>(options: ClientOptions, spec: ActionSpec, param
       // An answer not from Gatehouse (a proxy's error page) has no code of its own.
       typeof body?.code === 'string' ? body.code : 'unknown',
       retryAfter !== null && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) : undefined,
+      typeof body?.field === 'string' ? body.field : undefined,
     );
   }
 }

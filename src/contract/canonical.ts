@@ -15,6 +15,19 @@ export function canonicalId(id: string): string {
 /** A domain as people write it after the `@`: letters, digits and hyphens, in dot-separated labels. */
 export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$';
 
+/** An action of the audit trail: an operation id (`instanceOrgInvites.post`) or `orgInvites.accept` and the like. */
+export const ACTION_PATTERN = '^[A-Za-z]+\\.[A-Za-z]+$';
+
+/**
+ * What each pattern of the API's schemas means, in the words of an error message ("orgId must
+ * be a 24-character hex id"): a pattern itself means nothing to the person who broke it.
+ */
+export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
+  [ID_PATTERN]: 'a 24-character hex id',
+  [DOMAIN_PATTERN]: 'an email domain like acme.com',
+  [ACTION_PATTERN]: 'an action name like instanceOrgInvites.post',
+};
+
 /** An organization role, most to least; light enough for the pages to import (no schema library). */
 export const ROLES = ['admin', 'edit', 'collaborate', 'view', 'none'] as const;
 

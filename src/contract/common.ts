@@ -55,12 +55,15 @@ export const ResourceRoles = Type.Array(ref(ResourceRole), { maxItems: 100, 'x-u
 
 export const Email = Type.String({ format: 'email', maxLength: EMAIL_MAX_LENGTH });
 
-/** Every error answer: upstream's `{type, message}` (an open schema) and Gatehouse's stable `code`. */
+/**
+ * Every error answer: upstream's `{type, message}` (an open schema, so that its clients take the
+ * additions), Gatehouse's stable `code`, and for a request that does not fit the schema the `field`.
+ */
 export const ErrorBody = named(
   'Error',
   Type.Object({
     type: Type.String(),
-    message: Type.String(),
+    message: Type.String({ description: 'For people, in plain words; may change (branch on `code`)' }),
     code: Type.Unsafe<ErrorCode>({
       type: 'string',
       enum: Object.keys(ERROR_CODES),
@@ -68,6 +71,13 @@ export const ErrorBody = named(
         .map(([code, { type, description }]) => `- \`${code}\` (${type}): ${description}`)
         .join('\n')}`,
     }),
+    field: Type.Optional(
+      Type.String({
+        description:
+          'On `invalid_request` for a request that does not fit the schema: the field the message is about, as written in the ' +
+          'request (`role`, `allowedDomains[0]`, `limits.member`, a query parameter such as `perPage`, a path id such as `orgId`)',
+      }),
+    ),
   }),
 );
 export type ErrorBody = Static<typeof ErrorBody>;

@@ -18,7 +18,8 @@ export const ERROR_STATUS = {
 export type ErrorType = keyof typeof ERROR_STATUS;
 
 /**
- * Every error body is `{ type, message, code }`. `code` is the stable, machine-readable reason
+ * Every error body is `{ type, message, code }`, and `field` when the request did not fit the
+ * schema (`invalid_request`): the field at fault, for a page to show the message by it. `code` is the stable, machine-readable reason
  * that clients, the CLI and the console branch on (messages are for people and may change);
  * each code belongs to one type, and so to one status. Public link answers use one code for
  * every kind of unusable link (unknown, used, revoked, another email) so that they cannot be
@@ -72,5 +73,10 @@ export const DEFAULT_CODE: Record<ErrorType, ErrorCode> = {
   ServiceUnavailable: 'service_unavailable',
 };
 
-/** The body of an error answer. */
-export const errorBody = (code: ErrorCode, message: string) => ({ type: ERROR_CODES[code].type, message, code });
+/** The body of an error answer; `field` names the request field a validation error is about. */
+export const errorBody = (code: ErrorCode, message: string, field?: string) => ({
+  type: ERROR_CODES[code].type,
+  message,
+  code,
+  ...(field === undefined ? {} : { field }),
+});

@@ -1,6 +1,8 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { DEFAULT_CODE, ERROR_STATUS, type ErrorCode, type ErrorType, errorBody } from '../contract/errors.js';
 import { AppError } from '../domain/errors.js';
+import { describeValidation } from './validation-messages.js';
 
 const TYPE_BY_STATUS = new Map<number, ErrorType>(
   Object.entries(ERROR_STATUS).map(([type, status]) => [status, type as ErrorType]),
@@ -24,9 +26,9 @@ const FASTIFY_MESSAGES: Record<string, string> = {
 const codeOfStatus = (status: number): ErrorCode => DEFAULT_CODE[TYPE_BY_STATUS.get(status) ?? 'Validation'];
 
 /** Sends an error answer; a 429 also ends the connection, so a flood cannot keep its sockets. */
-function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string, field?: string): FastifyReply {
   if (status === 429) reply.header('connection', 'close');
-  return reply.status(status).send(errorBody(code, message));
+  return reply.status(status).send(errorBody(code, message, field));
 }
 
 /**
@@ -48,7 +50,7 @@ function routeMethods(app: FastifyInstance): (path: string) => string[] {
   return (path) => [...new Set(routes.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods))].sort();
 }
 
-/** The one place where any error becomes an HTTP answer `{ type, message, code }`. */
+/** The one place where any error becomes an HTTP answer `{ type, message, code }` (and `field`). */
 export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error: unknown) => boolean): void {
   const methodsOf = routeMethods(app);
 
@@ -58,7 +60,17 @@ export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error:
       return sendError(reply, ERROR_STATUS[error.type], error.code, error.message);
     }
     const fe = error as FastifyError;
-    if (fe.validation) return sendError(reply, 400, 'invalid_request', fe.message);
+    if (fe.validation) {
+      // Ajv's own text (`body/role must be equal to one of the allowed values`) is for programmers.
+      try {
+        const { message, field } = describeValidation(fe.validation as ErrorObject[], fe.validationContext);
+        return sendError(reply, 400, 'invalid_request', message, field);
+      } catch (failure) {
+        // A shape of error the words do not foresee is still the client's 400, in Ajv's words.
+        request.log.error({ err: failure }, 'could not describe a validation error');
+        return sendError(reply, 400, 'invalid_request', fe.message);
+      }
+    }
     if (error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return sendError(reply, 400, 'invalid_request', FASTIFY_MESSAGES.FST_ERR_CTP_INVALID_JSON_BODY);
     }

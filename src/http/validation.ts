@@ -9,7 +9,9 @@ const UNIQUE_BY = 'x-unique-by';
 
 const make = (coerceTypes: boolean) => {
   // Unknown body fields are refused (additionalProperties: false), never silently dropped.
-  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes, allErrors: false, strict: false });
+  // verbose: an error carries its schema (the bounds, the enum, a union's branches), from which
+  // validation-messages.ts writes the message.
+  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, coerceTypes, allErrors: false, strict: false, verbose: true });
   addFormats.default(ajv);
   ajv.addKeyword({
     keyword: UNIQUE_BY,
@@ -32,7 +34,7 @@ const bodyAjv = make(false);
  */
 const DECIMAL = /^-?\d{1,16}$/;
 const numericFields = (schema: { properties?: Record<string, { type?: string }> }) =>
-  Object.entries(schema.properties ?? {}).filter(([, s]) => s.type === 'integer' || s.type === 'number').map(([name]) => name);
+  Object.entries(schema.properties ?? {}).filter(([, s]) => s.type === 'integer' || s.type === 'number');
 
 /** The JSON pointer of the first string holding U+0000 in `data`, or undefined. */
 function nulAt(data: unknown, path = ''): string | undefined {
@@ -54,9 +56,10 @@ export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart
   const validate = ajv.compile(schema);
   const numeric = httpPart === 'body' ? [] : numericFields(schema);
   const check = (data: unknown): boolean => {
-    const loose = numeric.find((field) => typeof (data as Record<string, unknown>)?.[field] === 'string' && !DECIMAL.test((data as Record<string, string>)[field]));
+    const loose = numeric.find(([field]) => typeof (data as Record<string, unknown>)?.[field] === 'string' && !DECIMAL.test((data as Record<string, string>)[field]));
     if (loose !== undefined) {
-      check.errors = [{ instancePath: `/${loose}`, schemaPath: '', keyword: 'decimal', params: {}, message: 'must be a whole number in decimal digits' }];
+      const [field, parentSchema] = loose;
+      check.errors = [{ instancePath: `/${field}`, schemaPath: '', keyword: 'decimal', params: {}, parentSchema, message: 'must be a whole number in decimal digits' }];
       return false;
     }
     if (!validate(data)) {

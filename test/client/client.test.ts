@@ -100,6 +100,16 @@ describe('error paths', () => {
     expect(err).toMatchObject({ statusCode: 403, type: 'Forbidden' });
   });
 
+  it('400 for a request that does not fit the schema, with the field at fault', async () => {
+    const err = await client.instanceOrgJoinLinks.post({ ...ids, joinLink: { role: 'view', allowedDomains: ['acme.com', '@acme.com'] } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GatehouseError);
+    expect(err).toMatchObject({ statusCode: 400, code: 'invalid_request', message: 'allowedDomains[1] must be an email domain like acme.com', field: 'allowedDomains[1]' });
+    // Refusals of the rules name no field.
+    await client.instanceOrgInvites.post({ ...ids, invite: { email: 'twice@example.com', role: 'view' } });
+    const again = await client.instanceOrgInvites.post({ ...ids, invite: { email: 'twice@example.com', role: 'view' } }).catch((e: unknown) => e);
+    expect(again).toMatchObject({ code: 'already_invited', field: undefined });
+  });
+
   it('410 for an expired invite', async () => {
     await client.instanceOrgInvites.post({ ...ids, invite: { email: 'late@example.com', role: 'view' } });
     const { token, email } = await h.inviteLink('late@example.com');

@@ -120,12 +120,17 @@ function expectTableAnswer(resource: string, action: string, res: Res, status = 
   expectSchema(tableSchema(resource, action, status), res.body, `${resource}.${action} ${status}`);
 }
 
-/** An error answer: the error schema, and the `{type, message, code}` shape every error shares. */
+/**
+ * An error answer: the error schema, and the `{type, message, code}` shape every error shares
+ * (with `field`, a string, when the request did not fit the schema).
+ */
 function expectError(res: Res, status: number, label: string): void {
   expect(res.status, `${label}: ${JSON.stringify(res.body)}`).toBe(status);
   expect(String(res.headers['content-type']), label).toMatch(/^application\/json/);
   expectSchema('error', res.body, `${label} ${status}`);
-  expect(Object.keys(res.body).sort(), label).toEqual(['code', 'message', 'type']);
+  const { field, ...shared } = res.body;
+  expect(Object.keys(shared).sort(), label).toEqual(['code', 'message', 'type']);
+  if (field !== undefined) expect({ code: res.body.code, field: typeof field }, label).toEqual({ code: 'invalid_request', field: 'string' });
   expect(ERROR_CODES[res.body.code as ErrorCode]?.type, `${label}: code ${res.body.code}`).toBe(res.body.type);
   expect(typeof res.body.type, label).toBe('string');
   expect(res.body.type.length, label).toBeGreaterThan(0);

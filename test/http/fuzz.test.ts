@@ -1,8 +1,9 @@
 /**
  * Property-based tests (fast-check) over every route, the public ones included: random and
  * malformed path ids, query strings, headers and bodies never produce a 5xx, every error is a
- * JSON `{ type, message, code }`, and a 4xx (or any GET) leaves every table as it was. The number of
- * requests sent is written to test-results/figures/fuzz-<store>.json.
+ * JSON `{ type, message, code }` (with `field` on a validation error, whose message is in plain
+ * words), and a 4xx (or any GET) leaves every table as it was. The number of requests sent is
+ * written to test-results/figures/fuzz-<store>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
@@ -101,7 +102,7 @@ interface Sent {
 
 /**
  * Sends one generated request and checks what every answer must be: no 5xx, errors as
- * `{ type, message, code }`, and no stored data changed unless the route answered a change (2xx/3xx
+ * `{ type, message, code, field? }`, and no stored data changed unless the route answered a change (2xx/3xx
  * to anything but GET).
  */
 async function send(t: Target, req: Sent) {
@@ -119,10 +120,16 @@ async function send(t: Target, req: Sent) {
 
   const problems: string[] = [];
   if (res.status >= 500) problems.push(`answered ${res.status}`);
-  const { type, message, code, ...rest } = (res.body ?? {}) as Record<string, unknown>;
+  const { type, message, code, field, ...rest } = (res.body ?? {}) as Record<string, unknown>;
   const known = ERROR_CODES[code as ErrorCode] as { type: string } | undefined;
-  if (res.status >= 400 && (typeof type !== 'string' || typeof message !== 'string' || known?.type !== type || Object.keys(rest).length)) {
-    problems.push(`error body is not { type, message, code } with a known code of that type: ${JSON.stringify(res.body).slice(0, 300)}`);
+  // `field` only on a request that does not fit the schema, naming the field at fault.
+  const fieldOk = field === undefined || (code === 'invalid_request' && typeof field === 'string' && field.length > 0);
+  if (res.status >= 400 && (typeof type !== 'string' || typeof message !== 'string' || known?.type !== type || !fieldOk || Object.keys(rest).length)) {
+    problems.push(`error body is not { type, message, code, field? } with a known code of that type: ${JSON.stringify(res.body).slice(0, 300)}`);
+  }
+  // Validation messages are plain words: no JSON pointer, no Ajv wording.
+  if (code === 'invalid_request' && typeof message === 'string' && /\b(?:body|querystring|params)\/|must NOT|must be equal|must match/.test(message)) {
+    problems.push(`validation message in Ajv's words: ${message.slice(0, 300)}`);
   }
   const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
   if (!wrote && changed.length) problems.push(`${res.status} changed stored data: ${changed.join(', ')}`);

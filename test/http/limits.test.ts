@@ -65,17 +65,17 @@ describe('limits', () => {
   });
 
   it.each([
-    ['perPage=1001', /perPage/],
-    ['perPage=0', /perPage/],
-    [`filterField=email&filter=${'a'.repeat(257)}`, /filter/],
+    ['perPage=1001', /^perPage must be a whole number of at most 1000$/],
+    ['perPage=0', /^perPage must be a whole number of 1 or more$/],
+    [`filterField=email&filter=${'a'.repeat(257)}`, /^filter must be at most 256 characters long$/],
     [`filterField=email&filter=${encodeURIComponent('*a'.repeat(11))}`, /at most 10 wildcards/],
-    ['page=1000001', /page/],
+    ['page=1000001', /^page must be a whole number of at most 1000000$/],
     // One value, one spelling: only decimal digits are numbers in a query.
-    ['perPage=0x10', /perPage must be a whole number in decimal digits/],
-    ['perPage=1e3', /perPage must be a whole number in decimal digits/],
-    ['perPage=%2016', /perPage must be a whole number in decimal digits/],
-    ['page=%2B1', /page must be a whole number in decimal digits/],
-    ['page=1.0', /page must be a whole number in decimal digits/],
+    ['perPage=0x10', /^perPage must be a whole number from 1 to 1000$/],
+    ['perPage=1e3', /^perPage must be a whole number from 1 to 1000$/],
+    ['perPage=%2016', /^perPage must be a whole number from 1 to 1000$/],
+    ['page=%2B1', /^page must be a whole number from 0 to 1000000$/],
+    ['page=1.0', /^page must be a whole number from 0 to 1000000$/],
   ])('refuses a list query with %s', async (query, message) => {
     const res = await h.request({ method: 'GET', url: `${invites()}?${query}`, token: h.tokens.admin });
     expect(res.status).toBe(400);

@@ -65,9 +65,9 @@ describe("an instance's organizations", () => {
     [{ name: '' }, /name/],
     [{ name: 'Two\nlines' }, /control characters/],
     [{ name: 'x'.repeat(256) }, /name/],
-    [{ name: 'Devices', limits: { device: 10 } }, /additional properties/],
-    [{ name: 'Seats', limits: { member: 0 } }, /member/],
-    [{ name: 'With members', members: [] }, /additional properties/],
+    [{ name: 'Devices', limits: { device: 10 } }, /^Unknown field "limits\.device"$/],
+    [{ name: 'Seats', limits: { member: 0 } }, /^limits\.member must be a whole number of 1 or more$/],
+    [{ name: 'With members', members: [] }, /^Unknown field "members"$/],
   ])('refuses %j with a clear 400 and creates nothing', async (body, message) => {
     const before = await h.snapshot();
     const res = await create(body);
