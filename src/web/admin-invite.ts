@@ -3,7 +3,7 @@ import type { GatehouseClient, InvitePost } from '../../client/src/index.js';
 import { canonicalId, ID_PATTERN } from '../contract/canonical.js';
 import type { ResourceRole } from '../contract/common.js';
 import { roleSelect } from './admin-dialogs.js';
-import { el } from './dom.js';
+import { el, showFieldError } from './dom.js';
 
 const RESOURCE_ROLES: ResourceRole['role'][] = ['collaborate', 'view', 'none'];
 let rowSeq = 0;
@@ -67,12 +67,13 @@ export function inviteForm(client: GatehouseClient, org: () => { instanceId: str
     try {
       // perPage=1: the answer is the org's invite list, which the table reloads anyway.
       await client.instanceOrgInvites.post({ ...org(), invite, perPage: 1 });
+      showFieldError(form, null);
       form.reset();
       apps.clear();
       dashboards.clear();
       done(invite.email);
     } catch (error) {
-      failed(error);
+      if (!showFieldError(form, error)) failed(error);
     } finally {
       submit.disabled = false;
     }

@@ -73,3 +73,22 @@ export function fitTable(wrap: HTMLElement): () => void {
   new ResizeObserver(() => requestAnimationFrame(fit)).observe(wrap);
   return fit;
 }
+
+/**
+ * Shows an error of the API next to the field it names (`error.field`, matched to an input's
+ * `name` inside `form`, in the alert after it); answers false when no field of the form is
+ * named, for the caller to show it elsewhere. Clears the form's earlier field errors first.
+ */
+export function showFieldError(form: HTMLFormElement, error: unknown): boolean {
+  for (const old of form.querySelectorAll('.field-problem')) old.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+  const field = (error as { field?: string } | null)?.field;
+  const input = field ? form.querySelector<HTMLElement>(`[name="${CSS.escape(field)}"]`) : null;
+  if (!input) return false;
+  const problem = el('p', { id: `${input.id}-problem`, class: 'notice error field-problem', role: 'alert' }, (error as Error).message);
+  input.after(problem);
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', problem.id);
+  input.focus();
+  return true;
+}

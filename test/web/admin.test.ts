@@ -546,6 +546,27 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     }
   });
 
+  it("puts a refused field's message next to that field, in plain words", async () => {
+    const orgId = await newOrg('Fields');
+    const { page, problems } = await openConsole(h.tokens.admin, 'Fields');
+    const form = page.getByRole('region', { name: 'Invite someone' });
+    // The browser's own check lets "a@b" through; the API does not.
+    await form.getByLabel('Email').fill('a@b');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await eventually(() => form.locator('#invite-email-problem').textContent()).toBe('email must be an email address');
+    expect(await form.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+    expect(await form.getByLabel('Email').getAttribute('aria-describedby')).toBe('invite-email-problem');
+    expect(await notice(page, 'alert')).toBe('');
+    expect((await api(orgId, 'invites')).body.items).toEqual([]);
+
+    await form.getByLabel('Email').fill('fixed@fields.example');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await eventually(() => notice(page, 'status')).toBe('Invitation sent to fixed@fields.example.');
+    expect(await form.locator('#invite-email-problem').count()).toBe(0);
+    expect(await form.getByLabel('Email').getAttribute('aria-invalid')).toBeNull();
+    expect(problems.filter((p) => !p.includes('400'))).toEqual([]);
+  });
+
   it('shows an org name with markup as text, and nothing in it runs', async () => {
     const name = '<b>bold</b><script>window.__pwned=1</script>';
     await h.gh.admin.createOrg({ instanceId: h.instanceId, name });
