@@ -25,7 +25,7 @@ function stateOf(l: JoinLink): [kind: string, words: string] {
 }
 
 export function joinLinksView({ client, may, tell, report, perform }: ConsoleContext, { ids }: OrgScope): ConsoleView {
-  const list = el('ul', { class: 'join-links', 'aria-labelledby': 'join-links-title' });
+  const list = el('ul', { class: 'items', 'aria-labelledby': 'join-links-title' });
   const act = (change: () => Promise<unknown>, done: string) => perform(change, done, refresh);
 
   function item(l: JoinLink): HTMLElement {
@@ -34,7 +34,7 @@ export function joinLinksView({ client, may, tell, report, perform }: ConsoleCon
     const heading = `join-link-${l.id}`;
     return el(
       'li',
-      { class: 'join-link', 'aria-labelledby': heading },
+      { class: 'item', 'aria-labelledby': heading },
       el('h3', { id: heading }, `Join as ${l.role} `, badge(kind, words)),
       l.description && el('p', { class: 'muted' }, l.description),
       el(
@@ -101,7 +101,7 @@ export function joinLinksView({ client, may, tell, report, perform }: ConsoleCon
     const field = (input: HTMLElement, label: string, ...more: Node[]) => el('div', { class: 'field' }, el('label', { for: input.id }, label), input, ...more);
     const form = el(
       'form',
-      { class: 'join-link-form', 'aria-label': 'New join link' },
+      { class: 'settings-form', 'aria-label': 'New join link' },
       el('div', { class: 'row' }, field(role, 'Role'), field(maxUses, 'Most people who may join (optional)'), field(expires, 'Expires')),
       el('div', { class: 'row' }, field(domains, 'Allowed email domains (optional, comma-separated)', domainProblem), field(description, 'Note for admins (optional)')),
       submit,

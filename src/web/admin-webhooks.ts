@@ -15,7 +15,7 @@ import { badge, el, formatDate, rowAction, show } from './dom.js';
 export function webhooksView(context: ConsoleContext): ConsoleView {
   const { client, me, may, orgs, tell, report, perform } = context;
   const ids = { instanceId: me.instanceId };
-  const list = el('ul', { class: 'join-links', 'aria-labelledby': 'webhooks-title' });
+  const list = el('ul', { class: 'items', 'aria-labelledby': 'webhooks-title' });
   const secretBox = el('div', { 'aria-live': 'polite' });
   const orgName = new Map(orgs().map((o) => [o.id, o.name]));
   const act = (change: () => Promise<unknown>, done: string) => perform(change, done, refresh);
@@ -31,7 +31,7 @@ export function webhooksView(context: ConsoleContext): ConsoleView {
     const state = w.enabled ? badge('active', 'enabled') : badge('disabled', w.disabledReason ? `disabled: ${w.disabledReason}` : 'disabled');
     return el(
       'li',
-      { class: 'join-link', 'aria-labelledby': heading },
+      { class: 'item', 'aria-labelledby': heading },
       el('h3', { id: heading, class: 'address' }, w.url),
       el('p', {}, state),
       w.description && el('p', { class: 'muted' }, w.description),
@@ -127,7 +127,7 @@ export function webhooksView(context: ConsoleContext): ConsoleView {
     const field = (input: HTMLElement, label: string) => el('div', { class: 'field' }, el('label', { for: input.id }, label), input);
     const form = el(
       'form',
-      { class: 'join-link-form', 'aria-label': 'New webhook' },
+      { class: 'settings-form', 'aria-label': 'New webhook' },
       field(url, 'Endpoint URL'),
       el('fieldset', {}, el('legend', {}, 'Events (none ticked: every event)'), el('div', { class: 'checks' }, ...boxes.map((b) => el('label', { class: 'check' }, b, b.value)))),
       el('div', { class: 'row' }, field(org, 'Organization'), field(description, 'Description (optional)')),

@@ -1,7 +1,8 @@
 /**
  * The admin console (`/admin`): sign in with an API token (kept in sessionStorage, never in a
- * URL), pick an organization, and manage its members and invitations. Every call goes through
- * the project's TypeScript client.
+ * URL), then the views the token may read, one per address (`#people`, `#audit`, …): an
+ * organization's people, join links and CSV import, and the instance's audit log and webhooks.
+ * Every call goes through the project's TypeScript client.
  */
 import { createClient, GatehouseError, type GatehouseClient, type TokenInfo } from '../../client/src/index.js';
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
