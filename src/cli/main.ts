@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { packageJson } from '../paths.js';
 import * as auditList from './commands/audit-list.js';
 import * as joinLinks from './commands/join-links.js';
 import * as invitesCreate from './commands/invites-create.js';
@@ -32,6 +33,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const program = new Command('gatehouse')
   .description('Gatehouse: organization invitations and memberships. Configuration comes from the environment (see README).')
+  .version(packageJson.version, '-V, --version', 'print the version (of package.json) and exit')
   .showHelpAfterError();
 
 serve.register(program);
