@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { parseDuration } from '../../src/domain/duration.js';
+import { formatDuration, parseDuration } from '../../src/domain/duration.js';
 import { compileGlob } from '../../src/domain/glob.js';
 
 describe('configuration', () => {
@@ -104,6 +104,17 @@ describe('durations', () => {
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   it.each(['', 'soon', '-5s', '1.5h', '0', '3w', '99999999999999999999d'])('%j is refused', (text) => expect(parseDuration(text)).toBeNull());
+
+  it.each([
+    [1500, '1500ms'],
+    [30_000, '30s'],
+    [5_400_000, '90m'],
+    [7_200_000, '2h'],
+    [259_200_000, '3d'],
+  ])('%d ms is shown as %s, which parses back', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
+  });
 });
 
 describe('globs', () => {
