@@ -13,6 +13,8 @@ import { BIN, envWith, expectCleanFailure, jsonOf, killAll, ROOT, run, type Serv
 
 const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d+Z';
 const UNKNOWN_ID = 'ffffffffffffffffffffffff';
+/** For tests that run several commands: each is a process start, 1-2 s on a loaded two-core machine. */
+const LONG_RUN = 90_000;
 
 let dir = '';
 let server: Server;
@@ -54,7 +56,7 @@ describe('gatehouse --version', () => {
   });
 });
 
-describe('GATEHOUSE_INSTANCE and GATEHOUSE_ORG stand for --instance and --org on every command', () => {
+describe('GATEHOUSE_INSTANCE and GATEHOUSE_ORG stand for --instance and --org on every command', { timeout: LONG_RUN }, () => {
   let other = '';
   beforeAll(async () => {
     other = (await ghJson<{ id: string }>(['instance', 'create', '--name', 'Other'])).id;
@@ -85,7 +87,7 @@ describe('GATEHOUSE_INSTANCE and GATEHOUSE_ORG stand for --instance and --org on
   });
 });
 
-describe('instance list', () => {
+describe('instance list', { timeout: LONG_RUN }, () => {
   it('shows every instance with its id, name, creation time and number of orgs', async () => {
     const listed = await ghJson<{ id: string; createdAt: string }>(['instance', 'create', '--name', 'Listed']);
     for (const name of ['One', 'Two']) await ghJson(['org', 'create', '--instance', listed.id, '--name', name]);
@@ -105,7 +107,7 @@ describe('instance list', () => {
   });
 });
 
-describe('org list, get and update', () => {
+describe('org list, get and update', { timeout: LONG_RUN }, () => {
   let counted = '';
   beforeAll(async () => {
     // One member and two pending invites, made through the running server.
@@ -184,7 +186,7 @@ describe('org list, get and update', () => {
   });
 });
 
-describe('token list', () => {
+describe('token list', { timeout: LONG_RUN }, () => {
   const secrets: string[] = [];
   let expired = '';
   let revoked = '';

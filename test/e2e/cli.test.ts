@@ -54,6 +54,8 @@ beforeAll(async () => {
     GATEHOUSE_PUBLIC_URL: PUBLIC_URL,
     LOG_LEVEL: 'info',
   });
+  // Only serve and migrate create a database; the set-up commands need one.
+  expect(await run(process.execPath, [BIN, 'migrate'], env)).toMatchObject({ code: 0, stderr: '' });
 });
 
 afterAll(async () => {

@@ -3,10 +3,14 @@
  * every rule the domain relies on (uniqueness, atomic claims, ordering, globs, paging, expiry,
  * outbox leases), and that lists run on indexes.
  */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { openDatabase } from '../../src/store/sqlite-native.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/domain/errors.js';
+import { StartupError } from '../../src/domain/startup-error.js';
+import { redactDatabaseUrl } from '../../src/store/postgres.js';
 import { COUNT_CAP } from '../../src/contract/common.js';
 import { compileGlob } from '../../src/domain/glob.js';
 import { newId } from '../../src/domain/ids.js';
@@ -608,6 +612,40 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const table = /from "(invites|org_members|orgs)"/.exec(lists[n].sql)![1];
         expect(plan, lists[n].sql).not.toMatch(new RegExp(kind.name === 'sqlite' ? `SCAN ${table}\\b(?! USING)` : `Seq Scan on ${table}`));
         expect(plan, lists[n].sql).toMatch(kind.name === 'sqlite' ? /USING (COVERING )?INDEX/ : /Index/);
+      }
+    });
+  });
+
+  describe.skipIf(kind.skipped !== null)(titled(kind, 'opening'), () => {
+    it('without create (or without migrating), a missing or empty database is a StartupError saying how to make it, and is left as it was', async () => {
+      const fresh = await kind.fresh();
+      try {
+        if (kind.name === 'sqlite') {
+          const refused = openStore(fresh.location, { create: false });
+          await expect(refused).rejects.toBeInstanceOf(StartupError);
+          await expect(refused).rejects.toThrow(new StartupError(`no database at ${fresh.location} (GATEHOUSE_DATABASE); run gatehouse serve or gatehouse migrate to create it`));
+          await expect(openStore(fresh.location, { migrate: false })).rejects.toBeInstanceOf(StartupError);
+          expect(readdirSync(dirname(fresh.location))).toEqual([]);
+          // An empty file is an empty SQLite database: there, but without Gatehouse's tables.
+          writeFileSync(fresh.location, '');
+        }
+        const where = kind.name === 'sqlite' ? fresh.location : `the PostgreSQL database ${redactDatabaseUrl(fresh.location)}`;
+        for (const options of [{ create: false }, { migrate: false }]) {
+          const refused = openStore(fresh.location, options);
+          await expect(refused).rejects.toBeInstanceOf(StartupError);
+          await expect(refused).rejects.toThrow(new StartupError(`${where} (GATEHOUSE_DATABASE) has no Gatehouse tables; run gatehouse migrate to create them`));
+        }
+        if (kind.name === 'sqlite') {
+          expect(readdirSync(dirname(fresh.location))).toEqual(['gatehouse.db']);
+          expect(readFileSync(fresh.location)).toHaveLength(0);
+        }
+        // Created (migrated) once, it opens without create.
+        await (await openStore(fresh.location)).close();
+        const opened = await openStore(fresh.location, { create: false });
+        expect(await opened.countInstances()).toBe(0);
+        await opened.close();
+      } finally {
+        await fresh.dispose();
       }
     });
   });
