@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { dirname } from 'node:path';
 import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 import type { ConnectionLimits } from './http/connections.js';
 import type { MailSetting } from './mail/transport.js';
+import { isPostgresUrl } from './store/open.js';
 import { type AddressPolicy, parseAllowPrivate } from './webhooks/address-policy.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseSchedule } from './webhooks/schedule.js';
 
@@ -60,6 +62,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * What is wrong with GATEHOUSE_DATABASE, if anything. A value with a URL scheme that is not
+ * postgres:// would otherwise be taken for a relative SQLite path (mysql://… made a folder
+ * `mysql:` and a new, empty database), so every other scheme is refused; two letters at least,
+ * so that a Windows drive (C:\…) is still a path. A missing folder is more likely a typo or an
+ * unmounted volume than a wish for a new one: only the default's ./data is made (by serve and
+ * migrate, on first start). Only the scheme is echoed: a URL may carry a password.
+ */
+function databaseProblem(database: string, isDefault: boolean): string | null {
+  const scheme = /^([a-z][a-z\d+.-]+):/i.exec(database)?.[1];
+  if (scheme !== undefined) return isPostgresUrl(database) ? null : `GATEHOUSE_DATABASE: unsupported scheme "${scheme}:"; use a SQLite file path or a postgres:// URL`;
+  if (isDefault || database === ':memory:') return null;
+  const folder = dirname(database);
+  if (existsSync(folder) && statSync(folder).isDirectory()) return null;
+  return `GATEHOUSE_DATABASE: no folder "${folder}" for the SQLite file; create it, or point GATEHOUSE_DATABASE into an existing folder`;
+}
+
 function isAddressOrCidr(entry: string): boolean {
   const [address, bits, ...rest] = entry.trim().split('/');
   const version = isIP(address);
@@ -82,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const host = value('HOST') ?? '127.0.0.1';
 
   const database = value('GATEHOUSE_DATABASE') ?? './data/gatehouse.db';
+  const databaseWrong = databaseProblem(database, value('GATEHOUSE_DATABASE') === undefined);
+  if (databaseWrong) problems.push(databaseWrong);
 
   const poolText = value('GATEHOUSE_DATABASE_POOL') ?? '10';
   const poolSize = Number(poolText);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { packageJson } from '../paths.js';
 import * as auditList from './commands/audit-list.js';
 import * as joinLinks from './commands/join-links.js';
 import * as invitesCreate from './commands/invites-create.js';
@@ -14,13 +15,18 @@ import * as membersRemove from './commands/members-remove.js';
 import * as membersSetRole from './commands/members-set-role.js';
 import * as instanceAddMember from './commands/instance-add-member.js';
 import * as instanceCreate from './commands/instance-create.js';
+import * as instanceList from './commands/instance-list.js';
 import * as mailLast from './commands/mail-last.js';
 import * as mailRetry from './commands/mail-retry.js';
 import * as mailStatus from './commands/mail-status.js';
 import * as migrate from './commands/migrate.js';
 import * as orgCreate from './commands/org-create.js';
+import * as orgGet from './commands/org-get.js';
+import * as orgList from './commands/org-list.js';
+import * as orgUpdate from './commands/org-update.js';
 import * as serve from './commands/serve.js';
 import * as tokenCreate from './commands/token-create.js';
+import * as tokenList from './commands/token-list.js';
 import * as tokenRevoke from './commands/token-revoke.js';
 import * as userCreate from './commands/user-create.js';
 import * as webhooks from './commands/webhooks.js';
@@ -32,17 +38,21 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 const program = new Command('gatehouse')
   .description('Gatehouse: organization invitations and memberships. Configuration comes from the environment (see README).')
+  .version(packageJson.version, '-V, --version', 'print the version (of package.json) and exit')
   .showHelpAfterError();
 
 serve.register(program);
 migrate.register(program);
 const instance = program.command('instance').description('manage instances');
 instanceCreate.register(instance);
+instanceList.register(instance);
 instanceAddMember.register(instance);
-orgCreate.register(program.command('org').description('manage organizations'));
+const org = program.command('org').description('manage organizations');
+for (const command of [orgCreate, orgList, orgGet, orgUpdate]) command.register(org);
 userCreate.register(program.command('user').description('manage users'));
 const token = program.command('token').description('manage API tokens');
 tokenCreate.register(token);
+tokenList.register(token);
 tokenRevoke.register(token);
 
 // Everyday administration against a running server (through the client).

@@ -3,6 +3,7 @@ import { createClient, GatehouseError, type GatehouseClient, GatehouseNetworkErr
 import { ID_PATTERN } from '../contract/canonical.js';
 import { VIA_HEADER } from '../contract/events.js';
 import { fail } from './output.js';
+import { instanceOption, orgOption } from './scope-options.js';
 
 /** Options of every command that talks to a running server. */
 export interface RemoteOptions {
@@ -31,8 +32,8 @@ export function remoteCommand(parent: Command, name: string, description: string
     .description(description)
     .addOption(new Option('--url <url>', 'Gatehouse URL').env('GATEHOUSE_URL').default('http://127.0.0.1:3000'))
     .addOption(new Option('--token <token>', 'API token').env('GATEHOUSE_TOKEN'))
-    .addOption(new Option('--instance <id>', 'instance id').env('GATEHOUSE_INSTANCE').argParser(id))
-    .addOption(new Option('--org <id>', 'organization id').env('GATEHOUSE_ORG').argParser(id))
+    .addOption(instanceOption().argParser(id))
+    .addOption(orgOption().argParser(id))
     .option('--json', 'print one JSON object')
     .addHelpText('after', `\nExample:\n  $ ${example}\n`);
 }

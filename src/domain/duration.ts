@@ -7,3 +7,9 @@ export function parseDuration(text: string): number | null {
   const ms = Number(match[1]) * UNITS[match[2] ?? 'ms'];
   return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
 }
+
+/** The inverse of parseDuration for people: `259200000` is `3d`, `5400000` is `90m`; the largest unit that divides it. */
+export function formatDuration(ms: number): string {
+  const unit = (['d', 'h', 'm', 's'] as const).find((u) => ms % UNITS[u] === 0);
+  return unit ? `${ms / UNITS[unit]}${unit}` : `${ms}ms`;
+}

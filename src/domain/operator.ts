@@ -8,10 +8,26 @@ import { newOrg } from './orgs.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { requireText } from './text.js';
 import { hashSecret, newSecret } from './secrets.js';
-import type { Store } from './store.js';
+import type { InstanceSummary, OrgPeople, Store } from './store.js';
+import { tokenState } from './tokens.js';
 
 /** API tokens start with this, so that secret scanners and people can tell one when they see it. */
 const TOKEN_PREFIX = 'gh_';
+
+/** The bounds of the API's org schema (OrgPost), so that the CLI cannot store what the API would refuse. */
+const MAX_MEMBER_LIMIT = 1_000_000;
+const MAX_DESCRIPTION = 32767;
+
+/** An org as the operator sees it: with who takes its seats. */
+export type OrgView = OrgRecord & OrgPeople;
+
+/** What `org update` may change; null clears (no member limit, the server's invite lifetime, no description). */
+export interface OrgUpdate {
+  name?: string;
+  description?: string | null;
+  memberLimit?: number | null;
+  inviteTtlMs?: number | null;
+}
 
 /**
  * What an operator does with the database at hand, outside the API (the CLI): the set-up
@@ -43,6 +59,60 @@ export class Operator {
     const org = newOrg(instance.id, input, this.clock());
     await this.store.insertOrg(org);
     return org;
+  }
+
+  /** Every instance, oldest first, with its number of organizations. */
+  listInstances(): Promise<InstanceSummary[]> {
+    return this.store.listInstances();
+  }
+
+  /** The first `limit` organizations of an instance by name, each with its members and live invites. */
+  async listOrgs(instanceId: string, limit: number) {
+    const instance = await this.instance(instanceId);
+    const page = await this.store.listOrgs(instance.id, { sortField: 'name', sortDirection: 'asc', offset: 0, limit });
+    const items = await this.withPeople(page.items);
+    return { items, instanceId: instance.id, count: items.length, totalCount: page.totalCount, ...(page.totalCountCapped ? { totalCountCapped: true as const } : {}) };
+  }
+
+  async getOrg(id: string): Promise<OrgView> {
+    const org = await this.store.getOrg(canonicalId(id));
+    if (!org) throw notFound('Organization');
+    return (await this.withPeople([org]))[0];
+  }
+
+  /**
+   * Changes the fields given. A member limit below the seats already taken is allowed: nobody
+   * is removed, and invites and adds are refused until seats free up.
+   */
+  async updateOrg(id: string, change: OrgUpdate): Promise<OrgView> {
+    const { name, description, memberLimit, inviteTtlMs } = change;
+    if ([name, description, memberLimit, inviteTtlMs].every((v) => v === undefined)) {
+      throw invalid('Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl');
+    }
+    if (memberLimit != null && (!Number.isInteger(memberLimit) || memberLimit < 1 || memberLimit > MAX_MEMBER_LIMIT)) {
+      throw invalid(`member limit must be a whole number from 1 to ${MAX_MEMBER_LIMIT}`);
+    }
+    if (inviteTtlMs != null && (!Number.isSafeInteger(inviteTtlMs) || inviteTtlMs < 1)) throw invalid('invite lifetime must be a positive duration');
+    if (description != null && description.length > MAX_DESCRIPTION) throw invalid(`description must be at most ${MAX_DESCRIPTION} characters`);
+    const updated = await this.store.updateOrg(canonicalId(id), {
+      name: name === undefined ? undefined : requireText(name, 'name'),
+      // An empty description is none, as org create stores it.
+      description: description === undefined ? undefined : description || null,
+      memberLimit,
+      inviteTtlMs,
+      updatedAt: this.now(),
+    });
+    if (!updated) throw notFound('Organization');
+    return (await this.withPeople([updated]))[0];
+  }
+
+  /** The first `limit` tokens of an instance, newest first, each with whether it still works. Never a secret or its hash. */
+  async listTokens(instanceId: string, limit: number) {
+    const instance = await this.instance(instanceId);
+    const page = await this.store.listTokens(instance.id, { offset: 0, limit });
+    const now = this.now();
+    const items = page.items.map((t) => ({ ...t, state: tokenState(t, now) }));
+    return { items, instanceId: instance.id, count: items.length, totalCount: page.totalCount, ...(page.totalCountCapped ? { totalCountCapped: true as const } : {}) };
   }
 
   async createUser(input: { email: string; firstName?: string; lastName?: string }): Promise<UserRecord> {
@@ -142,6 +212,11 @@ export class Operator {
   /** The audit trail of one instance, or with `instanceId` null of every instance. */
   auditTrail(instanceId: string | null, query: AuditLogQuery): Promise<AuditLogCollection> {
     return new AuditTrail({ store: this.store }).list(instanceId === null ? null : canonicalId(instanceId), query);
+  }
+
+  private async withPeople(orgs: OrgRecord[]): Promise<OrgView[]> {
+    const people = await this.store.countOrgPeople(orgs.map((o) => o.id), this.now());
+    return orgs.map((o) => ({ ...o, ...(people.get(o.id) ?? { members: 0, pendingInvites: 0 }) }));
   }
 
   private async instance(id: string): Promise<InstanceRecord> {

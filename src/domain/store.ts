@@ -80,6 +80,21 @@ export interface AuditQuery {
 /** What `Store.lock` serialises on; see there for the order in which they are taken. */
 export type LockKey = 'setup' | { email: string } | { org: string };
 
+/** Fields of an org that an update may rewrite (`name` carries its sort and glob key along). */
+export type OrgChange = Partial<Pick<OrgRecord, 'name' | 'description' | 'memberLimit' | 'inviteTtlMs' | 'updatedAt'>>;
+
+/** An instance as the operator lists it. */
+export interface InstanceSummary extends InstanceRecord {
+  orgCount: number;
+}
+
+/** Who is in an org and who may join it: what takes its seats. */
+export interface OrgPeople {
+  members: number;
+  /** Pending invites not expired yet. */
+  pendingInvites: number;
+}
+
 /** Fields of a join link that an update may rewrite (a new `code` rotates it). */
 export type JoinLinkChange = Partial<Omit<JoinLinkRecord, 'id' | 'orgId' | 'uses' | 'createdAt'>>;
 
@@ -143,12 +158,18 @@ export interface Store {
   countInstances(): Promise<number>;
   insertInstance(instance: InstanceRecord): Promise<void>;
   getInstance(id: string): Promise<InstanceRecord | null>;
+  /** Every instance, oldest first, each with its number of orgs. */
+  listInstances(): Promise<InstanceSummary[]>;
   setInstanceMember(instanceId: string, userId: string, role: InstanceRole): Promise<void>;
   getInstanceRole(instanceId: string, userId: string): Promise<InstanceRole | null>;
 
   insertOrg(org: OrgRecord): Promise<void>;
   getOrg(id: string): Promise<OrgRecord | null>;
   listOrgs(instanceId: string, query: ListQuery<OrgSortField>): Promise<Page<OrgRecord>>;
+  /** Returns the org after the change, or null when there is no such org. */
+  updateOrg(id: string, change: OrgChange): Promise<OrgRecord | null>;
+  /** Members and pending invites unexpired at `now`, of each org named; an org with neither may be left out. */
+  countOrgPeople(orgIds: string[], now: string): Promise<Map<string, OrgPeople>>;
 
   /** Throws UniqueViolation('user_email') when the email is taken. */
   insertUser(user: UserRecord): Promise<void>;
@@ -164,6 +185,8 @@ export interface Store {
 
   insertToken(token: TokenRecord, tokenHash: string): Promise<void>;
   getTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  /** The instance's tokens, newest first; never their hashes. */
+  listTokens(instanceId: string, page: { offset: number; limit: number }): Promise<Page<TokenRecord>>;
   /** Returns false when no live token has that id. */
   revokeToken(id: string, at: string): Promise<boolean>;
 

@@ -6,6 +6,12 @@ import type { TokenRecord } from './records.js';
 import { hashSecret } from './secrets.js';
 import type { Store } from './store.js';
 
+/** Whether a token still works at `now` (an ISO instant), and if not, why: the one rule, for checks and for lists. */
+export function tokenState(token: TokenRecord, now: string): 'live' | 'revoked' | 'expired' {
+  if (token.revokedAt !== null) return 'revoked';
+  return token.expiresAt !== null && token.expiresAt <= now ? 'expired' : 'live';
+}
+
 /**
  * Bearer token checks. A token is bound to one instance and carries scopes; a token with a
  * user acts with that user's rights as well: it reaches its instance only while the user is
@@ -23,7 +29,7 @@ export class Auth {
     if (!match) throw new AppError('unauthorized', 'A bearer token is required (Authorization: Bearer <token>)');
     const token = await this.store.getTokenByHash(hashSecret(match[1]));
     const now = this.clock().toISOString();
-    if (!token || token.revokedAt !== null || (token.expiresAt !== null && token.expiresAt <= now)) {
+    if (!token || tokenState(token, now) !== 'live') {
       throw new AppError('unauthorized', 'The bearer token is not valid, has been revoked or has expired');
     }
     return token;

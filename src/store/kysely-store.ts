@@ -22,8 +22,8 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
-import type { AttemptResult, AuditQuery, EventQuery, InviteChange, JoinLinkChange, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
-import { bit, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import type { AttemptResult, AuditQuery, EventQuery, InstanceSummary, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import { bit, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { hashSecret } from '../domain/secrets.js';
 import type { Selectable } from 'kysely';
@@ -148,6 +148,17 @@ export class KyselyStore implements Store {
     return r ? { id: r.id, name: r.name, createdAt: r.created_at } : null;
   }
 
+  async listInstances(): Promise<InstanceSummary[]> {
+    const rows = await this.db
+      .selectFrom('instances')
+      .select(['instances.id', 'instances.name', 'instances.created_at'])
+      .select((eb) => eb.selectFrom('orgs').select((o) => o.fn.countAll().as('n')).whereRef('orgs.instance_id', '=', 'instances.id').as('org_count'))
+      .orderBy('instances.created_at')
+      .orderBy('instances.id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, orgCount: Number(r.org_count) }));
+  }
+
   async setInstanceMember(instanceId: string, userId: string, role: InstanceRole): Promise<void> {
     await this.db
       .insertInto('instance_members')
@@ -193,6 +204,44 @@ export class KyselyStore implements Store {
     const base = this.filtered(this.db.selectFrom('orgs').where('instance_id', '=', instanceId), q);
     const rows = this.paged(base.selectAll().orderBy(ORG_COLUMNS[q.sortField], q.sortDirection).orderBy('id', q.sortDirection), q).execute();
     return this.counted(base, rows.then((r) => r.map(toOrg)), q);
+  }
+
+  async updateOrg(id: string, c: OrgChange): Promise<OrgRecord | null> {
+    const r = await this.db
+      .updateTable('orgs')
+      .set({
+        name: c.name,
+        name_key: c.name?.toLowerCase(),
+        description: c.description,
+        member_limit: c.memberLimit,
+        invite_ttl_ms: c.inviteTtlMs,
+        updated_at: c.updatedAt,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return r ? toOrg(r) : null;
+  }
+
+  async countOrgPeople(orgIds: string[], now: string): Promise<Map<string, OrgPeople>> {
+    const counts = new Map<string, OrgPeople>();
+    if (orgIds.length === 0) return counts;
+    // Grouped counts on the (org_id, …) indexes, as countSeats counts one org.
+    const [members, invites] = await Promise.all([
+      this.db.selectFrom('org_members').select(['org_id', (eb) => eb.fn.countAll().as('n')]).where('org_id', 'in', orgIds).groupBy('org_id').execute(),
+      this.db
+        .selectFrom('invites')
+        .select(['org_id', (eb) => eb.fn.countAll().as('n')])
+        .where('org_id', 'in', orgIds)
+        .where('status', '=', 'pending')
+        .where('expires_at', '>=', now)
+        .groupBy('org_id')
+        .execute(),
+    ]);
+    const of = (orgId: string) => counts.get(orgId) ?? counts.set(orgId, { members: 0, pendingInvites: 0 }).get(orgId)!;
+    for (const r of members) of(r.org_id).members = Number(r.n);
+    for (const r of invites) of(r.org_id).pendingInvites = Number(r.n);
+    return counts;
   }
 
   async insertUser(u: UserRecord): Promise<void> {
@@ -263,6 +312,13 @@ export class KyselyStore implements Store {
   async getTokenByHash(tokenHash: string): Promise<TokenRecord | null> {
     const r = await this.first(tokenByHash, tokenHash);
     return r ? toToken(r) : null;
+  }
+
+  async listTokens(instanceId: string, q: { offset: number; limit: number }): Promise<Page<TokenRecord>> {
+    // A scan of the instance's tokens (there is no index by instance): they are few, and only the CLI lists them.
+    const base = this.db.selectFrom('api_tokens').where('instance_id', '=', instanceId);
+    const rows = base.select(TOKEN_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
+    return this.counted(base, rows.then((r) => r.map(toToken)), q);
   }
 
   async revokeToken(id: string, at: string): Promise<boolean> {

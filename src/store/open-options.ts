@@ -1,7 +1,13 @@
 /** How a store is opened: the composition root's and the CLI's concern, so not part of the domain's port. */
 export interface OpenOptions {
-  /** Apply pending migrations while opening (the default). */
+  /** Apply pending migrations while opening (the default). Without, the database must have Gatehouse's tables. */
   migrate?: boolean;
+  /**
+   * Make the database when there is none: the SQLite file, and Gatehouse's tables in an empty
+   * database (the default, for serve and migrate). The CLI's other commands pass false: a typo
+   * in GATEHOUSE_DATABASE must not quietly become a new, empty database beside the real one.
+   */
+  create?: boolean;
   /** PostgreSQL connection pool size. */
   poolSize?: number;
   /** Told about errors of pooled connections (a database restart), which are otherwise harmless. */

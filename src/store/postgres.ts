@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -25,7 +25,11 @@ const RETRYABLE_STATES = new Set(['40P01', '40001']);
 /** The URL without its password, for messages. */
 export const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 
-/** Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. */
+/**
+ * Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. With
+ * `create` false or migrations off, the database must be reachable and have Gatehouse's
+ * tables: an empty one is a StartupError that says to run migrate.
+ */
 export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<Store> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -39,12 +43,20 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
   pool.on('error', (error) => options.onIdleError?.(error));
   pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
+  const mustExist = options.create === false || options.migrate === false;
+  let migrated: boolean;
   try {
-    if (options.migrate !== false) await migrateToLatest(db, 'postgres');
-    else await sql`select 1`.execute(db);
+    // to_regclass follows the search_path, where the migrations put their table.
+    const found = await sql<{ found: string | null }>`select to_regclass(${DEFAULT_MIGRATION_TABLE})::text as found`.execute(db);
+    migrated = found.rows[0]?.found != null;
+    if (options.migrate !== false && (migrated || !mustExist)) await migrateToLatest(db, 'postgres');
   } catch (error) {
     await db.destroy();
     throw new StartupError(`Cannot use the PostgreSQL database ${redactDatabaseUrl(url)}: ${(error as Error).message}`);
+  }
+  if (mustExist && !migrated) {
+    await db.destroy();
+    throw new StartupError(`the PostgreSQL database ${redactDatabaseUrl(url)} (GATEHOUSE_DATABASE) has no Gatehouse tables; run gatehouse migrate to create them`);
   }
   return new KyselyStore(db, {
     isUniqueViolation: (e) => (e as { code?: string })?.code === '23505',

@@ -62,7 +62,10 @@ export const userRow = (u: UserRecord) => ({
   created_at: u.createdAt,
 });
 
-export const toToken = (r: Row<'api_tokens'>): TokenRecord => ({
+/** Every column of a token but its hash: what leaves the table when tokens are listed. */
+export const TOKEN_COLUMNS = ['id', 'instance_id', 'user_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
+
+export const toToken = (r: Omit<Row<'api_tokens'>, 'token_hash'>): TokenRecord => ({
   id: r.id,
   instanceId: r.instance_id,
   userId: r.user_id,

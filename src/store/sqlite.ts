@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, SqliteDialect, sql } from 'kysely';
 import { KyselyStore, queryLogger } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openDatabase, SQLite } from './sqlite-native.js';
@@ -11,12 +11,30 @@ import type { OpenOptions } from './open-options.js';
 
 const code = (e: unknown) => (e instanceof SQLite.SqliteError ? e.code : undefined);
 
-/** Opens (creating if needed) the SQLite file at `path` in WAL mode, migrating it unless told not to. */
+/**
+ * Opens the SQLite file at `path` in WAL mode, migrating it unless told not to. It creates the
+ * file (and its folder: the configuration refuses a missing one but the default's ./data)
+ * unless `create` is false or migrations are off; then a missing file, or one without
+ * Gatehouse's tables, is a StartupError that says what to run, and the file is left untouched.
+ */
 export async function openSqliteStore(path: string, options: OpenOptions = {}): Promise<Store> {
+  const mustExist = options.create === false || options.migrate === false;
+  const file = path !== ':memory:';
+  if (mustExist && file && !existsSync(path)) throw new StartupError(`no database at ${path} (GATEHOUSE_DATABASE); run gatehouse serve or gatehouse migrate to create it`);
   let database: SQLite.Database;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    database = openDatabase(path);
+    if (!mustExist && file) mkdirSync(dirname(path), { recursive: true });
+    // fileMustExist: a file deleted since the check above is not made again.
+    database = openDatabase(path, { fileMustExist: mustExist && file });
+  } catch (error) {
+    throw new StartupError(`Cannot open the SQLite database ${path}: ${(error as Error).message}`);
+  }
+  // Checked before WAL mode is set, which would write to the file and add its -wal and -shm files.
+  if (mustExist && !database.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(DEFAULT_MIGRATION_TABLE)) {
+    database.close();
+    throw new StartupError(`${path} (GATEHOUSE_DATABASE) has no Gatehouse tables; run gatehouse migrate to create them`);
+  }
+  try {
     // exec(), not pragma(): pragma() makes a throwaway statement (see sqlite-native.ts).
     database.exec('pragma journal_mode = WAL');
   } catch (error) {

@@ -27,6 +27,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * For the tests that run a dozen and more commands in a row: each is a process start, 1-2 s
+ * on a loaded two-core machine, which the default 30 s does not always cover.
+ */
+const LONG_RUN = 90_000;
+
 const gh = (...args: string[]) => run(process.execPath, [BIN, ...args], env);
 async function json<T = any>(...args: string[]): Promise<T> {
   const result = await gh(...args, '--json');
@@ -161,7 +167,7 @@ describe('webhooks', () => {
     } finally {
       await receiver.stop();
     }
-  });
+  }, LONG_RUN);
 });
 
 describe('join links', () => {
@@ -197,7 +203,7 @@ describe('join links', () => {
     expect((await gh('join-links', 'delete', '--id', id)).stdout).toBe(`Deleted join link ${id}\n`);
     expect((await gh('join-links', 'get', '--id', id)).stderr).toBe('gatehouse: 404 NotFound: Join link was not found\n');
     expect((await page(fresh)).status).toBe(404);
-  });
+  }, LONG_RUN);
 
   it('bad settings print one clear line and change nothing', async () => {
     const badExpiry = await gh('join-links', 'create', '--role', 'view', '--expires', 'next tuesday');

@@ -7,13 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, envWith, killAll, run, type RunResult, type Server, serve, spawnServe, waitForMail } from '../helpers/cli.js';
+import { BIN, envWith, expectCleanFailure, jsonOf, killAll, run, type Server, serve, spawnServe, waitForMail } from '../helpers/cli.js';
 
 const PUBLIC_URL = 'http://gatehouse.test';
 const ID = /^[a-f\d]{24}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-/** A line of a Node stack trace: what an operator should never see for bad input. */
-const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 const UNKNOWN_ID = 'ffffffffffffffffffffffff';
 
 // ---------------------------------------------------------------------------------------------
@@ -26,28 +24,7 @@ let env: NodeJS.ProcessEnv = {};
 const gh = (args: string[], extra: Record<string, string> = {}) => run(process.execPath, [BIN, ...args], { ...env, ...extra });
 
 /** Runs a command with --json; it must succeed and print exactly one JSON object. */
-async function ghJson<T extends object>(...args: string[]): Promise<T> {
-  const result = await gh([...args, '--json']);
-  expect(result.code, result.stderr).toBe(0);
-  expect(result.stderr).toBe('');
-  const lines = result.stdout.split('\n');
-  expect(lines.at(-1)).toBe('');
-  expect(lines).toHaveLength(2);
-  const parsed: unknown = JSON.parse(lines[0]);
-  expect(typeof parsed).toBe('object');
-  expect(Array.isArray(parsed)).toBe(false);
-  expect(parsed).not.toBeNull();
-  return parsed as T;
-}
-
-/** The command failed the way an operator can act on: non-zero, a message, no stack, no output. */
-function expectCleanFailure(result: RunResult, message: RegExp): void {
-  expect(result.code, `exit code; stderr: ${result.stderr}`).not.toBe(0);
-  expect(result.code, 'killed by timeout instead of exiting').not.toBeNull();
-  expect(result.stdout).toBe('');
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr).not.toMatch(STACK_LINE);
-}
+const ghJson = async <T extends object>(...args: string[]): Promise<T> => jsonOf<T>(await gh([...args, '--json']));
 
 // ---------------------------------------------------------------------------------------------
 // Running the server.
@@ -77,6 +54,8 @@ beforeAll(async () => {
     GATEHOUSE_PUBLIC_URL: PUBLIC_URL,
     LOG_LEVEL: 'info',
   });
+  // Only serve and migrate create a database; the set-up commands need one.
+  expect(await run(process.execPath, [BIN, 'migrate'], env)).toMatchObject({ code: 0, stderr: '' });
 });
 
 afterAll(async () => {

@@ -21,14 +21,43 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `file args` in the repository root; resolves (never rejects) with its exit code and output. */
-export function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+/**
+ * Runs `file args` in the repository root (or in `cwd`, for what relative paths resolve against);
+ * resolves (never rejects) with its exit code and output.
+ */
+export function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<RunResult> {
   return new Promise((done) => {
-    execFile(file, args, { cwd: ROOT, env, timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(file, args, { cwd, env, timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       done({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
+}
+
+/** A line of a Node stack trace: what an operator should never see for bad input. */
+export const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
+
+/** The output of a command run with --json: it succeeded and printed exactly one JSON object. */
+export function jsonOf<T extends object>(result: RunResult): T {
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stderr).toBe('');
+  const lines = result.stdout.split('\n');
+  expect(lines.at(-1)).toBe('');
+  expect(lines).toHaveLength(2);
+  const parsed: unknown = JSON.parse(lines[0]);
+  expect(typeof parsed).toBe('object');
+  expect(Array.isArray(parsed)).toBe(false);
+  expect(parsed).not.toBeNull();
+  return parsed as T;
+}
+
+/** The command failed the way an operator can act on: non-zero, a message, no stack, no output. */
+export function expectCleanFailure(result: RunResult, message: RegExp): void {
+  expect(result.code, `exit code; stderr: ${result.stderr}`).not.toBe(0);
+  expect(result.code, 'killed by timeout instead of exiting').not.toBeNull();
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(message);
+  expect(result.stderr).not.toMatch(STACK_LINE);
 }
 
 /** The environment without any Gatehouse setting of the caller's shell, plus `vars`. */

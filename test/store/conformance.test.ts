@@ -3,10 +3,14 @@
  * every rule the domain relies on (uniqueness, atomic claims, ordering, globs, paging, expiry,
  * outbox leases), and that lists run on indexes.
  */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { openDatabase } from '../../src/store/sqlite-native.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/domain/errors.js';
+import { StartupError } from '../../src/domain/startup-error.js';
+import { redactDatabaseUrl } from '../../src/store/postgres.js';
 import { COUNT_CAP } from '../../src/contract/common.js';
 import { compileGlob } from '../../src/domain/glob.js';
 import { newId } from '../../src/domain/ids.js';
@@ -134,6 +138,56 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await list({ offset: 1, limit: 2 })).toEqual({ total: 4, names: ['alpha two', 'beta'] });
       });
 
+      it('list every instance oldest first, each with its number of orgs', async () => {
+        const [empty, busy] = [newId(), newId()];
+        await store.insertInstance({ id: busy, name: 'Busy', createdAt: at(-2) });
+        await store.insertInstance({ id: empty, name: 'Empty', createdAt: at(-1) });
+        for (const name of ['one', 'two', 'three']) {
+          await store.insertOrg({ id: newId(), instanceId: busy, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        }
+        const listed = await store.listInstances();
+        expect(listed.map((i) => i.createdAt)).toEqual(listed.map((i) => i.createdAt).sort());
+        expect(listed.filter((i) => i.id === busy || i.id === empty)).toEqual([
+          { id: busy, name: 'Busy', createdAt: at(-2), orgCount: 3 },
+          { id: empty, name: 'Empty', createdAt: at(-1), orgCount: 0 },
+        ]);
+        expect(listed.find((i) => i.id === instanceId)?.orgCount).toBeGreaterThanOrEqual(2);
+      });
+
+      it('update an org: the fields given, the name as the name sort and globs see it; null clears', async () => {
+        const id = newId();
+        const org = { id, instanceId, name: 'Before', memberLimit: 5, inviteTtlMs: 60_000, description: 'old', iconColor: '#fff', createdAt: at(0), updatedAt: at(0) };
+        await store.insertOrg(org);
+        const renamed = { ...org, name: 'Zebra Renamed', description: null, memberLimit: null, inviteTtlMs: 30 * 86_400_000, updatedAt: at(9) };
+        expect(await store.updateOrg(id, { name: 'Zebra Renamed', description: null, memberLimit: null, inviteTtlMs: 30 * 86_400_000, updatedAt: at(9) })).toEqual(renamed);
+        expect(await store.getOrg(id)).toEqual(renamed);
+        expect(await store.updateOrg(id, { memberLimit: 7, updatedAt: at(10) })).toEqual({ ...renamed, memberLimit: 7, updatedAt: at(10) });
+        const found = await store.listOrgs(instanceId, { sortField: 'name', sortDirection: 'asc', filterField: 'name', filter: compileGlob('zebra*') });
+        expect(found.items.map((o) => o.id)).toEqual([id]);
+        expect(await store.updateOrg(newId(), { name: 'Nobody', updatedAt: at(11) })).toBeNull();
+      });
+
+      it("count each org's members and live invites (pending, unexpired at the instant given)", async () => {
+        const [busy, quiet] = [newId(), newId()];
+        for (const id of [busy, quiet]) {
+          await store.insertOrg({ id, instanceId, name: `Counted ${id}`, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        }
+        const [a, b] = [user('counted-a@example.com'), user('counted-b@example.com')];
+        for (const u of [a, b]) {
+          await store.insertUser(u);
+          await store.insertMember(member(u, { orgId: busy }));
+        }
+        const live = invite('counted-live@example.com', { orgId: busy, expiresAt: at(5000) });
+        const expired = invite('counted-expired@example.com', { orgId: busy, expiresAt: at(500) });
+        const revoked = invite('counted-revoked@example.com', { orgId: busy, status: 'revoked', expiresAt: at(5000) });
+        for (const i of [live, expired, revoked]) await store.insertInvite(i, `hash-${i.id}`);
+        const counts = await store.countOrgPeople([busy, quiet, newId()], at(1000));
+        expect(counts.get(busy)).toEqual({ members: 2, pendingInvites: 1 });
+        expect(counts.get(quiet) ?? { members: 0, pendingInvites: 0 }).toEqual({ members: 0, pendingInvites: 0 });
+        expect((await store.countOrgPeople([busy], at(0))).get(busy)).toEqual({ members: 2, pendingInvites: 2 });
+        expect((await store.countOrgPeople([], at(0))).size).toBe(0);
+      });
+
       it('name the inviter: the user of the token that sent the live link, none for an instance token', async () => {
         const person = user('inviter@example.com', { firstName: 'Ida' });
         await store.insertUser(person);
@@ -205,6 +259,20 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await store.revokeToken(token.id, at(1))).toBe(true);
         expect(await store.revokeToken(token.id, at(2))).toBe(false);
         expect((await store.getTokenByHash('token-hash'))?.revokedAt).toBe(at(1));
+      });
+
+      it("list an instance's tokens newest first, paged, without their hashes, and no other instance's", async () => {
+        const inst = newId();
+        const other = newId();
+        for (const id of [inst, other]) await store.insertInstance({ id, name: 'Tokens', createdAt: at(0) });
+        const made = [0, 1, 2].map((n) => ({ id: newId(T0 + n), instanceId: inst, userId: null, scopes: [`scope.${n}`], createdAt: at(n), expiresAt: n === 1 ? at(99) : null, revokedAt: n === 2 ? at(50) : null }));
+        for (const t of made) await store.insertToken(t, `listed-hash-${t.id}`);
+        await store.insertToken({ ...made[0], id: newId(), instanceId: other }, 'listed-hash-other');
+        const page = await store.listTokens(inst, { offset: 0, limit: 10 });
+        expect(page).toEqual({ items: [made[2], made[1], made[0]], totalCount: 3 });
+        expect(JSON.stringify(page)).not.toContain('listed-hash');
+        expect(await store.listTokens(inst, { offset: 1, limit: 1 })).toEqual({ items: [made[1]], totalCount: 3 });
+        expect(await store.listTokens(newId(), { offset: 0, limit: 10 })).toEqual({ items: [], totalCount: 0 });
       });
     });
 
@@ -544,6 +612,40 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const table = /from "(invites|org_members|orgs)"/.exec(lists[n].sql)![1];
         expect(plan, lists[n].sql).not.toMatch(new RegExp(kind.name === 'sqlite' ? `SCAN ${table}\\b(?! USING)` : `Seq Scan on ${table}`));
         expect(plan, lists[n].sql).toMatch(kind.name === 'sqlite' ? /USING (COVERING )?INDEX/ : /Index/);
+      }
+    });
+  });
+
+  describe.skipIf(kind.skipped !== null)(titled(kind, 'opening'), () => {
+    it('without create (or without migrating), a missing or empty database is a StartupError saying how to make it, and is left as it was', async () => {
+      const fresh = await kind.fresh();
+      try {
+        if (kind.name === 'sqlite') {
+          const refused = openStore(fresh.location, { create: false });
+          await expect(refused).rejects.toBeInstanceOf(StartupError);
+          await expect(refused).rejects.toThrow(new StartupError(`no database at ${fresh.location} (GATEHOUSE_DATABASE); run gatehouse serve or gatehouse migrate to create it`));
+          await expect(openStore(fresh.location, { migrate: false })).rejects.toBeInstanceOf(StartupError);
+          expect(readdirSync(dirname(fresh.location))).toEqual([]);
+          // An empty file is an empty SQLite database: there, but without Gatehouse's tables.
+          writeFileSync(fresh.location, '');
+        }
+        const where = kind.name === 'sqlite' ? fresh.location : `the PostgreSQL database ${redactDatabaseUrl(fresh.location)}`;
+        for (const options of [{ create: false }, { migrate: false }]) {
+          const refused = openStore(fresh.location, options);
+          await expect(refused).rejects.toBeInstanceOf(StartupError);
+          await expect(refused).rejects.toThrow(new StartupError(`${where} (GATEHOUSE_DATABASE) has no Gatehouse tables; run gatehouse migrate to create them`));
+        }
+        if (kind.name === 'sqlite') {
+          expect(readdirSync(dirname(fresh.location))).toEqual(['gatehouse.db']);
+          expect(readFileSync(fresh.location)).toHaveLength(0);
+        }
+        // Created (migrated) once, it opens without create.
+        await (await openStore(fresh.location)).close();
+        const opened = await openStore(fresh.location, { create: false });
+        expect(await opened.countInstances()).toBe(0);
+        await opened.close();
+      } finally {
+        await fresh.dispose();
       }
     });
   });

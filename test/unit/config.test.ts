@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { parseDuration } from '../../src/domain/duration.js';
+import { formatDuration, parseDuration } from '../../src/domain/duration.js';
 import { compileGlob } from '../../src/domain/glob.js';
 
 describe('configuration', () => {
@@ -35,6 +38,44 @@ describe('configuration', () => {
     });
     expect(loadConfig({ GATEHOUSE_PUBLIC_URL: 'https://gate.example.com/' }).publicUrl).toBe('https://gate.example.com/');
     expect(loadConfig({ GATEHOUSE_MAIL: 'smtps://u:p@mail.example.com:465' }).mail).toEqual({ kind: 'smtp', url: 'smtps://u:p@mail.example.com:465' });
+  });
+
+  it('takes GATEHOUSE_DATABASE as a postgres:// URL or a SQLite path, and refuses every other scheme by name', () => {
+    for (const url of ['postgres://u:p@db.internal:5432/gatehouse', 'postgresql://db/gatehouse', 'POSTGRES://db/x', ':memory:', 'C:\\gatehouse.db', 'gatehouse.db']) {
+      expect(loadConfig({ GATEHOUSE_DATABASE: url }).database, url).toBe(url);
+    }
+    for (const [url, scheme] of [
+      ['mysql://root:secret@db/gatehouse', 'mysql:'],
+      ['MariaDB://db/gatehouse', 'MariaDB:'],
+      ['sqlite:///var/lib/gatehouse.db', 'sqlite:'],
+      ['file:./data/gatehouse.db', 'file:'],
+      ['postgres:/db', 'postgres:'],
+    ]) {
+      let error: unknown;
+      try {
+        loadConfig({ GATEHOUSE_DATABASE: url });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, url).toBeInstanceOf(ConfigError);
+      // The scheme only: a URL may carry a password.
+      expect((error as ConfigError).problems).toEqual([`GATEHOUSE_DATABASE: unsupported scheme "${scheme}"; use a SQLite file path or a postgres:// URL`]);
+    }
+  });
+
+  it("refuses a SQLite file whose folder is missing, except the default's ./data", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+    try {
+      expect(loadConfig({ GATEHOUSE_DATABASE: join(dir, 'g.db') }).database).toBe(join(dir, 'g.db'));
+      const missing = join(dir, 'missing', 'sub');
+      expect(() => loadConfig({ GATEHOUSE_DATABASE: join(missing, 'g.db') })).toThrow(
+        `GATEHOUSE_DATABASE: no folder "${missing}" for the SQLite file; create it, or point GATEHOUSE_DATABASE into an existing folder`,
+      );
+      // Not set: the default, whose data folder serve and migrate may create.
+      expect(loadConfig({}).database).toBe('./data/gatehouse.db');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the webhook settings, and names them when malformed', () => {
@@ -104,6 +145,17 @@ describe('durations', () => {
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
   it.each(['', 'soon', '-5s', '1.5h', '0', '3w', '99999999999999999999d'])('%j is refused', (text) => expect(parseDuration(text)).toBeNull());
+
+  it.each([
+    [1500, '1500ms'],
+    [30_000, '30s'],
+    [5_400_000, '90m'],
+    [7_200_000, '2h'],
+    [259_200_000, '3d'],
+  ])('%d ms is shown as %s, which parses back', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
+  });
 });
 
 describe('globs', () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type JsonOption, print, setupAction } from '../output.js';
 import { instant, positiveInt } from '../parse.js';
 import { id, table } from '../remote.js';
+import { instanceOption, orgOption } from '../scope-options.js';
 
 interface Options extends JsonOption {
   instance?: string;
@@ -15,8 +16,8 @@ export function register(audit: Command): void {
   audit
     .command('list')
     .description('show the audit trail, newest first: who changed what, when and from where')
-    .option('--instance <id>', 'only this instance (default: every instance)', id)
-    .option('--org <id>', 'only this organization', id)
+    .addOption(instanceOption('only this instance (default: every instance)').argParser(id))
+    .addOption(orgOption('only this organization').argParser(id))
     .option('--since <when>', 'from this instant: ISO date/time, or a duration ago (24h, 7d)', instant)
     .option('--until <when>', 'before this instant (same forms as --since)', instant)
     .option('--limit <n>', 'at most this many entries (default 100)', positiveInt, 100)

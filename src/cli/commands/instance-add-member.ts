@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { InstanceRole } from '../../domain/records.js';
 import { type JsonOption, print, setupAction } from '../output.js';
+import { instanceOption } from '../scope-options.js';
 
 export function register(instance: Command): void {
   instance
     .command('add-member')
     .description("give a user a role in an instance (user tokens act with this role's rights)")
-    .requiredOption('--instance <id>', 'instance id')
+    .addOption(instanceOption().makeOptionMandatory())
     .requiredOption('--user <id>', 'user id')
     .addOption(new Option('--role <role>', 'instance role').choices(['admin', 'view']).makeOptionMandatory())
     .option('--json', 'print one JSON object')

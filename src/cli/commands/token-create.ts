@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { collect, duration } from '../parse.js';
 import { type JsonOption, print, setupAction } from '../output.js';
+import { instanceOption } from '../scope-options.js';
 
 export function register(token: Command): void {
   token
     .command('create')
     .description('create an API token; the secret is printed this once, only its hash is kept')
-    .requiredOption('--instance <id>', 'instance the token is bound to')
+    .addOption(instanceOption('instance the token is bound to').makeOptionMandatory())
     .requiredOption('--scope <scope>', 'a scope, e.g. all.Instance or instanceOrgInvites.get (repeatable)', collect)
     .option('--user <id>', 'act with this user’s rights (needed for all.User scopes)')
     .option('--expires <duration>', 'lifetime, e.g. 30d (default: no expiry)', duration)
