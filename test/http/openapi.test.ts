@@ -4,6 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_ID, ID_PATTERN } from '../../src/contract/canonical.js';
 import { ERROR_STATUS } from '../../src/contract/errors.js';
 import { ACTION_SCOPES } from '../../src/contract/scopes.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -190,6 +191,28 @@ describe('GET /openapi.json', () => {
         expect(statusByType.get(media.example.type), `${method} ${path} ${status}`).toBe(Number(status));
       }
     }
+  });
+
+  it('shows ids as the API answers them: every id has a lower-case example, and no id in the document has an upper-case letter', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${where}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, any>;
+      // A parameter carries its example itself (@fastify/swagger moves it out of the schema).
+      if (n.in && n.schema?.pattern === ID_PATTERN) {
+        if (n.example === undefined) missing.push(where);
+        return;
+      }
+      if (n.pattern === ID_PATTERN && !(n.examples?.length > 0)) missing.push(where);
+      for (const [key, value] of Object.entries(n)) walk(value, `${where}/${key}`);
+    };
+    walk(doc, '#');
+    expect(missing, 'ids without an example (Swagger UI would make one up from the pattern, in mixed case)').toEqual([]);
+    const ids = [...JSON.stringify(doc).matchAll(/\b[0-9a-fA-F]{24}\b/g)].map((m) => m[0]);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.filter((id) => id !== id.toLowerCase())).toEqual([]);
+    expect(new Set(ids)).toEqual(new Set([EXAMPLE_ID]));
   });
 
   it('describes every parameter', () => {
