@@ -267,6 +267,11 @@ describe('GET /docs', () => {
     expect(String(initializer.body)).toContain("resolveUrl('./json')");
     // No badge from the online validator (validator.swagger.io) either.
     expect(String(initializer.body)).toContain('validatorUrl: null');
+    // Under Gatehouse's name: Swagger UI's top bar (whose logo the policy refuses, and which the
+    // plugin fills with Fastify's) gives way to Gatehouse's (test/web/docs.test.ts shows it).
+    expect(String(page.body)).toContain('<title>Gatehouse API</title>');
+    expect(String(initializer.body)).toContain('"layout":"BaseLayout"');
+    expect(scripts).toContain('/docs/static/theme/gatehouse.js');
     const json = await h.request({ method: 'GET', url: '/docs/json' });
     expect(json.body).toEqual(doc);
 
