@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ACTION_PATTERN } from './canonical.js';
-import { Id, LIST_DOCS, MAX_PER_PAGE, ref, TotalCountCapped, named } from './common.js';
+import { Id, idString, LIST_DOCS, MAX_PER_PAGE, ref, TotalCountCapped, named } from './common.js';
 
 /** One entry of the audit trail: who (token id, user, address), what, when. Never a secret. */
 export const AuditLog = named('AuditLog', Type.Object({
@@ -24,7 +24,7 @@ export type AuditLog = Static<typeof AuditLog>;
 export const AUDIT_DEFAULT_PER_PAGE = 100;
 
 export const AuditLogQuery = Type.Object({
-  orgId: Type.Optional(Type.String({ pattern: Id.pattern, description: 'ID associated with the organization' })),
+  orgId: Type.Optional(idString({ description: 'ID associated with the organization' })),
   action: Type.Optional(Type.String({ pattern: ACTION_PATTERN, maxLength: 100, description: 'Only entries of this action (`instanceOrgInvites.post`, `orgInvites.accept`, …)' })),
   since: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this instant (ISO 8601)' })),
   until: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this instant (ISO 8601)' })),

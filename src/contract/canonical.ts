@@ -7,6 +7,12 @@
 /** Path and body ids: 24 hex characters, ObjectId-style (upstream's pattern, which allows A-F). */
 export const ID_PATTERN = '^[A-Fa-f\\d]{24}$';
 
+/**
+ * The id the API's documentation shows: lower-case, as ids are stored and answered (a sample
+ * made from ID_PATTERN alone would mix cases).
+ */
+export const EXAMPLE_ID = '6b0250dd95ea51363e95bbad';
+
 /** Ids arrive in either case and are stored lower-case. */
 export function canonicalId(id: string): string {
   return id.toLowerCase();

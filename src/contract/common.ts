@@ -1,8 +1,10 @@
-import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
-import { EMAIL_MAX_LENGTH, ID_PATTERN, ROLES } from './canonical.js';
+import { type SchemaOptions, type Static, type StringOptions, type TSchema, Type } from '@sinclair/typebox';
+import { EMAIL_MAX_LENGTH, EXAMPLE_ID, ID_PATTERN, ROLES } from './canonical.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 
-export const Id = Type.String({ pattern: ID_PATTERN });
+/** An id (with a description, say, for a query parameter); documented with a lower-case example. */
+export const idString = (options: StringOptions = {}) => Type.String({ pattern: ID_PATTERN, examples: [EXAMPLE_ID], ...options });
+export const Id = idString();
 
 /**
  * A string that is one of `values`, typed as their union: one `enum` keyword, which reads

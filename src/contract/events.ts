@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { EVENT_TYPES } from './canonical.js';
-import { Id, MAX_PER_PAGE, named, ref, ResourceRoles, Role, StringEnum } from './common.js';
+import { Id, idString, MAX_PER_PAGE, named, ref, ResourceRoles, Role, StringEnum } from './common.js';
 
 export { EVENT_TYPES };
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -78,7 +78,7 @@ export const EventQuery = Type.Object({
   after: Type.Optional(Type.String({ maxLength: 64, description: 'A cursor (`next` of an earlier page): events after it. Without one, the feed starts at the oldest event.' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: EVENTS_DEFAULT_LIMIT, description: 'Events per page (1-1000)' })),
   types: Type.Optional(Type.String({ maxLength: 1000, description: 'Comma-separated event types; all types when absent' })),
-  orgId: Type.Optional(Type.String({ pattern: Id.pattern, description: 'Only the events of this organization' })),
+  orgId: Type.Optional(idString({ description: 'Only the events of this organization' })),
 });
 export type EventQuery = Static<typeof EventQuery>;
 

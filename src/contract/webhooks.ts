@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Id, LIST_DOCS, MAX_PER_PAGE, named, ref, StringEnum } from './common.js';
+import { Id, idString, LIST_DOCS, MAX_PER_PAGE, named, ref, StringEnum } from './common.js';
 import { EVENT_TYPES } from './events.js';
 
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'Where deliveries are POSTed (http or https)' });
@@ -14,7 +14,7 @@ const Description = Type.String({ maxLength: 1000 });
 export const WebhookPost = named('WebhookPost', Type.Object({
   url: Url,
   events: Type.Optional(EventTypes),
-  orgId: Type.Optional(Type.String({ pattern: Id.pattern, description: 'Only the events of this organization' })),
+  orgId: Type.Optional(idString({ description: 'Only the events of this organization' })),
   description: Type.Optional(Description),
   enabled: Type.Optional(Type.Boolean({ default: true })),
 }, { additionalProperties: false }));
@@ -24,7 +24,7 @@ export type WebhookPost = Static<typeof WebhookPost>;
 export const WebhookPatch = named('WebhookPatch', Type.Object({
   url: Type.Optional(Url),
   events: Type.Optional(Type.Union([EventTypes, Type.Null()])),
-  orgId: Type.Optional(Type.Union([Type.String({ pattern: Id.pattern }), Type.Null()])),
+  orgId: Type.Optional(Type.Union([Id, Type.Null()])),
   description: Type.Optional(Type.Union([Description, Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false }));
@@ -103,7 +103,7 @@ export const WebhookAttemptCollection = named('WebhookAttemptCollection', Type.O
 }));
 export type WebhookAttemptCollection = Static<typeof WebhookAttemptCollection>;
 
-export const Redeliver = named('Redeliver', Type.Object({ eventId: Type.String({ pattern: Id.pattern, description: 'The event to send again' }) }, { additionalProperties: false }));
+export const Redeliver = named('Redeliver', Type.Object({ eventId: idString({ description: 'The event to send again' }) }, { additionalProperties: false }));
 export type Redeliver = Static<typeof Redeliver>;
 
 export const RedeliverResult = named('RedeliverResult', Type.Object({ deliveryId: Id, eventId: Id }));

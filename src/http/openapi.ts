@@ -1,5 +1,4 @@
 import swagger, { type SwaggerTransform } from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { ID_PATTERN } from '../contract/canonical.js';
 import { ErrorBody, namedSchemas, ref } from '../contract/common.js';
@@ -7,6 +6,7 @@ import { DEFAULT_CODE, ERROR_STATUS, type ErrorType, errorBody } from '../contra
 import { type Access, OPERATIONS, type OperationId, type OperationSpec, RESOURCES } from '../contract/operations.js';
 import { ACTION_SCOPES, isAction } from '../contract/scopes.js';
 import { packageJson } from '../paths.js';
+import { registerDocsPage } from './docs-page.js';
 import { describeValidation, type FieldError } from './validation-messages.js';
 
 /**
@@ -17,7 +17,6 @@ import { describeValidation, type FieldError } from './validation-messages.js';
  */
 
 const OPENAPI_PATH = '/openapi.json';
-const DOCS_PREFIX = '/docs';
 
 /** Every error answer, by status: when it happens and an example message (400's: validationExample). */
 const ERRORS: Record<number, [when: string, message: (id: OperationId) => string]> = {
@@ -188,28 +187,6 @@ export function registerOpenApi(app: FastifyInstance): void {
 
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
 
-  // The reference page: Swagger UI, served from the npm package (nothing is fetched from elsewhere).
-  app.register(async (docs) => {
-    // The plugin redirects its index.html to the page by rewriting a URL that ends in
-    // index.html, so one with a query string redirected to itself for ever: send every
-    // spelling once to the page.
-    docs.addHook('onRequest', async (request, reply) => {
-      if (request.routeOptions.url === `${DOCS_PREFIX}/static/index.html`) return reply.redirect(`${DOCS_PREFIX}/`);
-    });
-    // Its files are the package's and never secret: revalidated (ETag) rather than never stored.
-    docs.addHook('onSend', async (request, reply) => {
-      const fresh = reply.statusCode === 200 || reply.statusCode === 304;
-      if (fresh && request.url.startsWith(`${DOCS_PREFIX}/static/`)) reply.header('cache-control', 'no-cache');
-    });
-    await docs.register(swaggerUi, {
-      routePrefix: DOCS_PREFIX,
-      theme: { title: 'Gatehouse API' },
-      uiConfig: { deepLinking: true, displayOperationId: true, defaultModelsExpandDepth: 1 },
-      // The plugin's default policy allows https: styles and fonts and upgrades requests to https;
-      // the service is often reached over plain http, and every file comes from here.
-      staticCSP:
-        "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; form-action 'self'; " +
-        "frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self'",
-    });
-  });
+  // The reference page, /docs (docs-page.ts).
+  app.register(registerDocsPage);
 }

@@ -1,7 +1,6 @@
 import { type TObject, type TSchema, type TString, Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ID_PATTERN } from '../contract/canonical.js';
-import { ErrorBody, ref } from '../contract/common.js';
+import { ErrorBody, idString, ref } from '../contract/common.js';
 import { OPERATIONS, type OperationId, type OperationOf, PATH_IDS, type PathIdsOf, pathIds } from '../contract/operations.js';
 
 declare module 'fastify' {
@@ -23,7 +22,7 @@ type Status<Id extends OperationId> = OperationOf<Id>['status'];
 
 /** Every path id is an id; path ids arrive in either case (`canonicalPathIds` lower-cases them). */
 const pathSchema = (path: string) =>
-  Type.Object(Object.fromEntries(pathIds(path).map((name) => [name, Type.String({ pattern: ID_PATTERN, description: PATH_IDS[name] })])));
+  Type.Object(Object.fromEntries(pathIds(path).map((name) => [name, idString({ description: PATH_IDS[name] })])));
 
 /** A named schema by reference (written once in the document), any other as it is. */
 const named = (schema: TSchema) => (schema.$id ? ref(schema) : schema);

@@ -4,6 +4,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_ID, ID_PATTERN } from '../../src/contract/canonical.js';
 import { ERROR_STATUS } from '../../src/contract/errors.js';
 import { ACTION_SCOPES } from '../../src/contract/scopes.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
@@ -192,6 +193,28 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('shows ids as the API answers them: every id has a lower-case example, and no id in the document has an upper-case letter', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${where}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const n = node as Record<string, any>;
+      // A parameter carries its example itself (@fastify/swagger moves it out of the schema).
+      if (n.in && n.schema?.pattern === ID_PATTERN) {
+        if (n.example === undefined) missing.push(where);
+        return;
+      }
+      if (n.pattern === ID_PATTERN && !(n.examples?.length > 0)) missing.push(where);
+      for (const [key, value] of Object.entries(n)) walk(value, `${where}/${key}`);
+    };
+    walk(doc, '#');
+    expect(missing, 'ids without an example (Swagger UI would make one up from the pattern, in mixed case)').toEqual([]);
+    const ids = [...JSON.stringify(doc).matchAll(/\b[0-9a-fA-F]{24}\b/g)].map((m) => m[0]);
+    expect(ids.length).toBeGreaterThan(10);
+    expect(ids.filter((id) => id !== id.toLowerCase())).toEqual([]);
+    expect(new Set(ids)).toEqual(new Set([EXAMPLE_ID]));
+  });
+
   it('describes every parameter', () => {
     for (const { method, path, op } of operations) {
       for (const param of op.parameters ?? []) expect(param.description, `${method} ${path} ${param.name}`).toBeTruthy();
@@ -244,6 +267,11 @@ describe('GET /docs', () => {
     expect(String(initializer.body)).toContain("resolveUrl('./json')");
     // No badge from the online validator (validator.swagger.io) either.
     expect(String(initializer.body)).toContain('validatorUrl: null');
+    // Under Gatehouse's name: Swagger UI's top bar (whose logo the policy refuses, and which the
+    // plugin fills with Fastify's) gives way to Gatehouse's (test/web/docs.test.ts shows it).
+    expect(String(page.body)).toContain('<title>Gatehouse API</title>');
+    expect(String(initializer.body)).toContain('"layout":"BaseLayout"');
+    expect(scripts).toContain('/docs/static/theme/gatehouse.js');
     const json = await h.request({ method: 'GET', url: '/docs/json' });
     expect(json.body).toEqual(doc);
 
