@@ -56,11 +56,12 @@ function resolve(schema: Schema): Schema {
 
 const isNull = (schema: Schema) => schema.type === 'null';
 
-/** The strings a schema allows when it allows only strings it lists (an enum, a literal). */
+/** The strings a schema allows when it allows only strings it lists (an enum, a literal, a union of them). */
 function literals(schema: Schema): string[] | undefined {
   if (typeof schema.const === 'string') return [schema.const];
   if (Array.isArray(schema.enum) && schema.enum.every((v: unknown) => typeof v === 'string')) return schema.enum;
-  return undefined;
+  const branches: (string[] | undefined)[] = Array.isArray(schema.anyOf) ? schema.anyOf.map((s: Schema) => literals(resolve(s))) : [];
+  return branches.length > 0 && branches.every(Boolean) ? branches.flat() as string[] : undefined;
 }
 
 function oneOf(values: unknown[]): string {
