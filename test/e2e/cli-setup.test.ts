@@ -103,6 +103,16 @@ describe('a command run where there is no database says so, and creates none', (
     expect(readFileSync(path)).toHaveLength(0);
   });
 
+  it('a file that is not a SQLite database is one line too, for every command', async () => {
+    const cwd = freshDir();
+    const path = join(cwd, 'notes.txt');
+    writeFileSync(path, 'These are notes, not a database. '.repeat(8));
+    for (const args of [['instance', 'list'], ['migrate']]) {
+      const result = await gh(cwd, args, { GATEHOUSE_DATABASE: path });
+      expect(result).toEqual({ code: 1, stdout: '', stderr: `gatehouse: Cannot open the SQLite database ${path}: file is not a database\n` });
+    }
+  });
+
   it("with the default ./data/gatehouse.db: no data folder is made; migrate makes it, and then the command works", async () => {
     const cwd = freshDir();
     const refused = await gh(cwd, ['instance', 'list'], {});
