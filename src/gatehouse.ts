@@ -21,6 +21,7 @@ import { EventFeed } from './domain/events.js';
 import { Webhooks } from './domain/webhooks.js';
 import { checkWebhookUrl } from './webhooks/address-policy.js';
 import { DeliveryWorker } from './webhooks/delivery-worker.js';
+import { StartupError } from './domain/startup-error.js';
 import type { Store } from './domain/store.js';
 
 /** How long a stopping server waits for requests in flight before it cuts the remaining connections. */
@@ -118,7 +119,16 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     worker,
     webhookWorker,
     async listen() {
-      const address = await app.listen({ port: config.port, host: config.host });
+      let address: string;
+      try {
+        address = await app.listen({ port: config.port, host: config.host });
+      } catch (error) {
+        // The usual start-up mistake (a second server, or the old one still running): one line, no stack.
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new StartupError(`port ${config.port} is in use (PORT); stop the other process or set PORT to another port (0 picks a free one)`);
+        }
+        throw error;
+      }
       const { port } = app.server.address() as AddressInfo;
       if (config.publicUrl === null) publicUrl = `http://localhost:${port}`;
       return address.replace('[::1]', 'localhost');

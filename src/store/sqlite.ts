@@ -22,23 +22,21 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
   const file = path !== ':memory:';
   if (mustExist && file && !existsSync(path)) throw new StartupError(`no database at ${path} (GATEHOUSE_DATABASE); run gatehouse serve or gatehouse migrate to create it`);
   let database: SQLite.Database;
+  let empty = false;
   try {
     if (!mustExist && file) mkdirSync(dirname(path), { recursive: true });
     // fileMustExist: a file deleted since the check above is not made again.
     database = openDatabase(path, { fileMustExist: mustExist && file });
+    // Checked before WAL mode is set, which would write to the file and add its -wal and -shm files.
+    empty = mustExist && !database.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(DEFAULT_MIGRATION_TABLE);
+    // exec(), not pragma(): pragma() makes a throwaway statement (see sqlite-native.ts).
+    if (!empty) database.exec('pragma journal_mode = WAL');
   } catch (error) {
     throw new StartupError(`Cannot open the SQLite database ${path}: ${(error as Error).message}`);
   }
-  // Checked before WAL mode is set, which would write to the file and add its -wal and -shm files.
-  if (mustExist && !database.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(DEFAULT_MIGRATION_TABLE)) {
+  if (empty) {
     database.close();
     throw new StartupError(`${path} (GATEHOUSE_DATABASE) has no Gatehouse tables; run gatehouse migrate to create them`);
-  }
-  try {
-    // exec(), not pragma(): pragma() makes a throwaway statement (see sqlite-native.ts).
-    database.exec('pragma journal_mode = WAL');
-  } catch (error) {
-    throw new StartupError(`Cannot open the SQLite database ${path}: ${(error as Error).message}`);
   }
   // Another process (the CLI next to a running server) may hold the write lock for a moment.
   database.exec('pragma busy_timeout = 5000; pragma foreign_keys = on; pragma synchronous = normal');

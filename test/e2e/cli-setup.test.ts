@@ -4,10 +4,11 @@
  * temp folder of its own as the working directory, so that relative paths land there.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server as NetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, envWith, killAll, run } from '../helpers/cli.js';
+import { BIN, envWith, killAll, run, serve } from '../helpers/cli.js';
 
 let root = '';
 let count = 0;
@@ -102,6 +103,16 @@ describe('a command run where there is no database says so, and creates none', (
     expect(readFileSync(path)).toHaveLength(0);
   });
 
+  it('a file that is not a SQLite database is one line too, for every command', async () => {
+    const cwd = freshDir();
+    const path = join(cwd, 'notes.txt');
+    writeFileSync(path, 'These are notes, not a database. '.repeat(8));
+    for (const args of [['instance', 'list'], ['migrate']]) {
+      const result = await gh(cwd, args, { GATEHOUSE_DATABASE: path });
+      expect(result).toEqual({ code: 1, stdout: '', stderr: `gatehouse: Cannot open the SQLite database ${path}: file is not a database\n` });
+    }
+  });
+
   it("with the default ./data/gatehouse.db: no data folder is made; migrate makes it, and then the command works", async () => {
     const cwd = freshDir();
     const refused = await gh(cwd, ['instance', 'list'], {});
@@ -111,5 +122,31 @@ describe('a command run where there is no database says so, and creates none', (
     expect(await gh(cwd, ['migrate'], {})).toEqual({ code: 0, stdout: 'Database ./data/gatehouse.db is up to date\n', stderr: '' });
     expect(readdirSync(join(cwd, 'data'))).toContain('gatehouse.db');
     expect(await gh(cwd, ['instance', 'list'], {})).toEqual({ code: 0, stdout: '(none)\n', stderr: '' });
+  });
+});
+
+describe('a port in use', () => {
+  let blocker: NetServer;
+  let port = 0;
+  beforeAll(async () => {
+    blocker = createServer();
+    await new Promise<void>((listening) => blocker.listen(0, '127.0.0.1', listening));
+    port = (blocker.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((closed) => blocker.close(() => closed())));
+
+  it("serve says so in one line, without a stack, and exits 1; the first start's token is shown at the next", async () => {
+    const cwd = freshDir();
+    const vars = { GATEHOUSE_DATABASE: join(cwd, 'gatehouse.db'), GATEHOUSE_MAIL: `file:${join(cwd, 'mail')}`, HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    const result = await gh(cwd, ['serve', '--json'], { ...vars, PORT: String(port) });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `gatehouse: port ${port} is in use (PORT); stop the other process or set PORT to another port (0 picks a free one)\n` });
+
+    // The empty database was not set up behind the failed start, its token printed to nobody.
+    const server = await serve(envWith({ ...vars, PORT: '0', LOG_LEVEL: 'warn' }));
+    try {
+      expect(server.summary.created).toMatchObject({ instanceId: expect.any(String), token: expect.any(String) });
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -30,8 +30,10 @@ async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const created = await gatehouse.admin.bootstrap();
+  // Listening first: had the port been taken, a bootstrap before it would have set up the empty
+  // database and lost its token (only the hash is kept), leaving no default to find.
   const url = await gatehouse.listen();
+  const created = await gatehouse.admin.bootstrap();
   gatehouse.worker.start();
   gatehouse.webhookWorker.start();
 
