@@ -50,6 +50,7 @@ export async function seedGatehouse(database: string, seed: Seed): Promise<Fixtu
       status: 'pending',
       invitedByTokenId: null,
       joinLinkId: null,
+      locale: null,
     });
     const inviteIds = await inBatches(store, seed.invites, async (s, i) => {
       const record = invite(orgA.id, `seed${i}@example.com`);

@@ -70,3 +70,10 @@ export function isEmailShaped(email: string): boolean {
 export function canonicalEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/**
+ * The languages of the pages and the mail, English first (the fallback): tags as browsers send
+ * them in Accept-Language and as an invite's or an org's `locale` names them.
+ */
+export const LOCALES = ['en', 'de', 'fr', 'es', 'pt-BR', 'ja'] as const;
+export type Locale = (typeof LOCALES)[number];

@@ -68,6 +68,7 @@ export class Invitations {
         status: 'pending',
         invitedByTokenId: actor.tokenId,
         joinLinkId: null,
+        locale: null,
       };
       try {
         await store.insertInvite(record, hashSecret(token));
@@ -223,7 +224,7 @@ export class Invitations {
       events = [inviteEvent('invite.resent', org, invite, previousGrant(earlier, invite))];
     } else {
       await assertSeatFree(store, org, now);
-      invite = { id: newId(now.getTime()), orgId: org.id, email, ...grant, disallowTransfer: false, ...lifetime, status: 'pending', invitedByTokenId: null, joinLinkId: link.id };
+      invite = { id: newId(now.getTime()), orgId: org.id, email, ...grant, disallowTransfer: false, ...lifetime, status: 'pending', invitedByTokenId: null, joinLinkId: link.id, locale: null };
       await store.insertInvite(invite, hashSecret(token));
       events = [...replacedInvites(org, replaced, email), inviteEvent('invite.created', org, invite)];
     }

@@ -62,6 +62,7 @@ export function newOrg(instanceId: string, input: NewOrg, now: Date): OrgRecord 
     inviteTtlMs: input.inviteTtlMs ?? null,
     description: input.description || null,
     iconColor: input.iconColor || null,
+    locale: null,
     createdAt: at,
     updatedAt: at,
   };

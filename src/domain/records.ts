@@ -22,6 +22,8 @@ export interface OrgRecord {
   inviteTtlMs: number | null;
   description: string | null;
   iconColor: string | null;
+  /** The language of the org's mail (a tag from LOCALES); null for the server's default. */
+  locale: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -71,6 +73,8 @@ export interface InviteRecord extends RoleGrant {
   invitedByTokenId: string | null;
   /** The join link the invitee asked through: the invite is their confirmation, and accepting uses the link once. */
   joinLinkId: string | null;
+  /** The language of this invite's mail, when its creator chose one; else the org's. */
+  locale: string | null;
 }
 
 export interface JoinLinkRecord extends RoleGrant {

@@ -81,7 +81,7 @@ export interface AuditQuery {
 export type LockKey = 'setup' | { email: string } | { org: string };
 
 /** Fields of an org that an update may rewrite (`name` carries its sort and glob key along). */
-export type OrgChange = Partial<Pick<OrgRecord, 'name' | 'description' | 'memberLimit' | 'inviteTtlMs' | 'updatedAt'>>;
+export type OrgChange = Partial<Pick<OrgRecord, 'name' | 'description' | 'memberLimit' | 'inviteTtlMs' | 'locale' | 'updatedAt'>>;
 
 /** An instance as the operator lists it. */
 export interface InstanceSummary extends InstanceRecord {

@@ -189,6 +189,7 @@ export class KyselyStore implements Store {
         invite_ttl_ms: o.inviteTtlMs,
         description: o.description,
         icon_color: o.iconColor,
+        locale: o.locale,
         created_at: o.createdAt,
         updated_at: o.updatedAt,
       })
@@ -215,6 +216,7 @@ export class KyselyStore implements Store {
         description: c.description,
         member_limit: c.memberLimit,
         invite_ttl_ms: c.inviteTtlMs,
+        locale: c.locale,
         updated_at: c.updatedAt,
       })
       .where('id', '=', id)
@@ -351,6 +353,7 @@ export class KyselyStore implements Store {
           status: i.status,
           invited_by_token_id: i.invitedByTokenId,
           join_link_id: i.joinLinkId,
+          locale: i.locale,
         })
         .execute(),
     );

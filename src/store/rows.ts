@@ -36,6 +36,7 @@ export const toOrg = (r: Row<'orgs'>): OrgRecord => ({
   inviteTtlMs: r.invite_ttl_ms === null ? null : Number(r.invite_ttl_ms),
   description: r.description,
   iconColor: r.icon_color,
+  locale: r.locale,
   createdAt: r.created_at,
   updatedAt: r.updated_at ?? r.created_at,
 });
@@ -94,6 +95,7 @@ export const toInvite = (r: Row<'invites'>): InviteRecord => ({
   status: r.status as InviteStatus,
   invitedByTokenId: r.invited_by_token_id,
   joinLinkId: r.join_link_id,
+  locale: r.locale,
 });
 
 export const toJoinLink = (r: Row<'join_links'>): JoinLinkRecord => ({

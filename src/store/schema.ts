@@ -17,6 +17,7 @@ export interface Database {
     created_at: string;
     description: string | null;
     icon_color: string | null;
+    locale: Generated<string | null>;
     /** These two are null only between the statements of migration 002. */
     updated_at: string | null;
     name_key: string | null;
@@ -58,6 +59,7 @@ export interface Database {
     /** When the sweeper wrote the invite's `invite.expired` event; null while it has not. */
     expired_event_at: Generated<string | null>;
     join_link_id: Generated<string | null>;
+    locale: Generated<string | null>;
   };
   join_links: {
     id: string;

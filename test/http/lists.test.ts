@@ -87,7 +87,7 @@ describe('invite lists', () => {
     await h.gh.store.transaction(async (s) => {
       for (let n = 0; n <= COUNT_CAP; n++) {
         const invite = { id: newId(), orgId: org.body.id, email: `crowd${n}@example.com`, role: 'view' as const, applicationRoles: [], dashboardRoles: [] };
-        await s.insertInvite({ ...invite, disallowTransfer: false, inviteDate: now, ttl: 3_600_000, expiresAt: '2999-01-01T00:00:00.000Z', status: 'pending', invitedByTokenId: null, joinLinkId: null }, `crowd-${n}`);
+        await s.insertInvite({ ...invite, disallowTransfer: false, inviteDate: now, ttl: 3_600_000, expiresAt: '2999-01-01T00:00:00.000Z', status: 'pending', invitedByTokenId: null, joinLinkId: null, locale: null }, `crowd-${n}`);
       }
     });
     expect((await get(`${url}?perPage=10`)).body).toMatchObject({ count: 10, totalCount: COUNT_CAP, totalCountCapped: true });

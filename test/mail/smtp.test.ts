@@ -175,7 +175,7 @@ describe('delivery over SMTP', () => {
     const { h, smtp } = await withSmtp();
     // The CLI refuses control characters in names; the store is written directly to prove the
     // mail is safe even so.
-    const org = { id: 'abcabcabcabcabcabcabcabc', instanceId: h.instanceId, name: '<script>alert("x")</script> & Sons\r\nBcc: evil@example.com', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: h.now().toISOString(), updatedAt: h.now().toISOString() };
+    const org = { id: 'abcabcabcabcabcabcabcabc', instanceId: h.instanceId, name: '<script>alert("x")</script> & Sons\r\nBcc: evil@example.com', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: h.now().toISOString(), updatedAt: h.now().toISOString() };
     await h.gh.store.insertOrg(org);
     expect((await invite(h, 'safe@example.com', h.tokens.admin, org.id)).status).toBe(201);
     await h.gh.worker.drain();

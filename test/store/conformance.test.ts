@@ -39,7 +39,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       orgId = newId();
       otherOrgId = newId();
       for (const id of [orgId, otherOrgId]) {
-        await store.insertOrg({ id, instanceId, name: `Org ${id}`, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        await store.insertOrg({ id, instanceId, name: `Org ${id}`, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
       }
     });
     afterAll(async () => {
@@ -72,6 +72,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       status: 'pending',
       invitedByTokenId: null,
       joinLinkId: null,
+      locale: null,
       ...extra,
     });
     const member = (u: UserRecord, extra: Partial<MemberRecord> = {}): MemberRecord => ({
@@ -107,7 +108,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await store.countInstances()).toBe(1);
         const id = newId();
         const thirtyDays = 30 * 86_400_000;
-        const big = { id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, description: 'Ü <b>', iconColor: '#ff0000', createdAt: at(1), updatedAt: at(2) };
+        const big = { id, instanceId, name: 'Big', memberLimit: 5, inviteTtlMs: thirtyDays, description: 'Ü <b>', iconColor: '#ff0000', locale: 'de', createdAt: at(1), updatedAt: at(2) };
         await store.insertOrg(big);
         expect(await store.getOrg(id)).toEqual(big);
         expect(await store.getOrg(newId())).toBeNull();
@@ -124,9 +125,9 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         for (const [n, name] of names.entries()) {
           const id = newId();
           ids.push(id);
-          await store.insertOrg({ id, instanceId: inst, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(10 - n), updatedAt: at(n) });
+          await store.insertOrg({ id, instanceId: inst, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(10 - n), updatedAt: at(n) });
         }
-        await store.insertOrg({ id: newId(), instanceId: other, name: 'alpha elsewhere', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        await store.insertOrg({ id: newId(), instanceId: other, name: 'alpha elsewhere', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
         const list = (q: Partial<Parameters<Store['listOrgs']>[1]> = {}) =>
           store.listOrgs(inst, { sortField: 'name', sortDirection: 'asc', ...q }).then((p) => ({ total: p.totalCount, names: p.items.map((o) => o.name) }));
         expect(await list(), 'names sort without regard to case').toEqual({ total: 4, names: ['Alpha', 'alpha two', 'beta', 'Gamma'] });
@@ -143,7 +144,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         await store.insertInstance({ id: busy, name: 'Busy', createdAt: at(-2) });
         await store.insertInstance({ id: empty, name: 'Empty', createdAt: at(-1) });
         for (const name of ['one', 'two', 'three']) {
-          await store.insertOrg({ id: newId(), instanceId: busy, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+          await store.insertOrg({ id: newId(), instanceId: busy, name, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
         }
         const listed = await store.listInstances();
         expect(listed.map((i) => i.createdAt)).toEqual(listed.map((i) => i.createdAt).sort());
@@ -156,10 +157,10 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
       it('update an org: the fields given, the name as the name sort and globs see it; null clears', async () => {
         const id = newId();
-        const org = { id, instanceId, name: 'Before', memberLimit: 5, inviteTtlMs: 60_000, description: 'old', iconColor: '#fff', createdAt: at(0), updatedAt: at(0) };
+        const org = { id, instanceId, name: 'Before', memberLimit: 5, inviteTtlMs: 60_000, description: 'old', iconColor: '#fff', locale: null, createdAt: at(0), updatedAt: at(0) };
         await store.insertOrg(org);
-        const renamed = { ...org, name: 'Zebra Renamed', description: null, memberLimit: null, inviteTtlMs: 30 * 86_400_000, updatedAt: at(9) };
-        expect(await store.updateOrg(id, { name: 'Zebra Renamed', description: null, memberLimit: null, inviteTtlMs: 30 * 86_400_000, updatedAt: at(9) })).toEqual(renamed);
+        const renamed = { ...org, name: 'Zebra Renamed', description: null, memberLimit: null, inviteTtlMs: 30 * 86_400_000, locale: 'pt-BR', updatedAt: at(9) };
+        expect(await store.updateOrg(id, { name: 'Zebra Renamed', description: null, memberLimit: null, inviteTtlMs: 30 * 86_400_000, locale: 'pt-BR', updatedAt: at(9) })).toEqual(renamed);
         expect(await store.getOrg(id)).toEqual(renamed);
         expect(await store.updateOrg(id, { memberLimit: 7, updatedAt: at(10) })).toEqual({ ...renamed, memberLimit: 7, updatedAt: at(10) });
         const found = await store.listOrgs(instanceId, { sortField: 'name', sortDirection: 'asc', filterField: 'name', filter: compileGlob('zebra*') });
@@ -170,7 +171,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       it("count each org's members and live invites (pending, unexpired at the instant given)", async () => {
         const [busy, quiet] = [newId(), newId()];
         for (const id of [busy, quiet]) {
-          await store.insertOrg({ id, instanceId, name: `Counted ${id}`, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+          await store.insertOrg({ id, instanceId, name: `Counted ${id}`, memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
         }
         const [a, b] = [user('counted-a@example.com'), user('counted-b@example.com')];
         for (const u of [a, b]) {
@@ -225,7 +226,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const otherInstance = newId();
         await store.insertInstance({ id: otherInstance, name: 'Other', createdAt: at(0) });
         const foreignOrg = newId();
-        await store.insertOrg({ id: foreignOrg, instanceId: otherInstance, name: 'Foreign', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        await store.insertOrg({ id: foreignOrg, instanceId: otherInstance, name: 'Foreign', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
         const [admin, orgMember, invitee, revokedInvitee, foreign, nobody] = ['a', 'm', 'i', 'r', 'f', 'n'].map((t) => user(`${t}-in-instance@example.com`));
         for (const u of [admin, orgMember, invitee, revokedInvitee, foreign, nobody]) await store.insertUser(u);
         await store.setInstanceMember(instanceId, admin.id, 'view');
@@ -336,7 +337,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
       it('retires expired or all pending invites of an email, and counts seats', async () => {
         const org = newId();
-        await store.insertOrg({ id: org, instanceId, name: 'Seats', memberLimit: 3, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        await store.insertOrg({ id: org, instanceId, name: 'Seats', memberLimit: 3, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
         const live = invite('live@example.com', { orgId: org, expiresAt: at(5000) });
         const old = invite('old@example.com', { orgId: org, expiresAt: at(100) });
         await store.insertInvite(live, 'hash-live');
@@ -357,7 +358,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const listOrg = newId();
         const emails = ['b@x.com', 'a_c@x.com', 'abc@x.com', 'c@y.org', 'zz@x.com'];
         beforeAll(async () => {
-          await store.insertOrg({ id: listOrg, instanceId, name: 'Lists', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+          await store.insertOrg({ id: listOrg, instanceId, name: 'Lists', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
           for (const [n, email] of emails.entries()) {
             await store.insertInvite(invite(email, { orgId: listOrg, inviteDate: at(n * 10), role: n % 2 ? 'admin' : 'view' }), `hash-list-${n}`);
           }
@@ -397,7 +398,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
         it(`count a paged list up to ${COUNT_CAP} matches, or just past the page asked for, and say when they stopped`, async () => {
           const big = newId();
-          await store.insertOrg({ id: big, instanceId, name: 'Big', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+          await store.insertOrg({ id: big, instanceId, name: 'Big', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
           const total = COUNT_CAP + 5;
           await store.transaction(async (s) => {
             for (let n = 0; n < total; n++) await s.insertInvite(invite(`big${n}@x.com`, { orgId: big }), `hash-big-${n}`);
@@ -444,7 +445,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
       it('list sorted, filtered and paged', async () => {
         const org = newId();
-        await store.insertOrg({ id: org, instanceId, name: 'Members', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, createdAt: at(0), updatedAt: at(0) });
+        await store.insertOrg({ id: org, instanceId, name: 'Members', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
         for (const [email, role] of [['m3@x.com', 'view'], ['m1@x.com', 'admin'], ['m2@y.com', 'edit']] as const) {
           const u = user(email);
           await store.insertUser(u);

@@ -4,6 +4,7 @@ import { orgDetails } from './002_org_details.js';
 import { auditAndLimits } from './003_audit_and_limits.js';
 import { eventsAndWebhooks } from './004_events_and_webhooks.js';
 import { joinLinks } from './005_join_links.js';
+import { locales } from './006_locales.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,6 +15,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '003_audit_and_limits': auditAndLimits(dialect),
   '004_events_and_webhooks': eventsAndWebhooks(dialect),
   '005_join_links': joinLinks(dialect),
+  '006_locales': locales(dialect),
 });
 
 /** Every migration, in order. */
