@@ -5,7 +5,7 @@ import { parseDuration } from './domain/duration.js';
 import type { Limit, RateLimitConfig } from './domain/rate-limits.js';
 import type { ConnectionLimits } from './http/connections.js';
 import type { MailSetting } from './mail/transport.js';
-import { isPostgresUrl } from './store/open.js';
+import { isPostgresUrl } from './store/database-url.js';
 import { type AddressPolicy, parseAllowPrivate } from './webhooks/address-policy.js';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseSchedule } from './webhooks/schedule.js';
 

@@ -2,7 +2,6 @@ import { ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../domain/errors.js';
 import type { Operator } from '../domain/operator.js';
 import { StartupError } from '../domain/startup-error.js';
-import { openOperator } from './open.js';
 
 export interface JsonOption {
   json?: boolean;
@@ -16,8 +15,10 @@ export function print(options: JsonOption, result: object, human: string): void 
 /** Runs a set-up command against the configured database, reporting errors without a stack. */
 export function setupAction<A extends unknown[]>(run: (operator: Operator, ...args: A) => Promise<void>) {
   return async (...args: A): Promise<void> => {
-    let opened: Awaited<ReturnType<typeof openOperator>> | undefined;
+    let opened: Awaited<ReturnType<typeof import('./open.js').openOperator>> | undefined;
     try {
+      // Loaded here, not at the top: commands that talk to a server start without the store.
+      const { openOperator } = await import('./open.js');
       opened = await openOperator(loadConfig());
       await run(opened.operator, ...args);
     } catch (error) {

@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { createClient, GatehouseError, type GatehouseClient, GatehouseNetworkError } from '../../client/src/index.js';
 import { ID_PATTERN } from '../contract/canonical.js';
-import { VIA_HEADER } from '../contract/events.js';
+import { VIA_HEADER } from '../contract/canonical.js';
 import { fail } from './output.js';
 import { instanceOption, orgOption } from './scope-options.js';
 

@@ -77,3 +77,6 @@ export function canonicalEmail(email: string): string {
  */
 export const LOCALES = ['en', 'de', 'fr', 'es', 'pt-BR', 'ja'] as const;
 export type Locale = (typeof LOCALES)[number];
+
+/** The header by which the CLI says a change comes from it (self-declared: it tells, it proves nothing). */
+export const VIA_HEADER = 'x-gatehouse-via';

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { EVENT_TYPES } from './canonical.js';
+import { EVENT_TYPES, VIA_HEADER } from './canonical.js';
 import { Id, idString, MAX_PER_PAGE, named, ref, ResourceRoles, Role, StringEnum } from './common.js';
 
-export { EVENT_TYPES };
+export { EVENT_TYPES, VIA_HEADER };
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
@@ -12,8 +12,6 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const VIAS = ['api', 'invite_link', 'join_link', 'cli', 'system'] as const;
 export type Via = (typeof VIAS)[number];
 
-/** The header by which the CLI says a change comes from it (self-declared: it tells, it proves nothing). */
-export const VIA_HEADER = 'x-gatehouse-via';
 
 export const EventActor = named('EventActor', Type.Object({
   /** The API token that made the change; absent for invitation links and the system. */

@@ -6,6 +6,7 @@ import type { Database } from './schema.js';
 import { StartupError } from '../domain/startup-error.js';
 import type { Store } from '../domain/store.js';
 import type { OpenOptions } from './open-options.js';
+import { redactDatabaseUrl } from './database-url.js';
 
 /** SQLSTATE classes and socket errors that mean "the database is not there right now". */
 const UNAVAILABLE_STATES = /^(08|53|57P0)/;
@@ -22,8 +23,6 @@ function isUnavailable(error: unknown): boolean {
 /** deadlock_detected and serialization_failure: the transaction lost to another one and may be run again. */
 const RETRYABLE_STATES = new Set(['40P01', '40001']);
 
-/** The URL without its password, for messages. */
-export const redactDatabaseUrl = (url: string) => url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
 
 /**
  * Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. With

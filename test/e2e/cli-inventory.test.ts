@@ -139,6 +139,7 @@ describe('org list, get and update', { timeout: LONG_RUN }, () => {
       inviteTtlMs: 3 * 86_400_000,
       description: null,
       iconColor: null,
+      locale: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       members: 1,

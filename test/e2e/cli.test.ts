@@ -92,6 +92,7 @@ describe('set-up commands with --json', () => {
       inviteTtlMs: 2000,
       description: null,
       iconColor: null,
+      locale: null,
       createdAt: expect.stringMatching(ISO),
       updatedAt: expect.stringMatching(ISO),
     });

@@ -9,7 +9,7 @@ import { validateHeaderName, validateHeaderValue } from 'node:http';
 import fc from 'fast-check';
 import pg from 'pg';
 import { openDatabase } from '../../src/store/sqlite-native.js';
-import { isPostgresUrl } from '../../src/store/open.js';
+import { isPostgresUrl } from '../../src/store/database-url.js';
 
 type Schema = Record<string, any>;
 export const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', '__defineGetter__', 'hasOwnProperty', 'toString', 'valueOf'];

@@ -1,6 +1,6 @@
 import { openDatabase } from '../../src/store/sqlite-native.js';
 import pg from 'pg';
-import { isPostgresUrl } from '../../src/store/open.js';
+import { isPostgresUrl } from '../../src/store/database-url.js';
 
 const TABLES = ['instances', 'instance_members', 'orgs', 'users', 'api_tokens', 'invites', 'org_members', 'outbox'];
 

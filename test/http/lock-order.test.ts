@@ -13,7 +13,7 @@ import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatehouse, type Gatehouse } from '../../src/gatehouse.js';
-import { isPostgresUrl } from '../../src/store/open.js';
+import { isPostgresUrl } from '../../src/store/database-url.js';
 import { openDatabase } from '../../src/store/sqlite-native.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { freshEmail } from '../helpers/routes.js';

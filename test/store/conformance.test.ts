@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniqueViolation } from '../../src/domain/errors.js';
 import { StartupError } from '../../src/domain/startup-error.js';
-import { redactDatabaseUrl } from '../../src/store/postgres.js';
+import { redactDatabaseUrl } from '../../src/store/database-url.js';
 import { COUNT_CAP } from '../../src/contract/common.js';
 import { compileGlob } from '../../src/domain/glob.js';
 import { newId } from '../../src/domain/ids.js';

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { canonicalEmail } from '../../contract/canonical.js';
-import { ROLES, type Role } from '../../contract/common.js';
+import { ROLES } from '../../contract/canonical.js';
+import type { Role } from '../../contract/common.js';
 import { print } from '../output.js';
 import { remoteAction, remoteCommand, type RemoteOptions } from '../remote.js';
 

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { ROLES, type Role } from '../../contract/common.js';
+import { ROLES } from '../../contract/canonical.js';
+import type { Role } from '../../contract/common.js';
 import type { JoinLink, JoinLinkPatch } from '../../contract/join-links.js';
 import { parseDuration } from '../../domain/duration.js';
 import { print } from '../output.js';

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
 import { AppError } from '../../domain/errors.js';
-import { lastMail } from '../../mail/eml.js';
 import { fail, type JsonOption, print } from '../output.js';
 
 export function register(mail: Command): void {
@@ -14,6 +13,7 @@ export function register(mail: Command): void {
       try {
         const { mail } = loadConfig();
         if (mail.kind !== 'file') throw new AppError('invalid_request', 'mail last reads the file transport (GATEHOUSE_MAIL=file:<folder>)');
+        const { lastMail } = await import('../../mail/eml.js');
         const found = await lastMail(mail.folder, o.to);
         if (!found) throw new AppError('not_found', `no mail${o.to ? ` to ${o.to}` : ''} in ${mail.folder}`);
         // One blank line before the link: the text's own last line break would make it two.

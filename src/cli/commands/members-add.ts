@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { ROLES, type Role } from '../../contract/common.js';
+import { ROLES } from '../../contract/canonical.js';
+import type { Role } from '../../contract/common.js';
 import { print } from '../output.js';
 import { id, remoteAction, remoteCommand, type RemoteOptions } from '../remote.js';
 

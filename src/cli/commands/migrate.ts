@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { openStore } from '../../store/open.js';
-import { redactDatabaseUrl } from '../../store/postgres.js';
+import { redactDatabaseUrl } from '../../store/database-url.js';
 import { fail, type JsonOption, print } from '../output.js';
 
 export function register(program: Command): void {
@@ -12,6 +11,7 @@ export function register(program: Command): void {
     .action(async (o: JsonOption) => {
       try {
         const config = loadConfig();
+        const { openStore } = await import('../../store/open.js');
         const store = await openStore(config.database, { poolSize: 1 });
         await store.close();
         print(o, { database: redactDatabaseUrl(config.database), migrated: true }, `Database ${redactDatabaseUrl(config.database)} is up to date`);

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { createGatehouse } from '../../gatehouse.js';
-import { redactDatabaseUrl } from '../../store/postgres.js';
+import { redactDatabaseUrl } from '../../store/database-url.js';
 import { fail, type JsonOption, print } from '../output.js';
 
 export function register(program: Command): void {
@@ -21,6 +20,8 @@ export function register(program: Command): void {
 
 async function serve(o: JsonOption & { migrate: boolean }): Promise<void> {
   const config = loadConfig();
+  // The server is loaded by the one command that runs it: every other command starts faster.
+  const { createGatehouse } = await import('../../gatehouse.js');
   const gatehouse = await createGatehouse(config, { migrate: o.migrate });
   // Registered first, so that a stop signal during start-up still closes everything cleanly.
   const stop = async () => {

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EVENT_TYPES, type EventType } from '../../contract/events.js';
+import { EVENT_TYPES } from '../../contract/canonical.js';
+import type { EventType } from '../../contract/events.js';
 import { print } from '../output.js';
 import { id, remoteAction, remoteCommand, type RemoteOptions, table } from '../remote.js';
 
