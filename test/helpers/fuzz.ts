@@ -227,7 +227,17 @@ export async function openDigest(location: string): Promise<{ digest(): Promise<
     const query = rows
       .map(({ t }) => `select '${t}' as t, count(*) || ':' || md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) as d from "${t}" x`)
       .join(' union all ');
-    return { digest: async () => Object.fromEntries((await client.query(query)).rows.map((r) => [r.t, r.d])), close: () => client.end() };
+    // Every change to a table writes WAL: while the WAL position stands still, nothing changed
+    // (as SQLite's data_version below), and the full digest, which grows with the tables, is skipped.
+    let last: { lsn: string; digest: Record<string, string> } | null = null;
+    const digest = async () => {
+      const lsn = String((await client.query('select pg_current_wal_lsn() as lsn')).rows[0].lsn);
+      if (last && last.lsn === lsn) return last.digest;
+      const fresh = Object.fromEntries((await client.query(query)).rows.map((r) => [r.t, r.d]));
+      last = { lsn, digest: fresh };
+      return fresh;
+    };
+    return { digest, close: () => client.end() };
   }
   const reader = openDatabase(location, { readonly: true });
   const tables = reader.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1`).all() as { name: string }[];
