@@ -75,7 +75,7 @@ export function auditView({ client, me, orgs, report }: ConsoleContext): Console
     columns: [
       { label: 'When', cell: (e) => formatDate(e.at) },
       { label: 'Action', cell: (e) => ACTIONS[e.action] ?? e.action },
-      { label: 'Organization', cell: (e) => (e.orgId ? orgName.get(e.orgId) ?? e.orgId : '') },
+      { label: 'Organization', cell: (e) => (e.orgId ? orgName.get(e.orgId) ?? e.orgId : 'The instance') },
       { label: 'About', cell: (e) => e.email ?? e.targetId ?? '' },
       { label: 'By', cell: by },
       { label: 'Details', cell: (e) => details(e.details) },

@@ -455,6 +455,9 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     const kept = await createInvite(h, 'kept@audit.example', orgId);
     const gone = await createInvite(h, 'gone@audit.example', orgId);
     await h.request({ method: 'DELETE', url: `/instances/${h.instanceId}/orgs/${orgId}/invites/${gone.id}`, token: h.tokens.admin });
+    // A change to the instance itself, of no organization.
+    const hook = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin, body: { url: 'http://127.0.0.1:9/audited', events: ['invite.created'], description: 'audited' } });
+    expect(hook.status).toBe(201);
     const { page, problems } = await openConsole(h.tokens.admin, 'Audited');
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
     expect(await page.locator('#org').isVisible()).toBe(false); // the log is the instance's: no org picker
@@ -477,6 +480,12 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     ]);
     expect(await page.locator('#audit-count').textContent()).toBe('1–2 of 2 entries');
     expect(kept.id).toMatch(/^[0-9a-f]{24}$/);
+
+    await filters.getByLabel('Organization').selectOption({ label: 'Every organization' });
+    await filters.getByLabel('Action').selectOption({ label: 'Added a webhook' });
+    await filters.getByRole('button', { name: 'Apply filters' }).click();
+    await eventually(rows).toEqual([['Added a webhook', 'The instance', hook.body.id]]);
+    await h.request({ method: 'DELETE', url: `/instances/${h.instanceId}/webhooks/${hook.body.id}`, token: h.tokens.admin });
 
     // The harness clock stands still: a range that starts after it holds nothing.
     await filters.getByLabel('From').fill('2099-01-01T00:00');
