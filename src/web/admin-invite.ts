@@ -3,7 +3,7 @@ import type { GatehouseClient, InvitePost } from '../../client/src/index.js';
 import { canonicalId, ID_PATTERN } from '../contract/canonical.js';
 import type { ResourceRole } from '../contract/common.js';
 import { roleSelect } from './admin-dialogs.js';
-import { el, showFieldError } from './dom.js';
+import { el, showFieldError, submitting } from './dom.js';
 
 const RESOURCE_ROLES: ResourceRole['role'][] = ['collaborate', 'view', 'none'];
 let rowSeq = 0;
@@ -63,8 +63,7 @@ export function inviteForm(client: GatehouseClient, org: () => { instanceId: str
     const dashboardRoles = dashboards.read();
     if (applicationRoles.length) invite.applicationRoles = applicationRoles;
     if (dashboardRoles.length) invite.dashboardRoles = dashboardRoles;
-    submit.disabled = true;
-    try {
+    await submitting(submit, async () => {
       // perPage=1: the answer is the org's invite list, which the table reloads anyway.
       await client.instanceOrgInvites.post({ ...org(), invite, perPage: 1 });
       showFieldError(form, null);
@@ -72,11 +71,9 @@ export function inviteForm(client: GatehouseClient, org: () => { instanceId: str
       apps.clear();
       dashboards.clear();
       done(invite.email);
-    } catch (error) {
+    }, (error) => {
       if (!showFieldError(form, error)) failed(error);
-    } finally {
-      submit.disabled = false;
-    }
+    });
   });
   return el('section', { class: 'card', 'aria-labelledby': 'invite-title' }, el('h2', { id: 'invite-title' }, 'Invite someone'), form);
 }

@@ -8,7 +8,7 @@ import { DOMAIN_PATTERN } from '../contract/canonical.js';
 import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { copyField } from './admin-copy.js';
 import { confirmStep, roleSelect } from './admin-dialogs.js';
-import { badge, el, formatDate, show } from './dom.js';
+import { badge, el, formatDate, show, submitting } from './dom.js';
 
 const DOMAIN = new RegExp(DOMAIN_PATTERN);
 const DAY = 86_400_000;
@@ -122,17 +122,12 @@ export function joinLinksView({ client, may, tell, report, perform }: ConsoleCon
       domains.removeAttribute('aria-invalid');
       if (allowed.length) joinLink.allowedDomains = allowed;
       if (description.value.trim()) joinLink.description = description.value.trim();
-      submit.disabled = true;
-      try {
+      await submitting(submit, async () => {
         await client.instanceOrgJoinLinks.post({ ...ids, joinLink });
         form.reset();
         tell(`Created a join link for ${joinLink.role}: copy it from the list below.`);
         await refresh();
-      } catch (error) {
-        report(error);
-      } finally {
-        submit.disabled = false;
-      }
+      }, report);
     });
     return form;
   }

@@ -10,7 +10,7 @@ import type { ConsoleContext, ConsoleView } from './admin-context.js';
 import { confirmStep } from './admin-dialogs.js';
 import { copyField } from './admin-copy.js';
 import { listView, type ListView } from './admin-list.js';
-import { badge, el, formatDate, rowAction, show } from './dom.js';
+import { badge, el, formatDate, rowAction, show, submitting } from './dom.js';
 
 export function webhooksView(context: ConsoleContext): ConsoleView {
   const { client, me, may, orgs, tell, report, perform } = context;
@@ -137,18 +137,13 @@ export function webhooksView(context: ConsoleContext): ConsoleView {
       event.preventDefault();
       const events = boxes.filter((b) => b.checked).map((b) => b.value as EventType);
       const webhook: WebhookPost = { url: url.value.trim(), ...(events.length ? { events } : {}), ...(org.value ? { orgId: org.value } : {}), ...(description.value.trim() ? { description: description.value.trim() } : {}) };
-      submit.disabled = true;
-      try {
+      await submitting(submit, async () => {
         const created = await client.instanceWebhooks.post({ ...ids, webhook });
         form.reset();
         showSecret(created, `Added the webhook ${created.url}. Copy its signing secret now: it is not shown again.`);
         tell('Added the webhook.');
         await refresh();
-      } catch (error) {
-        report(error);
-      } finally {
-        submit.disabled = false;
-      }
+      }, report);
     });
     return form;
   }

@@ -92,3 +92,18 @@ export function showFieldError(form: HTMLFormElement, error: unknown): boolean {
   input.focus();
   return true;
 }
+
+/**
+ * Sends a form's request with its button disabled, so that a second click sends nothing twice;
+ * a failure goes to `failed` (the console's alert line or the field it concerns).
+ */
+export async function submitting(button: HTMLButtonElement, send: () => Promise<void>, failed: (error: unknown) => void): Promise<void> {
+  button.disabled = true;
+  try {
+    await send();
+  } catch (error) {
+    failed(error);
+  } finally {
+    button.disabled = false;
+  }
+}
