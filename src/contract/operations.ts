@@ -1,7 +1,7 @@
 import type { AuditLogCollection, AuditLogQuery } from './audit.js';
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from './invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
-import type { Org, OrgCollection, OrgListQuery, OrgPost } from './orgs.js';
+import type { Org, OrgCollection, OrgListQuery, OrgPatch, OrgPost } from './orgs.js';
 import type { TokenInfo } from './tokens.js';
 import type { EventCollection, EventQuery } from './events.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequest, JoinRequestResult } from './join-links.js';
@@ -130,6 +130,48 @@ export const RESOURCES = {
         success: 'The newly created organization',
         bodyDoc: 'Object containing configurations for the new organization',
         notFound: INSTANCE_NOT_FOUND,
+      },
+    },
+  },
+  instanceOrg: {
+    tag: 'One organization of an instance',
+    actions: {
+      /**
+       * Returns an organization of the instance.
+       * @example
+       * const org = await client.instanceOrg.get({ instanceId, orgId });
+       */
+      get: {
+        types: types<unknown, Org>(),
+        method: 'GET',
+        path: ORG,
+        access: 'read',
+        status: 200,
+        summary: 'Returns an organization',
+        description: 'The same shape as an item of the instance\'s organization list.',
+        success: 'A single organization',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Changes an organization: its name, description, member limit, invite lifetime or mail language.
+       * @example
+       * await client.instanceOrg.patch({ instanceId, orgId, organization: { name: 'Acme EU', limits: { member: 80 }, locale: 'de' } });
+       */
+      patch: {
+        types: types<{ organization: OrgPatch }, Org>(),
+        method: 'PATCH',
+        path: ORG,
+        access: 'write',
+        status: 200,
+        body: 'organization',
+        summary: 'Updates information about an organization',
+        description:
+          'Changes the fields given; null clears (`limits.member`: no limit; `inviteTtlMs`, `locale`: the server default). ' +
+          '`inviteTtlMs` and `locale` are Gatehouse\'s: how long new invites live and the language of mail and pages. A member ' +
+          'limit below the seats taken removes nobody: invites and adds are refused until seats free up. Other upstream fields are refused with a 400.',
+        success: 'The updated organization',
+        bodyDoc: 'Object containing new organization properties',
+        notFound: ORG_NOT_FOUND,
       },
     },
   },

@@ -102,6 +102,8 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceAuditLogs.get': { prepare: instance },
   'instanceOrgs.get': { prepare: instance },
   'instanceOrgs.post': { prepare: instance, body: () => ({ name: `Org ${++seq}` }) },
+  'instanceOrg.get': { prepare: async (h) => org(h) },
+  'instanceOrg.patch': { prepare: async (h) => org(h), body: () => ({ description: 'Provisioning' }) },
   'instanceOrgInvites.get': { prepare: async (h) => org(h) },
   'instanceOrgInvites.post': { prepare: async (h) => org(h), body: () => ({ email: freshEmail(), role: 'edit' }) },
   'instanceOrgInvite.get': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }) },
