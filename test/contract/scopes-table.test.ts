@@ -18,7 +18,7 @@ const API_INFO: Record<string, { path: string; auth?: string[]; actions: Record<
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
 /** Actions beyond the seeds, at upstream paths with upstream scope names. */
-const ADDITIONS = ['instanceOrgs.get', 'instanceOrgs.post', 'instanceOrg.get', 'instanceOrg.patch'] as const;
+const ADDITIONS = ['instanceOrgs.get', 'instanceOrgs.post', 'instanceOrg.get', 'instanceOrg.patch', 'instanceApiTokens.get', 'instanceApiTokens.post', 'instanceApiToken.get', 'instanceApiToken.delete'] as const;
 const WEBHOOK_ACTIONS = [
   'instanceWebhooks.get',
   'instanceWebhooks.post',
@@ -267,7 +267,7 @@ describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs, audit, event, webhook and join link additions, and none of the public ones', () => {
     expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get', 'instanceEvents.get', ...WEBHOOK_ACTIONS]));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(30);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(34);
   });
 
   it('the event feed is open to the scopes of the audit log and to its own', () => {

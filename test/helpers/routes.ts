@@ -97,11 +97,18 @@ let redeliverEventId = '';
 const instance = async (h: Harness) => ({ instanceId: h.instanceId });
 const joinLink = async (h: Harness) => ({ ...org(h), joinLinkId: (await createJoinLink(h)).id });
 
+/** A new instance token that may only list orgs, for the token routes to read or revoke. */
+const narrowToken = async (h: Harness) => (await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['instanceOrgs.get'] })).id;
+
 /** What each action needs to succeed: the compiler asks for one per action of the operation table. */
 const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceAuditLogs.get': { prepare: instance },
   'instanceOrgs.get': { prepare: instance },
   'instanceOrgs.post': { prepare: instance, body: () => ({ name: `Org ${++seq}` }) },
+  'instanceApiTokens.get': { prepare: instance },
+  'instanceApiTokens.post': { prepare: instance, body: () => ({ scope: ['instanceOrgs.get'] }) },
+  'instanceApiToken.get': { prepare: async (h) => ({ instanceId: h.instanceId, apiTokenId: await narrowToken(h) }) },
+  'instanceApiToken.delete': { prepare: async (h) => ({ instanceId: h.instanceId, apiTokenId: await narrowToken(h) }) },
   'instanceOrg.get': { prepare: async (h) => org(h) },
   'instanceOrg.patch': { prepare: async (h) => org(h), body: () => ({ description: 'Provisioning' }) },
   'instanceOrgInvites.get': { prepare: async (h) => org(h) },
