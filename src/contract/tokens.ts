@@ -18,6 +18,8 @@ export const TokenInfo = named('TokenInfo', Type.Object({
   ),
   /** The actions of the API this token may call in its instance, from its scopes (and its user's role). */
   actions: Type.Array(Type.String()),
+  /** The scopes it may give a token it creates (`instanceApiTokens.post`): none that opens more than `actions`. */
+  grantableScopes: Type.Array(Type.String()),
 }));
 export type TokenInfo = Static<typeof TokenInfo>;
 

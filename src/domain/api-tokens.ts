@@ -1,4 +1,4 @@
-import { ACTION_SCOPES, type Action, KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
+import { actionsOfScope, KNOWN_SCOPES, USER_SCOPES } from '../contract/scopes.js';
 import { API_TOKEN_DEFAULT_PER_PAGE, type ApiToken, type ApiTokenCollection, type ApiTokenListQuery, type ApiTokenPost, type ApiTokenWithSecret } from '../contract/tokens.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
@@ -8,10 +8,6 @@ import { Operator } from './operator.js';
 import type { TokenRecord } from './records.js';
 import type { Auth } from './tokens.js';
 import { tokenState } from './tokens.js';
-
-/** The actions a set of scopes opens, before any user's role. */
-const actionsOf = (scopes: readonly string[]): Action[] =>
-  (Object.keys(ACTION_SCOPES) as Action[]).filter((a) => scopes.some((s) => ACTION_SCOPES[a].includes(s)));
 
 export function toApiToken(t: TokenRecord, now: string): ApiToken {
   return {
@@ -82,7 +78,7 @@ export class ApiTokens {
 
   private async assertWithin(caller: TokenRecord, scopes: string[], verb: string): Promise<void> {
     const may = new Set((await this.deps.auth.describe(caller)).actions);
-    const beyond = actionsOf(scopes).filter((a) => !may.has(a));
+    const beyond = [...new Set(scopes.flatMap(actionsOfScope))].filter((a) => !may.has(a));
     if (beyond.length) {
       throw escalation(`This token may not ${verb} a token that can do more than it can itself (${beyond.slice(0, 5).join(', ')}${beyond.length > 5 ? ', …' : ''})`);
     }

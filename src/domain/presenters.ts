@@ -10,6 +10,7 @@ import type { JoinInfo, JoinLink } from '../contract/join-links.js';
 import type { Member } from '../contract/members.js';
 import type { Org } from '../contract/orgs.js';
 import type { Locale } from '../contract/canonical.js';
+import { grantableScopes } from '../contract/scopes.js';
 import type { TokenInfo } from '../contract/tokens.js';
 import { isExpired } from './expiry.js';
 import type { AttemptRecord, DeliveryRecord, EventRecord, WebhookRecord, AuditRecord, InstanceRecord, InstanceRole, InviteRecord, JoinLinkRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
@@ -146,6 +147,7 @@ export function toTokenInfo(token: TokenRecord, instance: InstanceRecord | null,
     ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
     ...(user && role ? { user: { id: user.id, email: user.email, instanceRole: role } } : {}),
     actions,
+    grantableScopes: grantableScopes(actions),
   };
 }
 
