@@ -109,4 +109,59 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console orgs and to
     expect(await region.getByRole('button').count()).toBe(0);
     expect(problems).toEqual([]);
   });
+
+  it('creates a token with two scopes, copies its secret once, the secret works with exactly those scopes, and revoking it makes the API refuse it', async () => {
+    const { page, problems } = await openView(h.tokens.admin, '#tokens');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    const form = page.getByRole('form', { name: 'New API token' });
+    await form.getByLabel('instanceOrgs.get', { exact: true }).check();
+    await form.getByLabel('instanceOrgMembers.get', { exact: true }).check();
+    await form.getByRole('button', { name: 'Create token' }).click();
+    await eventually(() => status(page)).toMatch(/^Created token [0-9a-f]{24}\.$/);
+    const region = page.getByRole('region', { name: 'New API token' });
+    await expect.poll(() => region.textContent()).toContain('it is not shown again');
+    await region.getByRole('button', { name: 'Copy the token secret' }).click();
+    await region.getByText('Copied').waitFor();
+    const secret = await page.evaluate(() => navigator.clipboard.readText());
+    expect(secret).toMatch(/^gh_/);
+
+    // The secret works with exactly the two scopes.
+    const call = (method: 'GET' | 'POST', path: string, body?: unknown) => h.request({ method, url: `/instances/${h.instanceId}${path}`, token: secret, body });
+    expect((await call('GET', '/orgs')).status).toBe(200);
+    expect((await call('GET', `/orgs/${h.orgId}/members`)).status).toBe(200);
+    expect((await call('GET', `/orgs/${h.orgId}/invites`)).status).toBe(403);
+    expect((await call('POST', '/orgs', { name: 'Not allowed' })).status).toBe(403);
+    expect((await h.request({ method: 'GET', url: '/me/token', token: secret })).body.scopes).toEqual(['instanceOrgMembers.get', 'instanceOrgs.get']);
+
+    // Listed with its scopes, and without the secret anywhere on the page but the one field.
+    const table = page.getByRole('table', { name: 'API tokens' });
+    const tokenId = (await h.request({ method: 'GET', url: '/me/token', token: secret })).body.id;
+    const row = table.getByRole('row').filter({ hasText: tokenId });
+    await expect.poll(() => row.textContent()).toContain('instanceOrgMembers.get, instanceOrgs.get');
+    expect(await table.textContent()).not.toContain(secret);
+
+    await row.getByRole('button', { name: `Revoke token ${tokenId}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await eventually(() => status(page)).toBe(`Revoked token ${tokenId}.`);
+    await expect.poll(() => row.textContent()).toContain('revoked');
+    expect((await call('GET', '/orgs')).status).toBe(401);
+    expect(problems).toEqual([]);
+  });
+
+  it('offers a narrow token only the scopes it may hand on, and a read-only token no form and no Actions column', async () => {
+    const narrow = (await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['instanceApiTokens.*', 'instanceOrgs.get'] })).token;
+    const { page } = await openView(narrow, '#tokens');
+    const form = page.getByRole('form', { name: 'New API token' });
+    await form.waitFor();
+    const offered = await form.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+    expect(offered).toEqual(['instanceApiTokens.*', 'instanceApiTokens.get', 'instanceApiTokens.post', 'instanceOrgs.get']);
+
+    const read = await openView(h.tokens.read, '#tokens');
+    const table = read.page.getByRole('table', { name: 'API tokens' });
+    await table.getByRole('row').nth(1).waitFor();
+    expect(await read.page.getByRole('form', { name: 'New API token' }).count()).toBe(0);
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Token', 'Scopes', 'Acts for', 'Created', 'Expires', 'State']);
+    expect(await table.getByRole('button').count()).toBe(0);
+    expect(read.problems).toEqual([]);
+  });
 });
