@@ -9,6 +9,7 @@ import { JoinLinks } from './domain/join-links.js';
 import { Invitations } from './domain/invitations.js';
 import { Members } from './domain/members.js';
 import { Orgs } from './domain/orgs.js';
+import { ApiTokens } from './domain/api-tokens.js';
 import { AuditTrail } from './domain/audit.js';
 import { RateLimiter } from './domain/rate-limits.js';
 import { buildApp } from './http/app.js';
@@ -94,14 +95,16 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   };
   const limiter = new RateLimiter(store, config.rateLimits, () => clock().getTime());
   const invitations = new Invitations(deps);
+  const auth = new Auth(store, clock);
   const app = buildApp(
     {
       store,
-      auth: new Auth(store, clock),
+      auth,
       invitations,
       joinLinks: new JoinLinks({ ...deps, invitations, publicUrl: () => publicUrl }),
       members: new Members(deps),
       orgs: new Orgs(deps),
+      apiTokens: new ApiTokens({ ...deps, auth }),
       audit: new AuditTrail(deps),
       events: new EventFeed(deps),
       webhooks: new Webhooks({ ...deps, urlProblem: (url) => checkWebhookUrl(url, config.webhookPolicy) }),

@@ -12,14 +12,16 @@ import type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Ro
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult } from '../../src/contract/join-links.js';
 import type { Member, MemberCollection, MemberPatch, MemberPost } from '../../src/contract/members.js';
 import { type ClientResources, RESOURCES } from '../../src/contract/operations.js';
-import type { Org, OrgCollection, OrgPost } from '../../src/contract/orgs.js';
+import type { ApiToken, ApiTokenCollection, ApiTokenPost, ApiTokenWithSecret } from '../../src/contract/tokens.js';
+import type { Org, OrgCollection, OrgPatch, OrgPost } from '../../src/contract/orgs.js';
 import type { TokenInfo } from '../../src/contract/tokens.js';
 import { type ActionSpec, type Callback, type CallOptions, type ClientOptions, dual, perform } from './request.js';
 
 export { GatehouseError, GatehouseNetworkError } from './errors.js';
 export type { Callback, CallOptions, ClientOptions };
+export type { ApiToken, ApiTokenCollection, ApiTokenPost, ApiTokenWithSecret };
 export type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult };
-export type { AuditLog, AuditLogCollection, Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPost, RoleInfo, TokenInfo };
+export type { AuditLog, AuditLogCollection, Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPatch, OrgPost, RoleInfo, TokenInfo };
 
 /** A call: returns a promise, or with a node-style callback as its last argument, nothing. */
 export interface Method<P, R> {

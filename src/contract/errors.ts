@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   bad_request: { type: 'Validation', description: 'The HTTP request itself is malformed.' },
   unauthorized: { type: 'Unauthorized', description: 'No bearer token, or one that is unknown, revoked or expired.' },
   forbidden: { type: 'Forbidden', description: 'The token may not perform this action here.' },
+  scope_escalation: { type: 'Forbidden', description: 'A token may only create or revoke tokens that can do no more than it can itself, and live no longer.' },
   not_found: { type: 'NotFound', description: 'No such resource (or route) for this token.' },
   invite_link_invalid: { type: 'NotFound', description: 'The invitation link cannot be used: unknown, already used, revoked, or for another email.' },
   invite_link_expired: { type: 'Gone', description: 'The invitation link has expired.' },

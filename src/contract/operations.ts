@@ -1,8 +1,8 @@
 import type { AuditLogCollection, AuditLogQuery } from './audit.js';
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from './invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
-import type { Org, OrgCollection, OrgListQuery, OrgPost } from './orgs.js';
-import type { TokenInfo } from './tokens.js';
+import type { Org, OrgCollection, OrgListQuery, OrgPatch, OrgPost } from './orgs.js';
+import type { ApiToken, ApiTokenCollection, ApiTokenListQuery, ApiTokenPost, ApiTokenWithSecret, TokenInfo } from './tokens.js';
 import type { EventCollection, EventQuery } from './events.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequest, JoinRequestResult } from './join-links.js';
 import type { DeliveryQuery, Redeliver, RedeliverResult, Webhook, WebhookAttemptCollection, WebhookCollection, WebhookPatch, WebhookPost, WebhookWithSecret } from './webhooks.js';
@@ -70,6 +70,7 @@ export const PATH_IDS: Record<string, string> = {
   userId: 'ID associated with the organization member',
   webhookId: 'ID associated with the webhook endpoint',
   joinLinkId: 'ID associated with the join link',
+  apiTokenId: 'ID associated with the API token',
 };
 
 const ORG = '/instances/{instanceId}/orgs/{orgId}';
@@ -130,6 +131,127 @@ export const RESOURCES = {
         success: 'The newly created organization',
         bodyDoc: 'Object containing configurations for the new organization',
         notFound: INSTANCE_NOT_FOUND,
+      },
+    },
+  },
+  instanceOrg: {
+    tag: 'One organization of an instance',
+    actions: {
+      /**
+       * Returns an organization of the instance.
+       * @example
+       * const org = await client.instanceOrg.get({ instanceId, orgId });
+       */
+      get: {
+        types: types<unknown, Org>(),
+        method: 'GET',
+        path: ORG,
+        access: 'read',
+        status: 200,
+        summary: 'Returns an organization',
+        description: 'The same shape as an item of the instance\'s organization list.',
+        success: 'A single organization',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Changes an organization: its name, description, member limit, invite lifetime or mail language.
+       * @example
+       * await client.instanceOrg.patch({ instanceId, orgId, organization: { name: 'Acme EU', limits: { member: 80 }, locale: 'de' } });
+       */
+      patch: {
+        types: types<{ organization: OrgPatch }, Org>(),
+        method: 'PATCH',
+        path: ORG,
+        access: 'write',
+        status: 200,
+        body: 'organization',
+        summary: 'Updates information about an organization',
+        description:
+          'Changes the fields given; null clears (`limits.member`: no limit; `inviteTtlMs`, `locale`: the server default). ' +
+          '`inviteTtlMs` and `locale` are Gatehouse\'s: how long new invites live and the language of mail and pages. A member ' +
+          'limit below the seats taken removes nobody: invites and adds are refused until seats free up. Other upstream fields are refused with a 400.',
+        success: 'The updated organization',
+        bodyDoc: 'Object containing new organization properties',
+        notFound: ORG_NOT_FOUND,
+      },
+    },
+  },
+  instanceApiTokens: {
+    tag: "An instance's API tokens",
+    actions: {
+      /**
+       * Returns the instance's API tokens, newest first: never a secret or its hash.
+       * @example
+       * const { items } = await client.instanceApiTokens.get({ instanceId });
+       */
+      get: {
+        types: types<ApiTokenListQuery, ApiTokenCollection>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/tokens',
+        access: 'read',
+        status: 200,
+        query: ['page', 'perPage'],
+        summary: 'Returns the API tokens for an instance',
+        description: 'Each with its scopes, user, dates and whether it still works (`live`, `revoked`, `expired`). Never a secret or its hash.',
+        success: 'A page of API tokens',
+        notFound: INSTANCE_NOT_FOUND,
+      },
+      /**
+       * Creates an API token; its secret is in this answer only.
+       * @example
+       * const { token } = await client.instanceApiTokens.post({ instanceId, apiToken: { scope: ['instanceOrgs.get', 'instanceOrgInvites.post'] } });
+       */
+      post: {
+        types: types<{ apiToken: ApiTokenPost }, ApiTokenWithSecret>(),
+        method: 'POST',
+        path: '/instances/{instanceId}/tokens',
+        access: 'write',
+        status: 201,
+        body: 'apiToken',
+        summary: 'Create a new API token for an instance',
+        description:
+          'The secret (`token`) is answered this once: only its hash is kept. A token may only create tokens that can do no more ' +
+          'than it can (its scopes, and its user\'s role) and that live no longer than it does (403 `scope_escalation`); without ' +
+          '`expirationDate` the new token expires with its creator, if that one expires. Tokens acting for a user are made with the CLI.',
+        success: 'The new token and its secret',
+        bodyDoc: 'The scopes and expiry of the new token',
+        notFound: INSTANCE_NOT_FOUND,
+      },
+    },
+  },
+  instanceApiToken: {
+    tag: 'One API token of an instance',
+    actions: {
+      /**
+       * Returns an API token (never its secret).
+       * @example
+       * const token = await client.instanceApiToken.get({ instanceId, apiTokenId });
+       */
+      get: {
+        types: types<unknown, ApiToken>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/tokens/{apiTokenId}',
+        access: 'read',
+        status: 200,
+        summary: 'Retrieves information on an API token',
+        success: 'The API token',
+        notFound: ['The token was not found in the instance', 'API token was not found'],
+      },
+      /**
+       * Revokes an API token: it stops working at once.
+       * @example
+       * await client.instanceApiToken.delete({ instanceId, apiTokenId });
+       */
+      delete: {
+        types: types<unknown, { success: true }>(),
+        method: 'DELETE',
+        path: '/instances/{instanceId}/tokens/{apiTokenId}',
+        access: 'write',
+        status: 200,
+        summary: 'Deletes an API token',
+        description: 'Gatehouse revokes it (it stops working at once and stays in the list as `revoked`). A token may only revoke tokens that can do no more than it can (403 `scope_escalation`).',
+        success: 'The token was revoked',
+        notFound: ['The token was not found in the instance, or is already revoked', 'API token was not found'],
       },
     },
   },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LOCALES } from './canonical.js';
 import { collectionFields, Id, LIST_DOCS, ref, MAX_FILTER_LENGTH, MAX_PER_PAGE, sortDirection, StringEnum, named } from './common.js';
 
 /**
@@ -13,6 +14,10 @@ export const Org = named('Org', Type.Object({
   description: Type.Optional(Type.String({ maxLength: 32767 })),
   iconColor: Type.Optional(Type.String({ maxLength: 64 })),
   limits: Type.Object({ member: Type.Optional(Type.Integer()) }),
+  /** Gatehouse's: how long its invites live, in ms; absent for the server's default. */
+  inviteTtlMs: Type.Optional(Type.Integer()),
+  /** Gatehouse's: the language of its mail and pages; absent for the server's default. */
+  locale: Type.Optional(StringEnum(LOCALES)),
   creationDate: Type.String({ format: 'date-time' }),
   lastUpdated: Type.String({ format: 'date-time' }),
 }));
@@ -51,3 +56,26 @@ export const OrgPost = named('OrgPost', Type.Object(
   { additionalProperties: false },
 ));
 export type OrgPost = Static<typeof OrgPost>;
+
+/** The bounds the API and the CLI share (src/domain/org-change.ts checks them for both). */
+export const MAX_MEMBER_LIMIT = 1_000_000;
+export const MAX_DESCRIPTION = 32767;
+
+/**
+ * Upstream's instanceOrgPatch, less what Gatehouse does not manage (refused, not ignored),
+ * plus Gatehouse's invite lifetime and mail language. null clears: no member limit, the
+ * server's invite lifetime and language; an empty description is none.
+ */
+export const OrgPatch = named('OrgPatch', Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    description: Type.Optional(Type.String({ maxLength: MAX_DESCRIPTION })),
+    limits: Type.Optional(
+      Type.Object({ member: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: MAX_MEMBER_LIMIT }), Type.Null()])) }, { additionalProperties: false }),
+    ),
+    inviteTtlMs: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 3650 * 86_400_000, description: 'How long new invites live, in ms (at most ten years); null: the server default' }), Type.Null()])),
+    locale: Type.Optional(Type.Union([StringEnum(LOCALES), Type.Null()], { description: 'The language of its mail and pages; null: the server default' })),
+  },
+  { additionalProperties: false },
+));
+export type OrgPatch = Static<typeof OrgPatch>;

@@ -37,3 +37,17 @@ export function isReadAction(action: Action): boolean {
 export function scopeAllows(scopes: readonly string[], action: Action): boolean {
   return scopes.some((s) => ACTION_SCOPES[action].includes(s));
 }
+
+/** The actions one scope opens, before any user's role. */
+export function actionsOfScope(scope: string): Action[] {
+  return (Object.keys(ACTION_SCOPES) as Action[]).filter((a) => ACTION_SCOPES[a].includes(scope));
+}
+
+/**
+ * The scopes a token whose actions are `actions` may put on a token it creates through the
+ * API: those that open nothing beyond them (no escalation), less the user scopes (the CLI's).
+ */
+export function grantableScopes(actions: readonly string[]): string[] {
+  const may = new Set(actions);
+  return [...KNOWN_SCOPES].filter((s) => !USER_SCOPES.has(s) && actionsOfScope(s).every((a) => may.has(a))).sort();
+}

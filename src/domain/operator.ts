@@ -5,6 +5,7 @@ import { AuditTrail } from './audit.js';
 import { AppError, invalid, notFound, UniqueViolation } from './errors.js';
 import { newId } from './ids.js';
 import { newOrg } from './orgs.js';
+import { orgChange, type OrgUpdate } from './org-change.js';
 import type { InstanceRecord, InstanceRole, OrgRecord, TokenRecord, UserRecord } from './records.js';
 import { requireText } from './text.js';
 import { hashSecret, newSecret } from './secrets.js';
@@ -14,20 +15,10 @@ import { tokenState } from './tokens.js';
 /** API tokens start with this, so that secret scanners and people can tell one when they see it. */
 const TOKEN_PREFIX = 'gh_';
 
-/** The bounds of the API's org schema (OrgPost), so that the CLI cannot store what the API would refuse. */
-const MAX_MEMBER_LIMIT = 1_000_000;
-const MAX_DESCRIPTION = 32767;
-
 /** An org as the operator sees it: with who takes its seats. */
 export type OrgView = OrgRecord & OrgPeople;
 
-/** What `org update` may change; null clears (no member limit, the server's invite lifetime, no description). */
-export interface OrgUpdate {
-  name?: string;
-  description?: string | null;
-  memberLimit?: number | null;
-  inviteTtlMs?: number | null;
-}
+export type { OrgUpdate };
 
 /**
  * What an operator does with the database at hand, outside the API (the CLI): the set-up
@@ -85,23 +76,8 @@ export class Operator {
    * is removed, and invites and adds are refused until seats free up.
    */
   async updateOrg(id: string, change: OrgUpdate): Promise<OrgView> {
-    const { name, description, memberLimit, inviteTtlMs } = change;
-    if ([name, description, memberLimit, inviteTtlMs].every((v) => v === undefined)) {
-      throw invalid('Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl');
-    }
-    if (memberLimit != null && (!Number.isInteger(memberLimit) || memberLimit < 1 || memberLimit > MAX_MEMBER_LIMIT)) {
-      throw invalid(`member limit must be a whole number from 1 to ${MAX_MEMBER_LIMIT}`);
-    }
-    if (inviteTtlMs != null && (!Number.isSafeInteger(inviteTtlMs) || inviteTtlMs < 1)) throw invalid('invite lifetime must be a positive duration');
-    if (description != null && description.length > MAX_DESCRIPTION) throw invalid(`description must be at most ${MAX_DESCRIPTION} characters`);
-    const updated = await this.store.updateOrg(canonicalId(id), {
-      name: name === undefined ? undefined : requireText(name, 'name'),
-      // An empty description is none, as org create stores it.
-      description: description === undefined ? undefined : description || null,
-      memberLimit,
-      inviteTtlMs,
-      updatedAt: this.now(),
-    });
+    const nothing = 'Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl';
+    const updated = await this.store.updateOrg(canonicalId(id), orgChange(change, this.clock(), nothing));
     if (!updated) throw notFound('Organization');
     return (await this.withPeople([updated]))[0];
   }

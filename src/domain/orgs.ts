@@ -1,8 +1,9 @@
-import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, type OrgPost } from '../contract/orgs.js';
+import { ORG_LIST_DEFAULTS, type Org, type OrgCollection, type OrgListQuery, type OrgPatch, type OrgPost } from '../contract/orgs.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
 import { AppError, notFound } from './errors.js';
 import { newId } from './ids.js';
+import { orgChange } from './org-change.js';
 import { resolveList, totals } from './lists.js';
 import { toOrg } from './presenters.js';
 import type { OrgRecord } from './records.js';
@@ -36,6 +37,33 @@ export class Orgs {
       });
     });
     return toOrg(org);
+  }
+
+  async get(instanceId: string, orgId: string): Promise<Org> {
+    return toOrg(await resolveOrg(this.deps.store, instanceId, orgId));
+  }
+
+  /** Changes the fields given, with the rules of the CLI's `org update` (src/domain/org-change.ts). */
+  async update(instanceId: string, orgId: string, body: OrgPatch, actor: Actor): Promise<Org> {
+    const change = orgChange(
+      {
+        name: body.name,
+        description: body.description,
+        memberLimit: body.limits?.member,
+        inviteTtlMs: body.inviteTtlMs,
+        locale: body.locale,
+      },
+      this.deps.clock(),
+      'Nothing to change: give name, description, limits.member, inviteTtlMs or locale',
+    );
+    return this.deps.store.transaction(async (store) => {
+      const org = await resolveOrg(store, instanceId, orgId);
+      const updated = await store.updateOrg(org.id, change);
+      if (!updated) throw notFound('Organization');
+      const details = Object.fromEntries(Object.entries({ name: change.name, description: change.description, memberLimit: change.memberLimit, inviteTtlMs: change.inviteTtlMs, locale: change.locale }).filter(([, v]) => v !== undefined));
+      await audit(store, this.deps.clock, actor, { instanceId, orgId: org.id, action: 'instanceOrg.patch', targetId: org.id, email: null, details });
+      return toOrg(updated);
+    });
   }
 
   private async instance(instanceId: string): Promise<void> {

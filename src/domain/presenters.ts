@@ -9,6 +9,8 @@ import type { Invite, InviteInfo } from '../contract/invites.js';
 import type { JoinInfo, JoinLink } from '../contract/join-links.js';
 import type { Member } from '../contract/members.js';
 import type { Org } from '../contract/orgs.js';
+import type { Locale } from '../contract/canonical.js';
+import { grantableScopes } from '../contract/scopes.js';
 import type { TokenInfo } from '../contract/tokens.js';
 import { isExpired } from './expiry.js';
 import type { AttemptRecord, DeliveryRecord, EventRecord, WebhookRecord, AuditRecord, InstanceRecord, InstanceRole, InviteRecord, JoinLinkRecord, MailRecord, MemberView, OrgRecord, TokenRecord, UserRecord } from './records.js';
@@ -111,6 +113,8 @@ export function toOrg(o: OrgRecord): Org {
     ...(o.description ? { description: o.description } : {}),
     ...(o.iconColor ? { iconColor: o.iconColor } : {}),
     limits: o.memberLimit === null ? {} : { member: o.memberLimit },
+    ...(o.inviteTtlMs === null ? {} : { inviteTtlMs: o.inviteTtlMs }),
+    ...(o.locale === null ? {} : { locale: o.locale as Locale }),
     creationDate: o.createdAt,
     lastUpdated: o.updatedAt,
   };
@@ -143,6 +147,7 @@ export function toTokenInfo(token: TokenRecord, instance: InstanceRecord | null,
     ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
     ...(user && role ? { user: { id: user.id, email: user.email, instanceRole: role } } : {}),
     actions,
+    grantableScopes: grantableScopes(actions),
   };
 }
 

@@ -185,6 +185,7 @@ export interface Store {
 
   insertToken(token: TokenRecord, tokenHash: string): Promise<void>;
   getTokenByHash(tokenHash: string): Promise<TokenRecord | null>;
+  getToken(id: string): Promise<TokenRecord | null>;
   /** The instance's tokens, newest first; never their hashes. */
   listTokens(instanceId: string, page: { offset: number; limit: number }): Promise<Page<TokenRecord>>;
   /** Returns false when no live token has that id. */

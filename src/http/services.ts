@@ -1,3 +1,4 @@
+import type { ApiTokens } from '../domain/api-tokens.js';
 import type { AuditTrail } from '../domain/audit.js';
 import type { EventFeed } from '../domain/events.js';
 import type { Webhooks } from '../domain/webhooks.js';
@@ -17,6 +18,7 @@ export interface Services {
   joinLinks: JoinLinks;
   members: Members;
   orgs: Orgs;
+  apiTokens: ApiTokens;
   audit: AuditTrail;
   events: EventFeed;
   webhooks: Webhooks;

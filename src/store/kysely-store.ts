@@ -316,6 +316,11 @@ export class KyselyStore implements Store {
     return r ? toToken(r) : null;
   }
 
+  async getToken(id: string): Promise<TokenRecord | null> {
+    const r = await this.db.selectFrom('api_tokens').select(TOKEN_COLUMNS).where('id', '=', id).executeTakeFirst();
+    return r ? toToken(r) : null;
+  }
+
   async listTokens(instanceId: string, q: { offset: number; limit: number }): Promise<Page<TokenRecord>> {
     // A scan of the instance's tokens (there is no index by instance): they are few, and only the CLI lists them.
     const base = this.db.selectFrom('api_tokens').where('instance_id', '=', instanceId);

@@ -18,7 +18,7 @@ const API_INFO: Record<string, { path: string; auth?: string[]; actions: Record<
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
 /** Actions beyond the seeds, at upstream paths with upstream scope names. */
-const ADDITIONS = ['instanceOrgs.get', 'instanceOrgs.post'] as const;
+const ADDITIONS = ['instanceOrgs.get', 'instanceOrgs.post', 'instanceOrg.get', 'instanceOrg.patch', 'instanceApiTokens.get', 'instanceApiTokens.post', 'instanceApiToken.get', 'instanceApiToken.delete'] as const;
 const WEBHOOK_ACTIONS = [
   'instanceWebhooks.get',
   'instanceWebhooks.post',
@@ -267,7 +267,7 @@ describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs, audit, event, webhook and join link additions, and none of the public ones', () => {
     expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get', 'instanceEvents.get', ...WEBHOOK_ACTIONS]));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(28);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(34);
   });
 
   it('the event feed is open to the scopes of the audit log and to its own', () => {
@@ -290,8 +290,8 @@ describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   // The additions (for the admin console) take upstream's scope names: the doc comments of
   // the official JavaScript client's instanceOrgs resource list them.
   it.each(ADDITIONS)('%s lists exactly the scopes the official client documents', (action) => {
-    const source = readFileSync(new URL('../../node_modules/losant-rest/lib/api/instanceOrgs.js', import.meta.url), 'utf8');
-    const method = action.split('.')[1];
+    const [resource, method] = action.split('.');
+    const source = readFileSync(new URL(`../../node_modules/losant-rest/lib/api/${resource}.js`, import.meta.url), 'utf8');
     const doc = source.slice(0, source.indexOf(`internals.${method} = function`));
     const scopes = /must include at least one of the following scopes:\s*\n\s*\*\s*([^\n]+)\.\n/g;
     const found = [...doc.matchAll(scopes)].at(-1)![1].replace(', or ', ', ').split(', ');

@@ -97,11 +97,24 @@ let redeliverEventId = '';
 const instance = async (h: Harness) => ({ instanceId: h.instanceId });
 const joinLink = async (h: Harness) => ({ ...org(h), joinLinkId: (await createJoinLink(h)).id });
 
+/**
+ * A new token for the token routes to read or revoke. It may only revoke tokens: no token may
+ * revoke one that can do more than it can, and the matrix tries the narrowest revoking token.
+ */
+const narrowToken = async (h: Harness) => (await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['instanceApiToken.delete'] })).id;
+
 /** What each action needs to succeed: the compiler asks for one per action of the operation table. */
 const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceAuditLogs.get': { prepare: instance },
   'instanceOrgs.get': { prepare: instance },
   'instanceOrgs.post': { prepare: instance, body: () => ({ name: `Org ${++seq}` }) },
+  'instanceApiTokens.get': { prepare: instance },
+  // What the narrowest creating token may itself do (a token mints nothing beyond its rights).
+  'instanceApiTokens.post': { prepare: instance, body: () => ({ scope: ['instanceApiTokens.post'] }) },
+  'instanceApiToken.get': { prepare: async (h) => ({ instanceId: h.instanceId, apiTokenId: await narrowToken(h) }) },
+  'instanceApiToken.delete': { prepare: async (h) => ({ instanceId: h.instanceId, apiTokenId: await narrowToken(h) }) },
+  'instanceOrg.get': { prepare: async (h) => org(h) },
+  'instanceOrg.patch': { prepare: async (h) => org(h), body: () => ({ description: 'Provisioning' }) },
   'instanceOrgInvites.get': { prepare: async (h) => org(h) },
   'instanceOrgInvites.post': { prepare: async (h) => org(h), body: () => ({ email: freshEmail(), role: 'edit' }) },
   'instanceOrgInvite.get': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }) },

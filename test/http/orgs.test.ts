@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_SCOPES, isReadAction, type Action } from '../../src/contract/scopes.js';
+import { ACTION_SCOPES, isReadAction, KNOWN_SCOPES, type Action } from '../../src/contract/scopes.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { freshEmail } from '../helpers/routes.js';
 
@@ -104,12 +104,18 @@ describe('GET /me/token', () => {
       scopes: ['all.Instance'],
       createdAt: expect.any(String),
       actions: allActions.filter((a) => (ACTION_SCOPES[a as Action] as readonly string[]).includes('all.Instance')).sort(),
+      // Every scope but the user ones (made with the CLI): it may do everything.
+      grantableScopes: [...KNOWN_SCOPES].filter((s) => !s.startsWith('all.User')).sort(),
     });
     expect(JSON.stringify(res.body)).not.toContain(h.tokens.admin);
   });
 
-  it('a read-only token learns it may only read', async () => {
-    expect((await me(h.tokens.read)).body.actions.sort()).toEqual(readActions);
+  it('a read-only token learns it may only read, and may hand on no write scope', async () => {
+    const info = (await me(h.tokens.read)).body;
+    expect(info.actions.sort()).toEqual(readActions);
+    expect(info.grantableScopes).toContain('all.Instance.read');
+    expect(info.grantableScopes).not.toContain('all.Instance');
+    expect(info.grantableScopes).not.toContain('instanceOrgs.post');
   });
 
   it("a user token is described with its user, whose instance role bounds the actions", async () => {
@@ -125,6 +131,7 @@ describe('GET /me/token', () => {
     const narrow = await h.token(['instanceOrgInvites.post'], { ttlMs: 60_000 });
     const res = await me(narrow);
     expect(res.body.actions).toEqual(['instanceOrgInvites.post']);
+    expect(res.body.grantableScopes).toEqual(['instanceOrgInvites.post']);
     expect(res.body.expiresAt).toBe(new Date(h.now().getTime() + 60_000).toISOString());
   });
 

@@ -22,6 +22,8 @@ const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'import', hash: '#import', ready: 'Import invitations' },
   { name: 'audit', hash: '#audit', ready: 'collaborator.with.a.long.name@subsidiary.example.org' },
   { name: 'webhooks', hash: '#webhooks', ready: 'https://hooks.example.com/gatehouse/membership-events' },
+  { name: 'orgs', hash: '#orgs', ready: 'Subsidiary operations of the Asia Pacific region, billed separately' },
+  { name: 'tokens', hash: '#tokens', ready: 'instanceOrgInvites.post, instanceOrgMembers.get' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
@@ -43,6 +45,9 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — 
     const hook = { url: 'https://hooks.example.com/gatehouse/membership-events', events: ['member.added', 'member.removed', 'join_link.created'], description: 'Seat sync for billing' };
     const created = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin, body: hook });
     expect(created.status).toBe(201);
+    const org = { name: 'Acme Asia Pacific', description: 'Subsidiary operations of the Asia Pacific region, billed separately', limits: { member: 250 } };
+    expect((await h.request({ method: 'POST', url: `/instances/${h.instanceId}/orgs`, token: h.tokens.admin, body: org })).status).toBe(200);
+    await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['instanceOrgInvites.post', 'instanceOrgMembers.get'], ttlMs: 30 * 86_400_000 });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${url}/admin`);

@@ -1,4 +1,4 @@
-import { Org, OrgCollection, OrgListQuery, OrgPost } from '../../contract/orgs.js';
+import { Org, OrgCollection, OrgListQuery, OrgPatch, OrgPost } from '../../contract/orgs.js';
 import { operation } from '../operation.js';
 import { actor, type RoutePlugin } from './shared.js';
 
@@ -11,5 +11,14 @@ export const instanceOrgsRoutes: RoutePlugin = async (app, { services }) => {
   app.route({
     ...operation('instanceOrgs.post', { body: OrgPost, response: Org }),
     handler: async (req) => services.orgs.create(req.params.instanceId, req.body, actor(req)),
+  });
+  app.route({
+    ...operation('instanceOrg.get', { response: Org }),
+    handler: async (req) => services.orgs.get(req.params.instanceId, req.params.orgId),
+  });
+
+  app.route({
+    ...operation('instanceOrg.patch', { body: OrgPatch, response: Org }),
+    handler: async (req) => services.orgs.update(req.params.instanceId, req.params.orgId, req.body, actor(req)),
   });
 };
