@@ -64,7 +64,7 @@ export const en = {
   joinWorksUntil: 'The link works until {date}. If nothing arrives in a few minutes, look in your spam folder, or come back to this page and ask again.',
   joinAlreadyMember: 'You already belong to {org}: there is nothing more to do.',
   joinAlreadyInvited: 'You already have a pending invitation to {org}: look for it in your mail.',
-  joinDomainNotAllowed: 'This link only accepts addresses at {domains}. Use your address at that domain.',
+  joinDomainNotAllowed: 'This join link is only for addresses at {domains}. Use your address at that domain.',
   joinExpiredTitle: 'This join link has expired',
   joinExpiredText: 'Join links work for a limited time. Ask the organization for a new link or an invitation.',
   joinUsedUpTitle: 'This join link has been used up',
