@@ -18,7 +18,10 @@ export const isLocale = (tag: unknown): tag is Locale => typeof tag === 'string'
  * case), else its base language (`de-AT` -> `de`, `pt` and `pt-PT` -> `pt-BR`, the one
  * Portuguese there is), else English.
  */
-export function bestLocale(tags: readonly string[]): Locale {
+export const bestLocale = (tags: readonly string[]): Locale => matchLocale(tags) ?? 'en';
+
+/** Like bestLocale, but null when none of the tags is a language of LOCALES. */
+export function matchLocale(tags: readonly string[]): Locale | null {
   for (const tag of tags) {
     const exact = LOCALES.find((l) => l.toLowerCase() === tag.toLowerCase());
     if (exact) return exact;
@@ -26,7 +29,7 @@ export function bestLocale(tags: readonly string[]): Locale {
     const byBase = LOCALES.find((l) => l.split('-')[0].toLowerCase() === base);
     if (byBase) return byBase;
   }
-  return 'en';
+  return null;
 }
 
 /** The tags of an Accept-Language header by q-value, highest first (q=0 means "not this"). */
