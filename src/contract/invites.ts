@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LOCALES } from './canonical.js';
 import { collectionFields, Email, Id, listQuery, ref, ResourceRoles, Role, StringEnum, named } from './common.js';
 
 export const Invite = named('Invite', Type.Object({
@@ -34,6 +35,8 @@ export const InvitePost = named('InvitePost', Type.Object(
     applicationRoles: Type.Optional(ResourceRoles),
     dashboardRoles: Type.Optional(ResourceRoles),
     disallowTransfer: Type.Optional(Type.Boolean()),
+    /** Gatehouse's addition: the language of the invitation mail (else the org's, else English). */
+    locale: Type.Optional(StringEnum(LOCALES, { description: 'The language of the invitation mail; without it, the organization\'s language, else English' })),
   },
   { additionalProperties: false },
 ));

@@ -1,4 +1,4 @@
-import { canonicalEmail } from '../contract/canonical.js';
+import { canonicalEmail, type Locale } from '../contract/canonical.js';
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
 import { type Actor, audit } from './audit.js';
 import { grantData, type NewEvent, previousGrant, publish, replacedInvites } from './events.js';
@@ -68,7 +68,7 @@ export class Invitations {
         status: 'pending',
         invitedByTokenId: actor.tokenId,
         joinLinkId: null,
-        locale: null,
+        locale: body.locale ?? null,
       };
       try {
         await store.insertInvite(record, hashSecret(token));
@@ -206,7 +206,7 @@ export class Invitations {
    * sent before is sent again with a new token (people lose mail); an invite of any other
    * origin is left alone and refused, an expired one replaced. Returns the invite.
    */
-  async offerJoin(store: Store, org: OrgRecord, link: JoinLinkRecord, email: string, actor: Actor): Promise<InviteRecord> {
+  async offerJoin(store: Store, org: OrgRecord, link: JoinLinkRecord, email: string, actor: Actor, locale: Locale | null = null): Promise<InviteRecord> {
     const now = this.deps.clock();
     const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
     for (const id of replaced) await store.cancelUndeliveredMail(id);
@@ -219,12 +219,12 @@ export class Invitations {
     if (earlier && earlier.joinLinkId !== link.id) {
       throw new AppError('already_invited', `${email} already has a pending invitation to ${org.name}: look for it in your mail`);
     } else if (earlier) {
-      invite = (await store.updatePendingInvite(earlier.id, { tokenHash: hashSecret(token), ...lifetime, ...grant }))!;
+      invite = { ...(await store.updatePendingInvite(earlier.id, { tokenHash: hashSecret(token), ...lifetime, ...grant }))!, locale: locale ?? earlier.locale };
       await store.cancelUndeliveredMail(invite.id);
       events = [inviteEvent('invite.resent', org, invite, previousGrant(earlier, invite))];
     } else {
       await assertSeatFree(store, org, now);
-      invite = { id: newId(now.getTime()), orgId: org.id, email, ...grant, disallowTransfer: false, ...lifetime, status: 'pending', invitedByTokenId: null, joinLinkId: link.id, locale: null };
+      invite = { id: newId(now.getTime()), orgId: org.id, email, ...grant, disallowTransfer: false, ...lifetime, status: 'pending', invitedByTokenId: null, joinLinkId: link.id, locale };
       await store.insertInvite(invite, hashSecret(token));
       events = [...replacedInvites(org, replaced, email), inviteEvent('invite.created', org, invite)];
     }

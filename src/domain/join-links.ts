@@ -1,4 +1,4 @@
-import { canonicalEmail } from '../contract/canonical.js';
+import { canonicalEmail, type Locale } from '../contract/canonical.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult } from '../contract/join-links.js';
 import { type Actor, audit } from './audit.js';
 import type { DomainDeps } from './context.js';
@@ -126,7 +126,7 @@ export class JoinLinks {
    * Mails `email` a confirmation link. Refused without a mail: an address outside the link's
    * domains, an existing member, a person with another pending invitation to the org.
    */
-  async request(code: string, email: string, actor: Actor): Promise<JoinRequestResult> {
+  async request(code: string, email: string, actor: Actor, locale: Locale | null = null): Promise<JoinRequestResult> {
     const address = canonicalEmail(email);
     const found = this.usable(await this.store.getJoinLinkByCode(code));
     if (!domainAllowed(found, address)) throw domainRefused(found);
@@ -139,7 +139,7 @@ export class JoinLinks {
       if (!org) throw unusable();
       const user = await store.getUserByEmail(address);
       if (user && (await store.getMember(org.id, user.id))) throw alreadyMember(address);
-      return { org, record: await this.deps.invitations.offerJoin(store, org, link, address, actor) };
+      return { org, record: await this.deps.invitations.offerJoin(store, org, link, address, actor, locale) };
     });
     this.deps.onMailQueued();
     this.deps.onEventsPublished();

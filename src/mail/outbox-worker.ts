@@ -65,7 +65,7 @@ export class OutboxWorker {
   private async deliver(mail: MailRecord) {
     const { id, to, subject, attempts } = mail;
     try {
-      await this.o.transport.send({ id, from: this.o.from, to, subject, text: mail.text ?? '', html: mail.html ?? '' });
+      await this.o.transport.send({ id, from: this.o.from, to, subject, text: mail.text ?? '', html: mail.html ?? '', language: htmlLanguage(mail.html) });
       await this.o.store.transaction(async (store) => {
         await store.markMailSent(id, this.o.clock().toISOString());
         await this.publish(store, 'mail.sent', mail);
@@ -107,3 +107,12 @@ export class OutboxWorker {
 
 /** Absolute file paths in an error message (not the path of a URL) become `[path]`. */
 export const withoutPaths = (message: string) => message.replace(/(^|[\s'"(=,:])\/[^\s'"(),:]+/g, (m, before: string) => (before === ':' && /:\/\//.test(m) ? m : `${before}[path]`));
+
+/**
+ * The language a mail's HTML part declares (`<html lang>`, which the templates fill with the
+ * mail's language): the outbox keeps the rendered parts only, and the header follows the part.
+ */
+export function htmlLanguage(html: string | null): string | undefined {
+  const lang = html ? /<html[^>]*\slang=["']?([A-Za-z]{1,8}(?:-[A-Za-z\d]{1,8})*)/i.exec(html)?.[1] : undefined;
+  return lang;
+}

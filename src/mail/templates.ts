@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { ComposeInviteMail } from '../domain/context.js';
 import { personLabel } from '../domain/text.js';
 import { PACKAGE_ROOT } from '../paths.js';
+import { LOCALES, type Locale } from '../contract/canonical.js';
+import { format, isLocale, mailDate, MESSAGES, splitMessage, type MessageKey } from '../i18n/messages.js';
 
 /** The built-in templates, shipped in the package's templates/mail. */
 const BUILT_IN = join(PACKAGE_ROOT, 'templates/mail');
@@ -13,8 +15,7 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 /** Fills `{{name}}` placeholders; unknown names become empty. */
-const fill = (template: string, values: Record<string, string>, escape: (s: string) => string = (s) => s) =>
-  template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => escape(values[name] ?? ''));
+const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => values[name] ?? '');
 
 /** `<public url>/accept?token=…&email=…`, the link format every invite mail carries. */
 function acceptLink(publicUrl: string, token: string, email: string): string {
@@ -25,34 +26,73 @@ function acceptLink(publicUrl: string, token: string, email: string): string {
 }
 
 
+/** The words each kind of mail takes from the messages, by template placeholder. */
+const WORDS = {
+  invite: { subject: 'mailInviteSubject', intro: 'mailInviteIntro', action: 'mailInviteAction', open: 'mailInviteOpen', expiry: 'mailInviteExpiry', ignore: 'mailInviteIgnore' },
+  join: { subject: 'mailJoinSubject', intro: 'mailJoinIntro', action: 'mailJoinAction', open: 'mailJoinOpen', expiry: 'mailJoinExpiry', ignore: 'mailJoinIgnore' },
+} as const satisfies Record<(typeof KINDS)[number], Record<string, MessageKey>>;
+
+type TemplateSet = { subject: string; text: string; html: string };
+
+/** The mail's language: the invite's (asked for, or the join request's page), else the org's, else English. */
+export const mailLocale = (invite: { locale: string | null }, org: { locale: string | null }): Locale =>
+  isLocale(invite.locale) ? invite.locale : isLocale(org.locale) ? org.locale : 'en';
+
 /**
  * The invitation mail from templates: the built-in ones, each replaceable by a file of the
- * same name in `overrides` (GATEHOUSE_MAIL_TEMPLATES). Read once, at start. Every value is
+ * same name in `overrides` (GATEHOUSE_MAIL_TEMPLATES), or per language by one named with the
+ * language (`invite.de.html` before `invite.html`). Read once, at start. Every value is
  * HTML-escaped in the HTML part, and the subject cannot carry a line break into the header.
+ * The words come from the messages (`{{intro}}`, `{{action}}`, …) in the mail's language, so
+ * one template serves every language; the bare values (`{{orgName}}`, `{{expires}}`, …) stay
+ * for templates written before.
  */
 export function inviteMailComposer(publicUrl: () => string, overrides: string | null = null): ComposeInviteMail {
-  const load = (file: string) => {
-    const custom = overrides ? join(overrides, file) : null;
-    return readFileSync(custom && existsSync(custom) ? custom : join(BUILT_IN, file), 'utf8');
+  const load = (file: string, locale: Locale) => {
+    const named = file.replace(/\.(\w+)$/, `.${locale}.$1`);
+    for (const candidate of overrides ? [join(overrides, named), join(overrides, file)] : []) {
+      if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
+    }
+    return readFileSync(join(BUILT_IN, file), 'utf8');
   };
   const sets = Object.fromEntries(
-    KINDS.map((kind) => [kind, { subject: load(`${kind}.subject.txt`), text: load(`${kind}.txt`), html: load(`${kind}.html`) }]),
-  ) as Record<(typeof KINDS)[number], { subject: string; text: string; html: string }>;
+    LOCALES.map((locale) => [
+      locale,
+      Object.fromEntries(
+        KINDS.map((kind) => [kind, { subject: load(`${kind}.subject.txt`, locale), text: load(`${kind}.txt`, locale), html: load(`${kind}.html`, locale) }]),
+      ),
+    ]),
+  ) as Record<Locale, Record<(typeof KINDS)[number], TemplateSet>>;
   return ({ org, invite, token, inviter }) => {
-    const templates = sets[invite.joinLinkId ? 'join' : 'invite'];
-    const values = {
+    const locale = mailLocale(invite, org);
+    const kind = invite.joinLinkId ? 'join' : 'invite';
+    const templates = sets[locale][kind];
+    const messages = MESSAGES[locale];
+    const values: Record<string, string> = {
+      lang: locale,
       orgName: org.name,
       role: invite.role,
       email: invite.email,
-      inviter: inviter ? personLabel(inviter) : 'An administrator',
-      expires: new Date(Date.parse(invite.expiresAt)).toUTCString(),
+      inviter: inviter ? personLabel(inviter) : messages.mailAnAdministrator,
+      expires: mailDate(invite.expiresAt, locale),
       link: acceptLink(publicUrl(), token, invite.email),
     };
+    // Each message's placeholders, by the names the templates know the values by.
+    const named: Record<string, string> = { org: values.orgName, role: values.role, inviter: values.inviter, date: values.expires, email: values.email };
+    const text: Record<string, string> = { ...values };
+    const html: Record<string, string> = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]));
+    for (const [slot, key] of Object.entries(WORDS[kind])) {
+      text[slot] = format(messages[key], named);
+      // The org and the role stand out in the HTML part, as they did in the English-only mail.
+      html[slot] = splitMessage(escapeHtml(messages[key]), (name) =>
+        name === 'org' || name === 'role' ? `<strong>${escapeHtml(named[name] ?? '')}</strong>` : escapeHtml(named[name] ?? ''),
+      ).join('');
+    }
     return {
       to: invite.email,
-      subject: fill(templates.subject, values).replace(/\s+/g, ' ').trim(),
-      text: fill(templates.text, values),
-      html: fill(templates.html, values, escapeHtml),
+      subject: fill(templates.subject, text).replace(/\s+/g, ' ').trim(),
+      text: fill(templates.text, text),
+      html: fill(templates.html, html),
     };
   };
 }

@@ -9,7 +9,16 @@ interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** Sent as Content-Language when known. */
+  language?: string;
 }
+
+/** nodemailer's message: the mail, its id as Message-ID, its language as a header. */
+const message = ({ language, ...mail }: OutgoingMail) => ({
+  ...mail,
+  messageId: `<${mail.id}@gatehouse>`,
+  headers: language ? { 'Content-Language': language } : ({} as Record<string, string>),
+});
 
 /** Delivers one message or throws; `permanent: true` on the error says retrying cannot help. */
 export interface MailTransport {
@@ -25,7 +34,7 @@ export function fileTransport(folder: string): MailTransport {
   const builder = nodemailer.createTransport({ streamTransport: true, buffer: true });
   return {
     async send(mail) {
-      const info = await builder.sendMail({ ...mail, messageId: `<${mail.id}@gatehouse>` });
+      const info = await builder.sendMail(message(mail));
       // Each message holds a live invitation link: readable by the service's user only. A
       // folder made here is private too; an existing one keeps the mode its operator gave it.
       await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -54,7 +63,7 @@ function smtpTransport(url: string): MailTransport {
   return {
     async send(mail) {
       try {
-        await transport.sendMail({ ...mail, messageId: `<${mail.id}@gatehouse>` });
+        await transport.sendMail(message(mail));
       } catch (error) {
         // 5xx is the server's final word (no such mailbox, refused); 4xx and connection
         // failures are worth another try.

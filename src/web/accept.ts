@@ -4,7 +4,8 @@
  * the address bar at once and lives only in this script's memory.
  */
 import { createClient, GatehouseError, type InviteInfo } from '../../client/src/index.js';
-import { el, formatDate, ROLE_TEXT } from './dom.js';
+import { el } from './dom.js';
+import { formatDate, rich, roleText, t } from './i18n.js';
 import { pageStates, para, strong } from './page-state.js';
 
 const params = new URLSearchParams(location.search);
@@ -18,7 +19,7 @@ const state = pageStates();
 
 async function load(): Promise<void> {
   if (!token || !email) {
-    state('This link is incomplete', para('Open the link from your invitation mail again, or copy the whole link into the address bar.'));
+    state(t('acceptIncomplete'), para(t('acceptIncompleteText')));
     return;
   }
   try {
@@ -30,23 +31,23 @@ async function load(): Promise<void> {
 
 function offer(info: InviteInfo): void {
   const expires = new Date(Date.parse(info.inviteDate) + info.ttl).toISOString();
-  const accept = el('button', { type: 'button', class: 'primary', onclick: () => respond(info, true, accept) }, 'Accept invitation');
-  const decline = el('button', { type: 'button', onclick: () => confirmDecline(info) }, 'Decline');
+  const accept = el('button', { type: 'button', class: 'primary', onclick: () => respond(info, true, accept) }, t('acceptButton'));
+  const decline = el('button', { type: 'button', onclick: () => confirmDecline(info) }, t('declineButton'));
   state(
-    `Join ${info.orgName}`,
+    t('acceptJoin', { org: info.orgName }),
     info.joinLink
-      ? para('You asked to join ', strong(info.orgName), ' through a join link. Confirm to become a member.')
-      : para('You have been invited to join ', strong(info.orgName), '.'),
+      ? para(...rich('acceptAskedThroughLink', { org: strong(info.orgName) }))
+      : para(...rich('acceptInvited', { org: strong(info.orgName) })),
     el(
       'dl',
       { class: 'facts' },
-      el('dt', {}, 'Role'),
-      el('dd', {}, strong(info.role), el('br'), el('span', { class: 'muted' }, ROLE_TEXT[info.role])),
-      el('dt', {}, 'For'),
+      el('dt', {}, t('factRole')),
+      el('dd', {}, strong(info.role), el('br'), el('span', { class: 'muted' }, roleText(info.role))),
+      el('dt', {}, t('acceptFor')),
       el('dd', {}, info.email),
-      info.invitedBy ? el('dt', {}, 'Invited by') : null,
+      info.invitedBy ? el('dt', {}, t('acceptInvitedBy')) : null,
       info.invitedBy ? el('dd', {}, info.invitedBy) : null,
-      el('dt', {}, 'Expires'),
+      el('dt', {}, t('acceptExpires')),
       el('dd', {}, el('time', { datetime: expires }, formatDate(expires))),
     ),
     el('div', { class: 'actions' }, accept, decline),
@@ -54,17 +55,17 @@ function offer(info: InviteInfo): void {
 }
 
 function confirmDecline(info: InviteInfo): void {
-  const yes = el('button', { type: 'button', class: 'danger', onclick: () => respond(info, false, yes) }, 'Yes, decline');
+  const yes = el('button', { type: 'button', class: 'danger', onclick: () => respond(info, false, yes) }, t('declineYes'));
   state(
-    `Decline the invitation to ${info.orgName}?`,
-    para('The link stops working once you decline. If you change your mind later, you will need a new invitation.'),
-    el('div', { class: 'actions' }, yes, el('button', { type: 'button', onclick: () => offer(info) }, 'Back')),
+    t('declineTitle', { org: info.orgName }),
+    para(t('declineText')),
+    el('div', { class: 'actions' }, yes, el('button', { type: 'button', onclick: () => offer(info) }, t('back'))),
   );
 }
 
 async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
-  button.textContent = accept ? 'Accepting…' : 'Declining…';
+  button.textContent = t(accept ? 'accepting' : 'declining');
   try {
     await client.orgInvites.post({ invite: { token, email, accept } });
   } catch (error) {
@@ -73,14 +74,14 @@ async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElem
   }
   if (accept) {
     state(
-      `Welcome to ${info.orgName}`,
-      para('You are now a member of ', strong(info.orgName), ' with the role ', strong(info.role), '.'),
-      para(`Sign in to your organization's applications as ${info.email}; your access is ready. You can close this page.`),
+      t('welcomeTitle', { org: info.orgName }),
+      para(...rich('welcomeText', { org: strong(info.orgName), role: strong(info.role) })),
+      para(t('welcomeSignIn', { email: info.email })),
     );
   } else {
     state(
-      'Invitation declined',
-      para('You will not be added to ', strong(info.orgName), '. If this was a mistake, ask the organization for a new invitation.'),
+      t('declinedTitle'),
+      para(...rich('declinedText', { org: strong(info.orgName) })),
     );
   }
 }
@@ -88,28 +89,25 @@ async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElem
 /** Every failure as words a person can act on; never a status code or raw JSON alone. */
 function failed(error: unknown, retry: () => void): void {
   if (error instanceof GatehouseError && error.code === 'invite_link_expired') {
-    state('This invitation has expired', para('Invitations are valid for a limited time. Ask the organization for a new invitation.'));
+    state(t('inviteExpiredTitle'), para(t('inviteExpiredText')));
   } else if (error instanceof GatehouseError && error.code === 'invite_link_invalid') {
     state(
-      'This invitation cannot be used',
-      para(
-        `No open invitation matches this link for ${email}. It may have been accepted or declined already, ` +
-          'or withdrawn by the organization, or the link was changed or opened for another email address.',
-      ),
-      para('Ask the organization for a new invitation if you still need one.'),
+      t('inviteUnusableTitle'),
+      para(t('inviteUnusableText', { email })),
+      para(t('inviteAskNew')),
     );
   } else if (error instanceof GatehouseError && (error.code === 'join_link_used_up' || error.code === 'join_link_expired')) {
     state(
-      error.code === 'join_link_expired' ? 'The join link has expired' : 'The join link has been used up',
-      para('This confirmation came from a join link that no longer lets anyone join. Ask the organization for a new link or an invitation.'),
+      t(error.code === 'join_link_expired' ? 'confirmLinkExpired' : 'confirmLinkUsedUp'),
+      para(t('confirmLinkGoneText')),
     );
   } else if (error instanceof GatehouseError && error.statusCode === 400) {
-    state('This invitation cannot be used', para(error.message));
+    state(t('inviteUnusableTitle'), para(error.message));
   } else {
-    const again = el('button', { type: 'button', class: 'primary', onclick: retry }, 'Try again');
+    const again = el('button', { type: 'button', class: 'primary', onclick: retry }, t('tryAgain'));
     state(
-      'We could not reach the invitation service',
-      para('Check your connection and try again. Nothing has been accepted or declined yet unless you see a confirmation.'),
+      t('acceptUnreachableTitle'),
+      para(t('acceptUnreachableText')),
       el('div', { class: 'actions' }, again),
     );
   }

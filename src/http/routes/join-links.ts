@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { JoinInfo, JoinInfoQuery, JoinRequest, JoinRequestResult } from '../../contract/join-links.js';
 import { AppError } from '../../domain/errors.js';
+import { acceptedTags, matchLocale } from '../../i18n/messages.js';
 import { operation } from '../operation.js';
 import { actor, type RoutePlugin } from './shared.js';
 
@@ -33,7 +34,9 @@ export const joinLinksRoutes: RoutePlugin = async (app, { services }) => {
     handler: async (req) =>
       checked(req, async () => {
         await limiter.joinRequest(req.ip, req.body.email);
-        return services.joinLinks.request(req.body.code, req.body.email, { ...actor(req), via: 'join_link' });
+        // The confirmation mail speaks the language of the page that asked (else the org's).
+        const locale = matchLocale(acceptedTags(req.headers['accept-language']));
+        return services.joinLinks.request(req.body.code, req.body.email, { ...actor(req), via: 'join_link' }, locale);
       }),
   });
 };
