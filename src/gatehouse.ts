@@ -7,6 +7,7 @@ import { Auth } from './domain/tokens.js';
 import type { DomainDeps } from './domain/context.js';
 import { JoinLinks } from './domain/join-links.js';
 import { Invitations } from './domain/invitations.js';
+import { MailProblems } from './domain/mail-problems.js';
 import { Members } from './domain/members.js';
 import { Orgs } from './domain/orgs.js';
 import { ApiTokens } from './domain/api-tokens.js';
@@ -108,6 +109,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       audit: new AuditTrail(deps),
       events: new EventFeed(deps),
       webhooks: new Webhooks({ ...deps, urlProblem: (url) => checkWebhookUrl(url, config.webhookPolicy) }),
+      mail: new MailProblems(deps),
       limiter,
     },
     { logger: log, trustProxy: config.trustProxy, connections: config.connections },

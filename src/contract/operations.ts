@@ -1,4 +1,5 @@
 import type { AuditLogCollection, AuditLogQuery } from './audit.js';
+import type { MailCollection, MailMessage, MailQuery } from './mail.js';
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from './invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
 import type { Org, OrgCollection, OrgListQuery, OrgPatch, OrgPost } from './orgs.js';
@@ -40,6 +41,8 @@ export interface OperationSpec {
   bodyDoc?: string;
   /** When the operation answers 404, and an example message. */
   notFound?: readonly [when: string, message: string];
+  /** When the operation answers 409, and an example message. */
+  conflict?: readonly [when: string, message: string];
   /** When the operation answers 410, and an example message. */
   gone?: readonly [when: string, message: string];
   /** Another operation whose scopes open this one too (the event feed is open to the audit log's). */
@@ -71,6 +74,7 @@ export const PATH_IDS: Record<string, string> = {
   webhookId: 'ID associated with the webhook endpoint',
   joinLinkId: 'ID associated with the join link',
   apiTokenId: 'ID associated with the API token',
+  messageId: 'ID associated with the invitation mail message',
 };
 
 const ORG = '/instances/{instanceId}/orgs/{orgId}';
@@ -276,6 +280,55 @@ export const RESOURCES = {
           'reject of an invite link, newest first: who (token id, user, client address), what, when. Filter by `orgId`, `action` and a ' +
           'time range (`since` inclusive, `until` exclusive); paged, 100 per page unless asked. Tokens are never recorded.',
         success: 'A page of audit entries',
+      },
+    },
+  },
+  instanceMail: {
+    tag: "An instance's mail problems: invitation mail that failed or waits for a retry (Gatehouse extension)",
+    actions: {
+      /**
+       * Returns the instance's invitation mail that failed or waits for a retry, newest first (never a body).
+       * @example
+       * const { items } = await client.instanceMail.get({ instanceId, status: 'failed', perPage: 50 });
+       */
+      get: {
+        types: types<MailQuery, MailCollection>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/mail',
+        access: 'read',
+        status: 200,
+        query: ['status', 'orgId', 'page', 'perPage'],
+        summary: "Returns the instance's failed invitation mail and mail waiting for a retry",
+        description:
+          'Gatehouse extension. Invitation mail the server gave up on (`failed`) or will try again (`retrying`), newest first, with ' +
+          'the attempts made and the last error in words. Filter by `status` and `orgId`; paged, 100 per page unless asked. ' +
+          'Bodies are never shown: they carry the invite link.',
+        success: 'A page of mail messages',
+      },
+    },
+  },
+  instanceMailMessage: {
+    tag: 'One invitation mail message of an instance (Gatehouse extension)',
+    actions: {
+      /**
+       * Puts a failed (or retrying) message back in the queue for an attempt now.
+       * @example
+       * await client.instanceMailMessage.retry({ instanceId, messageId });
+       */
+      retry: {
+        types: types<unknown, MailMessage>(),
+        method: 'POST',
+        path: '/instances/{instanceId}/mail/{messageId}/retry',
+        access: 'write',
+        status: 200,
+        summary: 'Sends a failed invitation mail again',
+        description:
+          'Gatehouse extension. Queues the message for an attempt now, with a fresh set of attempts; the answer shows it as it is ' +
+          'queued. Mail already delivered, or whose invite is no longer pending (accepted, rejected, revoked, replaced or expired), ' +
+          'is refused with 409 `mail_not_retryable`: a retry never mails a dead link (resend the invite instead).',
+        success: 'The message, queued again',
+        notFound: ['The message was not found in the instance', 'Mail message was not found'],
+        conflict: ['The message was delivered already, or its invite is no longer pending', 'This mail cannot be sent again: its invite is no longer pending'],
       },
     },
   },

@@ -77,6 +77,19 @@ export interface AuditQuery {
   limit: number;
 }
 
+/** Invitation mail in trouble: `failed` (given up) or `retrying` (queued after a failed attempt). */
+export type MailProblemStatus = 'failed' | 'retrying';
+
+export interface MailProblemQuery {
+  status?: MailProblemStatus;
+  orgId?: string;
+  offset: number;
+  limit: number;
+}
+
+/** A message with the org its invite belongs to. */
+export type InstanceMail = MailRecord & { orgId: string };
+
 /** What `Store.lock` serialises on; see there for the order in which they are taken. */
 export type LockKey = 'setup' | { email: string } | { org: string };
 
@@ -270,6 +283,16 @@ export interface Store {
    * failed, or if its invite is no longer live (pending and unexpired at `now`).
    */
   requeueFailedMail(id: string, now: string): Promise<boolean>;
+  /** The instance's failed mail and mail queued after a failed attempt, newest first (through invite and org). */
+  listMailProblems(instanceId: string, query: MailProblemQuery): Promise<Page<InstanceMail>>;
+  /** The message if its invite belongs to an org of the instance. */
+  getInstanceMail(instanceId: string, id: string): Promise<InstanceMail | null>;
+  /**
+   * Queues a failed message, or one waiting for a retry, for an attempt at `now` with a fresh
+   * set of attempts, in one conditional write; false if it is in neither state or its invite is
+   * no longer live (pending and unexpired at `now`), so a dead link is never mailed again.
+   */
+  retryMailNow(id: string, now: string): Promise<boolean>;
 
   appendAudit(entry: AuditRecord): Promise<void>;
   /** The instance's entries, newest first. */

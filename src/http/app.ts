@@ -17,6 +17,7 @@ import { instanceApiTokensRoutes } from './routes/instance-api-tokens.js';
 import { instanceAuditLogsRoutes } from './routes/instance-audit-logs.js';
 import { instanceEventsRoutes } from './routes/instance-events.js';
 import { instanceWebhookRoutes } from './routes/instance-webhook.js';
+import { instanceMailRoutes } from './routes/instance-mail.js';
 import { instanceWebhooksRoutes } from './routes/instance-webhooks.js';
 import { instanceOrgJoinLinkRoutes } from './routes/instance-org-join-link.js';
 import { instanceOrgJoinLinksRoutes } from './routes/instance-org-join-links.js';
@@ -121,6 +122,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   app.register(instanceEventsRoutes, { services });
   app.register(instanceWebhooksRoutes, { services });
   app.register(instanceWebhookRoutes, { services });
+  app.register(instanceMailRoutes, { services });
   app.register(instanceOrgJoinLinksRoutes, { services });
   app.register(instanceOrgJoinLinkRoutes, { services });
   app.register(joinLinksRoutes, { services });

@@ -60,6 +60,7 @@ function errorStatuses(schema: FastifySchema, id: OperationId, spec: OperationSp
   if (spec.access === 'read' || spec.access === 'write') statuses.push(401, 403);
   if (spec.access === 'token') statuses.push(401);
   if (spec.notFound) statuses.push(404);
+  if (spec.conflict) statuses.push(409);
   if (spec.gone) statuses.push(410);
   if (schema.body) statuses.push(413, 415);
   // Authenticated operations are limited per token, the invite link's per address and email.
@@ -94,6 +95,7 @@ function validationExample(schema: FastifySchema): FieldError | undefined {
 function errorAnswer(status: number, id: OperationId, spec: OperationSpec, schema: FastifySchema, bodyLimit: number) {
   const [when, message] =
     status === 404 ? spec.notFound!
+    : status === 409 ? spec.conflict!
     : status === 410 ? spec.gone!
     : status === 413 ? [`The body is larger than ${bodyLimit / 1024} KiB`, ERRORS[413][1](id)]
     : [ERRORS[status][0], ERRORS[status][1](id)];

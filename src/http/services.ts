@@ -5,6 +5,7 @@ import type { Webhooks } from '../domain/webhooks.js';
 import type { Auth } from '../domain/tokens.js';
 import type { Invitations } from '../domain/invitations.js';
 import type { JoinLinks } from '../domain/join-links.js';
+import type { MailProblems } from '../domain/mail-problems.js';
 import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
@@ -22,5 +23,6 @@ export interface Services {
   audit: AuditTrail;
   events: EventFeed;
   webhooks: Webhooks;
+  mail: MailProblems;
   limiter: RateLimiter;
 }

@@ -22,7 +22,7 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
-import type { AttemptResult, AuditQuery, EventQuery, InstanceSummary, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import type { AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
 import { bit, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { hashSecret } from '../domain/secrets.js';
@@ -735,6 +735,44 @@ export class KyselyStore implements Store {
           eb('invite_id', 'is', null),
           eb.exists(eb.selectFrom('invites').select('id').whereRef('invites.id', '=', 'outbox.invite_id').where('status', '=', 'pending').where('expires_at', '>', now)),
         ]),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async listMailProblems(instanceId: string, q: MailProblemQuery): Promise<Page<InstanceMail>> {
+    let base = this.instanceMail(instanceId).where((eb) => {
+      const failed = eb('outbox.status', '=', 'failed');
+      const retrying = eb.and([eb('outbox.status', '=', 'queued'), eb('outbox.attempts', '>', 0)]);
+      return q.status === 'failed' ? failed : q.status === 'retrying' ? retrying : eb.or([failed, retrying]);
+    });
+    if (q.orgId !== undefined) base = base.where('invites.org_id', '=', q.orgId);
+    const rows = base.selectAll('outbox').select('invites.org_id as org_id').orderBy('outbox.created_at', 'desc').orderBy('outbox.id', 'desc').limit(q.limit).offset(q.offset).execute();
+    return this.counted(base, rows.then((r) => r.map((row) => ({ ...toMail(row), orgId: row.org_id }))), q);
+  }
+
+  async getInstanceMail(instanceId: string, id: string): Promise<InstanceMail | null> {
+    const row = await this.instanceMail(instanceId).where('outbox.id', '=', id).selectAll('outbox').select('invites.org_id as org_id').executeTakeFirst();
+    return row ? { ...toMail(row), orgId: row.org_id } : null;
+  }
+
+  /** The outbox rows whose invite belongs to an org of the instance. */
+  private instanceMail(instanceId: string) {
+    return this.db
+      .selectFrom('outbox')
+      .innerJoin('invites', 'invites.id', 'outbox.invite_id')
+      .innerJoin('orgs', 'orgs.id', 'invites.org_id')
+      .where('orgs.instance_id', '=', instanceId);
+  }
+
+  async retryMailNow(id: string, now: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'queued', attempts: 0, next_attempt_at: now, lease_until: null })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'queued'), eb('attempts', '>', 0)])]))
+      .where((eb) =>
+        eb.exists(eb.selectFrom('invites').select('id').whereRef('invites.id', '=', 'outbox.invite_id').where('status', '=', 'pending').where('expires_at', '>', now)),
       )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;

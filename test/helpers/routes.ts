@@ -103,6 +103,14 @@ const joinLink = async (h: Harness) => ({ ...org(h), joinLinkId: (await createJo
  */
 const narrowToken = async (h: Harness) => (await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['instanceApiToken.delete'] })).id;
 
+/** An invite whose mail failed for good (as the worker marks it), and that mail's id. */
+export async function failedInviteMail(h: Harness, reason = '550 5.1.1 No such user') {
+  const invite = await createInvite(h);
+  const mail = (await h.gh.store.latestMailOf([invite.id])).get(invite.id)!;
+  await h.gh.store.markMailFailed(mail.id, reason);
+  return { invite, messageId: mail.id };
+}
+
 /** What each action needs to succeed: the compiler asks for one per action of the operation table. */
 const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceAuditLogs.get': { prepare: instance },
@@ -139,6 +147,8 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceOrgJoinLink.patch': { prepare: joinLink, body: () => ({ maxUses: 5 }) },
   'instanceOrgJoinLink.delete': { prepare: joinLink },
   'instanceOrgJoinLink.rotate': { prepare: joinLink },
+  'instanceMail.get': { prepare: instance },
+  'instanceMailMessage.retry': { prepare: async (h) => ({ instanceId: h.instanceId, messageId: (await failedInviteMail(h)).messageId }) },
   'instanceWebhook.redeliver': {
     prepare: async (h) => {
       const ids = await webhook(h);

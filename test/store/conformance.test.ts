@@ -501,6 +501,53 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       });
     });
 
+    describe('mail problems', () => {
+      it('lists failed and retrying mail of the instance only, newest first, and retries only live ones', async () => {
+        const otherInstance = newId();
+        await store.insertInstance({ id: otherInstance, name: 'Other', createdAt: at(0) });
+        const foreignOrg = newId();
+        await store.insertOrg({ id: foreignOrg, instanceId: otherInstance, name: 'Foreign', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
+        const mailOf = async (n: number, org: string, status: 'failed' | 'retrying' | 'sent' | 'queued', inviteExtra: Partial<InviteRecord> = {}) => {
+          const i = invite(`problem-${n}-${newId()}@example.com`, { orgId: org, expiresAt: at(100_000), ...inviteExtra });
+          await store.insertInvite(i, `hash-${i.id}`);
+          const m = mail({ inviteId: i.id, createdAt: at(n), to: i.email });
+          await store.enqueueMail(m);
+          if (status === 'failed') await store.markMailFailed(m.id, `550 no such user ${n}`);
+          if (status === 'retrying') await store.markMailRetry(m.id, at(5000), `421 try later ${n}`);
+          if (status === 'sent') await store.markMailSent(m.id, at(5));
+          return m;
+        };
+        const failed = await mailOf(1, orgId, 'failed');
+        const retrying = await mailOf(2, otherOrgId, 'retrying');
+        const sent = await mailOf(3, orgId, 'sent');
+        await mailOf(4, orgId, 'queued');
+        const foreign = await mailOf(5, foreignOrg, 'failed');
+        const dead = await mailOf(6, orgId, 'failed', { status: 'revoked' });
+
+        const all = await store.listMailProblems(instanceId, { offset: 0, limit: 10 });
+        expect(all.items.map((m) => m.id)).toEqual([dead.id, retrying.id, failed.id]);
+        expect(all.totalCount).toBe(3);
+        expect(all.items[1]).toMatchObject({ orgId: otherOrgId, status: 'queued', attempts: 1, lastError: '421 try later 2', nextAttemptAt: at(5000) });
+        expect((await store.listMailProblems(instanceId, { status: 'retrying', offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual([retrying.id]);
+        expect((await store.listMailProblems(instanceId, { status: 'failed', orgId, offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual([dead.id, failed.id]);
+        expect(await store.listMailProblems(instanceId, { offset: 1, limit: 1 })).toMatchObject({ items: [{ id: retrying.id }], totalCount: 3 });
+        expect((await store.listMailProblems(otherInstance, { offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual([foreign.id]);
+
+        expect(await store.getInstanceMail(instanceId, foreign.id), "another instance's mail").toBeNull();
+        expect(await store.getInstanceMail(instanceId, sent.id)).toMatchObject({ id: sent.id, orgId, status: 'sent' });
+
+        expect(await store.retryMailNow(sent.id, at(10)), 'sent mail').toBe(false);
+        expect(await store.retryMailNow(dead.id, at(10)), "a revoked invite's mail").toBe(false);
+        expect(await store.retryMailNow(failed.id, at(200_000)), 'an expired invite').toBe(false);
+        expect(await store.retryMailNow(failed.id, at(10))).toBe(true);
+        expect(await store.getMail(failed.id)).toMatchObject({ status: 'queued', attempts: 0, nextAttemptAt: at(10) });
+        expect(await store.retryMailNow(failed.id, at(11)), 'queued without a failed attempt').toBe(false);
+        expect(await store.retryMailNow(retrying.id, at(10))).toBe(true);
+        expect(await store.getMail(retrying.id)).toMatchObject({ status: 'queued', attempts: 0, nextAttemptAt: at(10) });
+        expect((await store.claimDueMail(at(10), at(60_000), 10)).map((m) => m.id)).toEqual(expect.arrayContaining([failed.id, retrying.id]));
+      });
+    });
+
     describe('transactions', () => {
       it('roll back on error and see their own writes', async () => {
         const u = user('tx@example.com');
