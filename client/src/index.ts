@@ -10,6 +10,7 @@
 import type { AuditLog, AuditLogCollection } from '../../src/contract/audit.js';
 import type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, RoleInfo } from '../../src/contract/invites.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult } from '../../src/contract/join-links.js';
+import type { MailCollection, MailMessage } from '../../src/contract/mail.js';
 import type { Member, MemberCollection, MemberPatch, MemberPost } from '../../src/contract/members.js';
 import { type ClientResources, RESOURCES } from '../../src/contract/operations.js';
 import type { Org, OrgCollection, OrgPost } from '../../src/contract/orgs.js';
@@ -19,6 +20,7 @@ import { type ActionSpec, type Callback, type CallOptions, type ClientOptions, d
 export { GatehouseError, GatehouseNetworkError } from './errors.js';
 export type { Callback, CallOptions, ClientOptions };
 export type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult };
+export type { MailCollection, MailMessage };
 export type { AuditLog, AuditLogCollection, Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPost, RoleInfo, TokenInfo };
 
 /** A call: returns a promise, or with a node-style callback as its last argument, nothing. */

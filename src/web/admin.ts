@@ -9,6 +9,7 @@ import type { ConsoleContext, ConsoleView, OrgScope } from './admin-context.js';
 import { joinLinksView } from './admin-join-links.js';
 import { auditView } from './admin-audit.js';
 import { webhooksView } from './admin-webhooks.js';
+import { mailView } from './admin-mail.js';
 import { importView } from './admin-import.js';
 import { peopleView } from './admin-people.js';
 import { byId, el, show } from './dom.js';
@@ -94,6 +95,7 @@ const VIEWS: ViewSpec[] = [
   { hash: 'import', label: 'Import', needs: 'instanceOrgInvites.post', make: importView, perOrg: true },
   { hash: 'audit', label: 'Audit log', needs: 'instanceAuditLogs.get', make: auditView, perOrg: false },
   { hash: 'webhooks', label: 'Webhooks', needs: 'instanceWebhooks.get', make: webhooksView, perOrg: false },
+  { hash: 'mail', label: 'Mail problems', needs: 'instanceMail.get', make: mailView, perOrg: false },
 ];
 
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {

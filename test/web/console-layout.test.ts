@@ -22,6 +22,7 @@ const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'import', hash: '#import', ready: 'Import invitations' },
   { name: 'audit', hash: '#audit', ready: 'collaborator.with.a.long.name@subsidiary.example.org' },
   { name: 'webhooks', hash: '#webhooks', ready: 'https://hooks.example.com/gatehouse/membership-events' },
+  { name: 'mail', hash: '#mail', ready: 'refused.recipient.with.a.long.name@subsidiary.example.org' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
@@ -43,6 +44,10 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — 
     const hook = { url: 'https://hooks.example.com/gatehouse/membership-events', events: ['member.added', 'member.removed', 'join_link.created'], description: 'Seat sync for billing' };
     const created = await h.request({ method: 'POST', url: `/instances/${h.instanceId}/webhooks`, token: h.tokens.admin, body: hook });
     expect(created.status).toBe(201);
+    // A message the mail server refused, with a reason as long as real ones (in another org than the people view's).
+    const refused = await createInvite(h, 'refused.recipient.with.a.long.name@subsidiary.example.org', h.otherOrgId);
+    const mail = (await h.gh.store.latestMailOf([refused.id])).get(refused.id)!;
+    await h.gh.store.markMailFailed(mail.id, "Can't send mail - all recipients were rejected: 550 5.1.1 <refused.recipient.with.a.long.name@subsidiary.example.org>: Recipient address rejected: User unknown in virtual mailbox table");
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${url}/admin`);
