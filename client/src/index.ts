@@ -10,6 +10,7 @@
 import type { AuditLog, AuditLogCollection } from '../../src/contract/audit.js';
 import type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, RoleInfo } from '../../src/contract/invites.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult } from '../../src/contract/join-links.js';
+import type { MailCollection, MailMessage } from '../../src/contract/mail.js';
 import type { Member, MemberCollection, MemberPatch, MemberPost } from '../../src/contract/members.js';
 import { type ClientResources, RESOURCES } from '../../src/contract/operations.js';
 import type { ApiToken, ApiTokenCollection, ApiTokenPost, ApiTokenWithSecret } from '../../src/contract/tokens.js';
@@ -21,6 +22,7 @@ export { GatehouseError, GatehouseNetworkError } from './errors.js';
 export type { Callback, CallOptions, ClientOptions };
 export type { ApiToken, ApiTokenCollection, ApiTokenPost, ApiTokenWithSecret };
 export type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult };
+export type { MailCollection, MailMessage };
 export type { AuditLog, AuditLogCollection, Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPatch, OrgPost, RoleInfo, TokenInfo };
 
 /** A call: returns a promise, or with a node-style callback as its last argument, nothing. */

@@ -25,6 +25,7 @@ const ACTIONS: Record<string, string> = {
   'instanceWebhook.rotate': 'Gave a webhook a new secret',
   'instanceWebhook.delete': 'Deleted a webhook',
   'instanceWebhook.redeliver': 'Sent an event again',
+  'instanceMailMessage.retry': 'Retried an invitation mail',
 };
 
 /** "role edit, replaced 1": the entry's details that read as words (lists and objects left out). */

@@ -36,6 +36,8 @@ interface ListSpec<T> {
   perPage?: number;
   columns: Column<T>[];
   actions?: RowAction<T>[];
+  /** The line of an empty list, when "No <plural>." does not say it well. */
+  empty?: string;
   fetch: (query: ListQuery) => Promise<{ items: T[]; totalCount: number; totalCountCapped?: true }>;
   onError: (error: unknown) => void;
 }
@@ -142,7 +144,7 @@ export function listView<T>(spec: ListSpec<T>): ListView {
       body,
       ...(page.items.length
         ? page.items.map((item) => el('tr', { role: 'row' }, ...columns.map((c) => el('td', { role: 'cell', 'data-label': c.label }, el('span', { class: 'value' }, c.cell(item))))))
-        : [el('tr', { role: 'row' }, el('td', { role: 'cell', colspan: columns.length }, `No ${plural}${query.filter ? ' match the filter' : ''}.`))]),
+        : [el('tr', { role: 'row' }, el('td', { role: 'cell', colspan: columns.length }, spec.empty && !query.filter ? spec.empty : `No ${plural}${query.filter ? ' match the filter' : ''}.`))]),
     );
     const first = query.page * query.perPage;
     // A capped total is a lower bound (the server stopped counting): more pages follow.

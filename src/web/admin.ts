@@ -11,6 +11,7 @@ import { auditView } from './admin-audit.js';
 import { webhooksView } from './admin-webhooks.js';
 import { orgsView } from './admin-orgs.js';
 import { tokensView } from './admin-tokens.js';
+import { mailView } from './admin-mail.js';
 import { importView } from './admin-import.js';
 import { peopleView } from './admin-people.js';
 import { byId, el, show } from './dom.js';
@@ -98,6 +99,7 @@ const VIEWS: ViewSpec[] = [
   { hash: 'webhooks', label: 'Webhooks', needs: 'instanceWebhooks.get', make: webhooksView, perOrg: false },
   { hash: 'orgs', label: 'Organizations', needs: 'instanceOrgs.get', make: orgsView, perOrg: false },
   { hash: 'tokens', label: 'API tokens', needs: 'instanceApiTokens.get', make: tokensView, perOrg: false },
+  { hash: 'mail', label: 'Mail problems', needs: 'instanceMail.get', make: mailView, perOrg: false },
 ];
 
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {

@@ -24,6 +24,7 @@ const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'webhooks', hash: '#webhooks', ready: 'https://hooks.example.com/gatehouse/membership-events' },
   { name: 'orgs', hash: '#orgs', ready: 'Subsidiary operations of the Asia Pacific region, billed separately' },
   { name: 'tokens', hash: '#tokens', ready: 'instanceOrgInvites.post, instanceOrgMembers.get' },
+  { name: 'mail', hash: '#mail', ready: 'refused.recipient.with.a.long.name@subsidiary.example.org' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
@@ -48,6 +49,10 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — 
     const org = { name: 'Acme Asia Pacific', description: 'Subsidiary operations of the Asia Pacific region, billed separately', limits: { member: 250 } };
     expect((await h.request({ method: 'POST', url: `/instances/${h.instanceId}/orgs`, token: h.tokens.admin, body: org })).status).toBe(200);
     await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['instanceOrgInvites.post', 'instanceOrgMembers.get'], ttlMs: 30 * 86_400_000 });
+    // A message the mail server refused, with a reason as long as real ones (in another org than the people view's).
+    const refused = await createInvite(h, 'refused.recipient.with.a.long.name@subsidiary.example.org', h.otherOrgId);
+    const mail = (await h.gh.store.latestMailOf([refused.id])).get(refused.id)!;
+    await h.gh.store.markMailFailed(mail.id, "Can't send mail - all recipients were rejected: 550 5.1.1 <refused.recipient.with.a.long.name@subsidiary.example.org>: Recipient address rejected: User unknown in virtual mailbox table");
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${url}/admin`);
