@@ -39,7 +39,7 @@ describe('mail languages', () => {
     expect(res.status).toBe(201);
     const mail = await delivered(h, smtp, 'amelie@example.com');
     expect(mail.subject).toBe('Vous êtes invité à rejoindre Acme');
-    expect(mail.text).toContain("vous invite à rejoindre l’organisation Acme avec le rôle view.");
+    expect(mail.text).toContain('vous invite à rejoindre l’organisation « Acme » avec le rôle « view ».');
     expect(mail.text).toContain('Ouvrez ce lien pour accepter ou refuser l’invitation :');
     const expires = new Date(h.now().getTime() + 2 * 86_400_000);
     const month = new Intl.DateTimeFormat('fr', { month: 'long', timeZone: 'UTC' }).format(expires);
@@ -57,7 +57,7 @@ describe('mail languages', () => {
     expect((await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'jonas@example.com', role: 'edit' } })).status).toBe(201);
     const german = await delivered(h, smtp, 'jonas@example.com');
     expect(german.subject).toBe('Einladung zu Acme');
-    expect(german.text).toContain('Ein Administrator hat Sie eingeladen, der Organisation Acme mit der Rolle edit beizutreten.');
+    expect(german.text).toContain('Ein Administrator hat Sie eingeladen, der Organisation „Acme“ mit der Rolle „edit“ beizutreten.');
     expect(german.headers.get('content-language')).toBe('de');
 
     expect((await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'yuki@example.com', role: 'edit', locale: 'ja' } })).status).toBe(201);
