@@ -52,7 +52,8 @@ export const mailLocale = (invite: { locale: string | null }, org: { locale: str
  */
 export function inviteMailComposer(publicUrl: () => string, overrides: string | null = null): ComposeInviteMail {
   const load = (file: string, locale: Locale) => {
-    const named = file.replace(/\.(\w+)$/, `.${locale}.$1`);
+    // invite.subject.txt -> invite.de.subject.txt
+    const named = file.replace(/^(\w+)\./, `$1.${locale}.`);
     for (const candidate of overrides ? [join(overrides, named), join(overrides, file)] : []) {
       if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
     }

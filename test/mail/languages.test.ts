@@ -3,6 +3,9 @@
  * invite's `locale`, else the org's, else English; a join confirmation in the language of the
  * page that asked; an unknown language refused before anything exists.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { joinCode } from '../helpers/routes.js';
@@ -16,10 +19,10 @@ afterEach(async () => {
   h = smtp = undefined;
 });
 
-async function withSmtp() {
+async function withSmtp(mailTemplates?: string) {
   smtp = new TestSmtpServer();
   const port = await smtp.start();
-  h = await startHarness({ mail: `smtp://127.0.0.1:${port}?tls.rejectUnauthorized=false`, inviteTtl: '2d' });
+  h = await startHarness({ mail: `smtp://127.0.0.1:${port}?tls.rejectUnauthorized=false`, inviteTtl: '2d', mailTemplates });
   return { h, smtp };
 }
 
@@ -96,5 +99,22 @@ describe('mail languages', () => {
     expect(await h.snapshot()).toBe(before);
     await h.gh.worker.drain();
     expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('an operator template named for a language serves that language; the single one every other', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-templates-'));
+    await writeFile(join(dir, 'invite.de.subject.txt'), 'Servus, {{orgName}} lädt ein\n');
+    await writeFile(join(dir, 'invite.subject.txt'), '{{subject}} (custom)\n');
+    try {
+      const { h, smtp } = await withSmtp(dir);
+      await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'sepp@example.com', role: 'view', locale: 'de' } });
+      await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'ines@example.com', role: 'view', locale: 'es' } });
+      expect((await delivered(h, smtp, 'sepp@example.com')).subject).toBe('Servus, Acme lädt ein');
+      expect((await delivered(h, smtp, 'ines@example.com')).subject).toBe('Te invitan a unirte a Acme (custom)');
+      // The parts without an override are the built-in ones, in the mail's language.
+      expect((await delivered(h, smtp, 'sepp@example.com')).text).toContain('Öffnen Sie diesen Link');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
