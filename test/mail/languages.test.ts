@@ -81,6 +81,10 @@ describe('mail languages', () => {
     expect(spanish.subject).toBe('Confirma tu correo para unirte a Acme');
     expect(spanish.text).toContain('Abre este enlace para confirmar y unirte:');
     expect(spanish.headers.get('content-language')).toBe('es');
+    // Asking again from a Japanese page: the new confirmation is in Japanese.
+    smtp.messages.length = 0;
+    expect((await h.request({ method: 'POST', url: '/join', body: { code, email: 'lucia@example.com' }, headers: { 'accept-language': 'ja' } })).status).toBe(200);
+    expect((await delivered(h, smtp, 'lucia@example.com')).subject).toBe('Acme に参加するためにメールアドレスを確認してください');
 
     await h.gh.store.updateOrg(h.orgId, { locale: 'pt-BR' });
     expect((await h.request({ method: 'POST', url: '/join', body: { code, email: 'joao@example.com' }, headers: { 'accept-language': 'nl' } })).status).toBe(200);
