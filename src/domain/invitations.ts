@@ -219,7 +219,8 @@ export class Invitations {
     if (earlier && earlier.joinLinkId !== link.id) {
       throw new AppError('already_invited', `${email} already has a pending invitation to ${org.name}: look for it in your mail`);
     } else if (earlier) {
-      invite = { ...(await store.updatePendingInvite(earlier.id, { tokenHash: hashSecret(token), ...lifetime, ...grant }))!, locale: locale ?? earlier.locale };
+      // Asked again from a page in another language: the new confirmation speaks that one.
+      invite = (await store.updatePendingInvite(earlier.id, { tokenHash: hashSecret(token), ...lifetime, ...grant, ...(locale ? { locale } : {}) }))!;
       await store.cancelUndeliveredMail(invite.id);
       events = [inviteEvent('invite.resent', org, invite, previousGrant(earlier, invite))];
     } else {

@@ -113,7 +113,7 @@ export type JoinLinkChange = Partial<Omit<JoinLinkRecord, 'id' | 'orgId' | 'uses
 
 /** Fields of an invite that a resend or a status change may rewrite. */
 export type InviteChange = Partial<
-  RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt' | 'invitedByTokenId'> & { tokenHash: string }
+  RoleGrant & Pick<InviteRecord, 'status' | 'inviteDate' | 'ttl' | 'expiresAt' | 'invitedByTokenId' | 'locale'> & { tokenHash: string }
 >;
 
 /**

@@ -32,6 +32,9 @@ const WORDS = {
   join: { subject: 'mailJoinSubject', intro: 'mailJoinIntro', action: 'mailJoinAction', open: 'mailJoinOpen', expiry: 'mailJoinExpiry', ignore: 'mailJoinIgnore' },
 } as const satisfies Record<(typeof KINDS)[number], Record<string, MessageKey>>;
 
+/** How each language quotes a name in running text: the plain-text part marks the org and the role so. */
+const QUOTES: Record<Locale, [string, string]> = { en: ['"', '"'], de: ['„', '“'], fr: ['« ', ' »'], es: ['«', '»'], 'pt-BR': ['“', '”'], ja: ['「', '」'] };
+
 type TemplateSet = { subject: string; text: string; html: string };
 
 /** The mail's language: the invite's (asked for, or the join request's page), else the org's, else English. */
@@ -49,7 +52,8 @@ export const mailLocale = (invite: { locale: string | null }, org: { locale: str
  */
 export function inviteMailComposer(publicUrl: () => string, overrides: string | null = null): ComposeInviteMail {
   const load = (file: string, locale: Locale) => {
-    const named = file.replace(/\.(\w+)$/, `.${locale}.$1`);
+    // invite.subject.txt -> invite.de.subject.txt
+    const named = file.replace(/^(\w+)\./, `$1.${locale}.`);
     for (const candidate of overrides ? [join(overrides, named), join(overrides, file)] : []) {
       if (existsSync(candidate)) return readFileSync(candidate, 'utf8');
     }
@@ -82,7 +86,9 @@ export function inviteMailComposer(publicUrl: () => string, overrides: string | 
     const text: Record<string, string> = { ...values };
     const html: Record<string, string> = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]));
     for (const [slot, key] of Object.entries(WORDS[kind])) {
-      text[slot] = format(messages[key], named);
+      const [open, close] = QUOTES[locale];
+      const quoted = slot === 'subject' ? named : { ...named, org: `${open}${named.org}${close}`, role: `${open}${named.role}${close}` };
+      text[slot] = format(messages[key], quoted);
       // The org and the role stand out in the HTML part, as they did in the English-only mail.
       html[slot] = splitMessage(escapeHtml(messages[key]), (name) =>
         name === 'org' || name === 'role' ? `<strong>${escapeHtml(named[name] ?? '')}</strong>` : escapeHtml(named[name] ?? ''),

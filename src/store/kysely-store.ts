@@ -437,6 +437,7 @@ export class KyselyStore implements Store {
         invite_date: change.inviteDate,
         ttl: change.ttl,
         expires_at: change.expiresAt,
+        locale: change.locale,
         role: change.role,
         application_roles: change.applicationRoles && JSON.stringify(change.applicationRoles),
         dashboard_roles: change.dashboardRoles && JSON.stringify(change.dashboardRoles),

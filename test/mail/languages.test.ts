@@ -3,6 +3,9 @@
  * invite's `locale`, else the org's, else English; a join confirmation in the language of the
  * page that asked; an unknown language refused before anything exists.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { joinCode } from '../helpers/routes.js';
@@ -16,10 +19,10 @@ afterEach(async () => {
   h = smtp = undefined;
 });
 
-async function withSmtp() {
+async function withSmtp(mailTemplates?: string) {
   smtp = new TestSmtpServer();
   const port = await smtp.start();
-  h = await startHarness({ mail: `smtp://127.0.0.1:${port}?tls.rejectUnauthorized=false`, inviteTtl: '2d' });
+  h = await startHarness({ mail: `smtp://127.0.0.1:${port}?tls.rejectUnauthorized=false`, inviteTtl: '2d', mailTemplates });
   return { h, smtp };
 }
 
@@ -39,7 +42,7 @@ describe('mail languages', () => {
     expect(res.status).toBe(201);
     const mail = await delivered(h, smtp, 'amelie@example.com');
     expect(mail.subject).toBe('Vous êtes invité à rejoindre Acme');
-    expect(mail.text).toContain("vous invite à rejoindre l’organisation Acme avec le rôle view.");
+    expect(mail.text).toContain('vous invite à rejoindre l’organisation « Acme » avec le rôle « view ».');
     expect(mail.text).toContain('Ouvrez ce lien pour accepter ou refuser l’invitation :');
     const expires = new Date(h.now().getTime() + 2 * 86_400_000);
     const month = new Intl.DateTimeFormat('fr', { month: 'long', timeZone: 'UTC' }).format(expires);
@@ -57,7 +60,7 @@ describe('mail languages', () => {
     expect((await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'jonas@example.com', role: 'edit' } })).status).toBe(201);
     const german = await delivered(h, smtp, 'jonas@example.com');
     expect(german.subject).toBe('Einladung zu Acme');
-    expect(german.text).toContain('Ein Administrator hat Sie eingeladen, der Organisation Acme mit der Rolle edit beizutreten.');
+    expect(german.text).toContain('Ein Administrator hat Sie eingeladen, der Organisation „Acme“ mit der Rolle „edit“ beizutreten.');
     expect(german.headers.get('content-language')).toBe('de');
 
     expect((await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'yuki@example.com', role: 'edit', locale: 'ja' } })).status).toBe(201);
@@ -78,6 +81,10 @@ describe('mail languages', () => {
     expect(spanish.subject).toBe('Confirma tu correo para unirte a Acme');
     expect(spanish.text).toContain('Abre este enlace para confirmar y unirte:');
     expect(spanish.headers.get('content-language')).toBe('es');
+    // Asking again from a Japanese page: the new confirmation is in Japanese.
+    smtp.messages.length = 0;
+    expect((await h.request({ method: 'POST', url: '/join', body: { code, email: 'lucia@example.com' }, headers: { 'accept-language': 'ja' } })).status).toBe(200);
+    expect((await delivered(h, smtp, 'lucia@example.com')).subject).toBe('Acme に参加するためにメールアドレスを確認してください');
 
     await h.gh.store.updateOrg(h.orgId, { locale: 'pt-BR' });
     expect((await h.request({ method: 'POST', url: '/join', body: { code, email: 'joao@example.com' }, headers: { 'accept-language': 'nl' } })).status).toBe(200);
@@ -96,5 +103,22 @@ describe('mail languages', () => {
     expect(await h.snapshot()).toBe(before);
     await h.gh.worker.drain();
     expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('an operator template named for a language serves that language; the single one every other', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gatehouse-templates-'));
+    await writeFile(join(dir, 'invite.de.subject.txt'), 'Servus, {{orgName}} lädt ein\n');
+    await writeFile(join(dir, 'invite.subject.txt'), '{{subject}} (custom)\n');
+    try {
+      const { h, smtp } = await withSmtp(dir);
+      await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'sepp@example.com', role: 'view', locale: 'de' } });
+      await h.request({ method: 'POST', url: invitesUrl(h), token: h.tokens.admin, body: { email: 'ines@example.com', role: 'view', locale: 'es' } });
+      expect((await delivered(h, smtp, 'sepp@example.com')).subject).toBe('Servus, Acme lädt ein');
+      expect((await delivered(h, smtp, 'ines@example.com')).subject).toBe('Te invitan a unirte a Acme (custom)');
+      // The parts without an override are the built-in ones, in the mail's language.
+      expect((await delivered(h, smtp, 'sepp@example.com')).text).toContain('Öffnen Sie diesen Link');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

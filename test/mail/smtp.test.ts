@@ -45,7 +45,7 @@ describe('delivery over SMTP', () => {
     expect(mail.to).toMatchObject({ value: [{ address: 'ada@example.com' }] });
     expect(mail.from?.value).toEqual([{ name: 'Gatehouse', address: 'no-reply@localhost' }]);
     expect(mail.subject).toBe('You are invited to join Acme');
-    expect(mail.text).toContain('with the role edit');
+    expect(mail.text).toContain('with the role "edit"');
     expect(mail.text).toMatch(/expires on \w+ \d{1,2}, \d{4} at \d{1,2}:\d\d [AP]M UTC\./);
     expect(mail.headers.get('content-language')).toBe('en');
     expect(mail.html).toContain('<a href="http://gatehouse.test/accept?token=');
@@ -167,7 +167,7 @@ describe('delivery over SMTP', () => {
     await h.request({ method: 'POST', url: `${invitesUrl(h)}/${id}`, token: h.tokens.admin, body: { role: 'admin' } });
     await h.gh.worker.drain();
     expect(smtp.messages).toHaveLength(1);
-    expect(smtp.messages[0].text).toContain('with the role admin');
+    expect(smtp.messages[0].text).toContain('with the role "admin"');
     const { token, email } = linkOf(smtp.messages[0]);
     expect((await h.request({ method: 'POST', url: '/invites', body: { token, email, accept: true } })).status).toBe(200);
   });
@@ -208,7 +208,7 @@ describe('delivery over SMTP', () => {
       const [mail] = smtp.messages;
       expect(mail.subject).toBe('Welcome aboard Acme, custom@example.com');
       expect(mail.html).toMatch(/^<p>Join <b>Acme<\/b>: <a href="http:\/\/gatehouse\.test\/accept\?token=[^"]+&amp;email=custom%40example\.com">here<\/a><\/p>/);
-      expect(mail.text).toContain('invited you to join the organization Acme');
+      expect(mail.text).toContain('invited you to join the organization "Acme"');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
