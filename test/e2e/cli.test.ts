@@ -395,7 +395,8 @@ describe('serve', () => {
       expect(existsSync(mail.file)).toBe(true);
       expect(mail.to).toContain('invitee@example.com');
       expect(mail.subject).toBe('You are invited to join Live <Org>');
-      expect(mail.text).toContain('to join the organization Live <Org> with the role edit.');
+      expect(mail.text).toContain('"Live <Org>"');
+      expect(mail.text).toContain('"edit"');
       expect(mail.link).toMatch(/^http:\/\/gatehouse\.test\/accept\?token=[\w-]{22,}&email=invitee%40example\.com$/);
       expect(mail.text).toContain(mail.link);
 
