@@ -15,4 +15,4 @@ export const orgRow = (org: OrgView) => ({
 
 /** One org for people: its row, then what does not fit a column. */
 export const shownOrg = (org: OrgView) =>
-  [table([orgRow(org)], [...ORG_COLUMNS, 'instanceId']), ...(org.description === null ? [] : [`Description: ${org.description}`])].join('\n');
+  [table([orgRow(org)], [...ORG_COLUMNS, 'instanceId']), ...(org.description === null ? [] : [`Description: ${org.description}`]), ...(org.locale === null ? [] : [`Mail language: ${org.locale}`])].join('\n');

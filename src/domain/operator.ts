@@ -76,7 +76,7 @@ export class Operator {
    * is removed, and invites and adds are refused until seats free up.
    */
   async updateOrg(id: string, change: OrgUpdate): Promise<OrgView> {
-    const nothing = 'Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl';
+    const nothing = 'Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl, --locale or --default-locale';
     const updated = await this.store.updateOrg(canonicalId(id), orgChange(change, this.clock(), nothing));
     if (!updated) throw notFound('Organization');
     return (await this.withPeople([updated]))[0];

@@ -172,11 +172,19 @@ describe('org list, get and update', { timeout: LONG_RUN }, () => {
     expect(invite.ttl).toBe(7_200_000);
 
     expect(await ghJson(['org', 'update', '--id', counted, '--default-invite-ttl'])).toMatchObject({ inviteTtlMs: null, memberLimit: null, description: null, pendingInvites: 3 });
+
+    const german = await gh(['org', 'update', '--id', counted, '--locale', 'de']);
+    expect(german.code, german.stderr).toBe(0);
+    expect(german.stdout).toMatch(/\nMail language: de\n$/);
+    expect(await ghJson(['org', 'get', '--id', counted])).toMatchObject({ locale: 'de' });
+    expect(await ghJson(['org', 'update', '--id', counted, '--default-locale'])).toMatchObject({ locale: null });
   });
 
   it('org update refuses nothing to change, both lifetimes, a blank name and an unknown id', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [[], /^gatehouse: Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl\n$/],
+      [[], /^gatehouse: Nothing to change: give --name, --description, --member-limit or --no-member-limit, --invite-ttl or --default-invite-ttl, --locale or --default-locale\n$/],
+      [['--locale', 'tlh'], /--locale.*one of en, de, fr, es, pt-BR, ja/],
+      [['--locale', 'de', '--default-locale'], /option '--locale <tag>' cannot be used with option '--default-locale'/],
       [['--invite-ttl', '2h', '--default-invite-ttl'], /option '--invite-ttl <duration>' cannot be used with option '--default-invite-ttl'/],
       [['--name', '   '], /^gatehouse: name must be 1 to 255 characters\n$/],
       [['--member-limit', '0'], /--member-limit.*whole number/],
