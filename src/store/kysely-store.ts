@@ -322,7 +322,7 @@ export class KyselyStore implements Store {
   }
 
   async listTokens(instanceId: string, q: { offset: number; limit: number }): Promise<Page<TokenRecord>> {
-    // A scan of the instance's tokens (there is no index by instance): they are few, and only the CLI lists them.
+    // By the (instance_id, created_at) index of migration 007: the API and the console list them too.
     const base = this.db.selectFrom('api_tokens').where('instance_id', '=', instanceId);
     const rows = base.select(TOKEN_COLUMNS).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
     return this.counted(base, rows.then((r) => r.map(toToken)), q);

@@ -1,7 +1,8 @@
 /**
  * The admin console (`/admin`): sign in with an API token (kept in sessionStorage, never in a
  * URL), then the views the token may read, one per address (`#people`, `#audit`, …): an
- * organization's people, join links and CSV import, and the instance's audit log and webhooks.
+ * organization's people, join links and CSV import, and the instance's audit log, webhooks,
+ * organizations and API tokens.
  * Every call goes through the project's TypeScript client.
  */
 import { createClient, GatehouseError, type GatehouseClient, type TokenInfo } from '../../client/src/index.js';

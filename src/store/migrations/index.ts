@@ -5,6 +5,7 @@ import { auditAndLimits } from './003_audit_and_limits.js';
 import { eventsAndWebhooks } from './004_events_and_webhooks.js';
 import { joinLinks } from './005_join_links.js';
 import { locales } from './006_locales.js';
+import { tokenIndex } from './007_token_index.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -16,6 +17,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '004_events_and_webhooks': eventsAndWebhooks(dialect),
   '005_join_links': joinLinks(dialect),
   '006_locales': locales(dialect),
+  '007_token_index': tokenIndex(dialect),
 });
 
 /** Every migration, in order. */
