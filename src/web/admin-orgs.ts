@@ -6,7 +6,7 @@
 import type { Org, OrgPatch, OrgPost } from '../../client/src/index.js';
 import { LOCALES, type Locale } from '../contract/canonical.js';
 import type { ConsoleContext, ConsoleView } from './admin-context.js';
-import { el, formatDate, show, showFieldError } from './dom.js';
+import { el, formatDate, show, showFieldError, submitting } from './dom.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -84,15 +84,13 @@ export function orgsView({ client, me, may, tell, report }: ConsoleContext): Con
       const language = (locale.value || null) as Locale | null;
       if (language !== (o.locale ?? null)) organization.locale = language;
       if (Object.keys(organization).length === 0) return tell(`Nothing to change in ${o.name}.`);
-      submit.disabled = true;
-      try {
+      await submitting(submit, async () => {
         const saved = await client.instanceOrg.patch({ ...ids, orgId: o.id, organization });
         tell(`Saved ${saved.name}.`);
         await refresh();
-      } catch (error) {
+      }, (error) => {
         if (!showFieldError(form, error)) report(error);
-        submit.disabled = false;
-      }
+      });
     });
     return form;
   }
@@ -122,17 +120,14 @@ export function orgsView({ client, me, may, tell, report }: ConsoleContext): Con
       const orgConfig: OrgPost = { name: name.value.trim() };
       if (description.value.trim()) orgConfig.description = description.value.trim();
       if (limit.value) orgConfig.limits = { member: Number(limit.value) };
-      submit.disabled = true;
-      try {
+      await submitting(submit, async () => {
         const created = await client.instanceOrgs.post({ ...ids, orgConfig });
         form.reset();
         tell(`Created the organization ${created.name}. Reload the console to pick it in the organization views.`);
         await refresh();
-      } catch (error) {
+      }, (error) => {
         if (!showFieldError(form, error)) report(error);
-      } finally {
-        submit.disabled = false;
-      }
+      });
     });
     return form;
   }

@@ -8,7 +8,7 @@ import type { ConsoleContext, ConsoleView } from './admin-context.js';
 import { confirmStep } from './admin-dialogs.js';
 import { copyField } from './admin-copy.js';
 import { listView } from './admin-list.js';
-import { badge, el, formatDate, rowAction, show, showFieldError } from './dom.js';
+import { badge, el, formatDate, rowAction, show, showFieldError, submitting } from './dom.js';
 
 const DAY = 86_400_000;
 const LIFETIMES: [string, number | null][] = [['Never', null], ['In 1 day', DAY], ['In 30 days', 30 * DAY], ['In 90 days', 90 * DAY], ['In 1 year', 365 * DAY]];
@@ -69,8 +69,7 @@ export function tokensView({ client, me, may, tell, report, perform }: ConsoleCo
       if (!scope.length) return;
       const apiToken: ApiTokenPost = { scope };
       if (expires.value) apiToken.expirationDate = new Date(Date.now() + Number(expires.value)).toISOString();
-      submit.disabled = true;
-      try {
+      await submitting(submit, async () => {
         const created = await client.instanceApiTokens.post({ ...ids, apiToken });
         form.reset();
         show(
@@ -79,11 +78,9 @@ export function tokensView({ client, me, may, tell, report, perform }: ConsoleCo
         );
         tell(`Created token ${created.id}.`);
         await list.refresh();
-      } catch (error) {
+      }, (error) => {
         if (!showFieldError(form, error)) report(error);
-      } finally {
-        submit.disabled = false;
-      }
+      });
     });
     return form;
   }
