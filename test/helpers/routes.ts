@@ -91,6 +91,7 @@ export async function latestEventId(h: Harness): Promise<string> {
 }
 
 const org = (h: Harness) => ({ instanceId: h.instanceId, orgId: h.orgId });
+const ownOrg = async (h: Harness) => ({ instanceId: h.instanceId, orgId: (await h.gh.admin.createOrg({ instanceId: h.instanceId, name: `Org ${++seq}` })).id });
 const webhook = async (h: Harness) => ({ instanceId: h.instanceId, webhookId: (await createWebhook(h)).id });
 /** The event that redeliver's body names, made by its prepare (the body thunk sees no ids). */
 let redeliverEventId = '';
@@ -122,7 +123,8 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceApiToken.get': { prepare: async (h) => ({ instanceId: h.instanceId, apiTokenId: await narrowToken(h) }) },
   'instanceApiToken.delete': { prepare: async (h) => ({ instanceId: h.instanceId, apiTokenId: await narrowToken(h) }) },
   'instanceOrg.get': { prepare: async (h) => org(h) },
-  'instanceOrg.patch': { prepare: async (h) => org(h), body: () => ({ description: 'Provisioning' }) },
+  // An org of its own: random settings (a 1 ms invite lifetime, a member limit of 0) must not reach the other routes' fixtures.
+  'instanceOrg.patch': { prepare: ownOrg, body: () => ({ description: 'Provisioning' }) },
   'instanceOrgInvites.get': { prepare: async (h) => org(h) },
   'instanceOrgInvites.post': { prepare: async (h) => org(h), body: () => ({ email: freshEmail(), role: 'edit' }) },
   'instanceOrgInvite.get': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }) },
