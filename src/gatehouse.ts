@@ -8,6 +8,7 @@ import type { DomainDeps } from './domain/context.js';
 import { JoinLinks } from './domain/join-links.js';
 import { Invitations } from './domain/invitations.js';
 import { MailProblems } from './domain/mail-problems.js';
+import { Brandings } from './domain/branding.js';
 import { Members } from './domain/members.js';
 import { Orgs } from './domain/orgs.js';
 import { ApiTokens } from './domain/api-tokens.js';
@@ -105,6 +106,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       joinLinks: new JoinLinks({ ...deps, invitations, publicUrl: () => publicUrl }),
       members: new Members(deps),
       orgs: new Orgs(deps),
+      brandings: new Brandings(deps),
       apiTokens: new ApiTokens({ ...deps, auth }),
       audit: new AuditTrail(deps),
       events: new EventFeed(deps),

@@ -24,6 +24,9 @@ export const DOMAIN_PATTERN = '^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}
 /** An action of the audit trail: an operation id (`instanceOrgInvites.post`) or `orgInvites.accept` and the like. */
 export const ACTION_PATTERN = '^[A-Za-z]+\\.[A-Za-z]+$';
 
+/** A colour as `#rrggbb`, the form an `<input type="color">` gives. */
+export const COLOR_PATTERN = '^#[0-9A-Fa-f]{6}$';
+
 /**
  * What each pattern of the API's schemas means, in the words of an error message ("orgId must
  * be a 24-character hex id"): a pattern itself means nothing to the person who broke it.
@@ -32,6 +35,7 @@ export const PATTERN_MEANINGS: Readonly<Record<string, string>> = {
   [ID_PATTERN]: 'a 24-character hex id',
   [DOMAIN_PATTERN]: 'an email domain like acme.com',
   [ACTION_PATTERN]: 'an action name like instanceOrgInvites.post',
+  [COLOR_PATTERN]: 'a colour like #0b5cad',
 };
 
 /** An organization role, most to least; light enough for the pages to import (no schema library). */

@@ -1,4 +1,5 @@
 import type { AuditLogCollection, AuditLogQuery } from './audit.js';
+import type { Branding, BrandingPatch } from './branding.js';
 import type { MailCollection, MailMessage, MailQuery } from './mail.js';
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from './invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
@@ -176,6 +177,92 @@ export const RESOURCES = {
           'limit below the seats taken removes nobody: invites and adds are refused until seats free up. Other upstream fields are refused with a 400.',
         success: 'The updated organization',
         bodyDoc: 'Object containing new organization properties',
+        notFound: ORG_NOT_FOUND,
+      },
+    },
+  },
+  instanceBranding: {
+    tag: "An instance's branding: the look of its invitation pages and mail (Gatehouse extension)",
+    actions: {
+      /**
+       * Returns the instance's branding, the default of its organizations.
+       * @example
+       * const { productName, effective } = await client.instanceBranding.get({ instanceId });
+       */
+      get: {
+        types: types<unknown, Branding>(),
+        method: 'GET',
+        path: '/instances/{instanceId}/branding',
+        access: 'read',
+        status: 200,
+        summary: "Returns the instance's branding",
+        description:
+          'Gatehouse extension. The product name, accent colour, logo and continue URL of the invitation and join pages and of ' +
+          'the mail, for every organization of the instance that sets none of its own; and `continueOrigins`, where continue ' +
+          'URLs may point. `effective` is what the pages use.',
+        success: 'The branding',
+        notFound: INSTANCE_NOT_FOUND,
+      },
+      /**
+       * Changes the instance's branding; null clears a field.
+       * @example
+       * await client.instanceBranding.patch({ instanceId, branding: { productName: 'Acme Cloud', accentColor: '#0b5cad', continueOrigins: ['https://app.acme.com'] } });
+       */
+      patch: {
+        types: types<{ branding: BrandingPatch }, Branding>(),
+        method: 'PATCH',
+        path: '/instances/{instanceId}/branding',
+        access: 'write',
+        status: 200,
+        body: 'branding',
+        summary: "Updates the instance's branding",
+        description:
+          'Gatehouse extension. Changes the fields given; null clears. `logo` is a PNG, JPEG, GIF or WebP image of at most ' +
+          '128 KiB, base64-encoded (SVG is refused: it can carry script); Gatehouse serves it itself, at `logoUrl`. ' +
+          '`continueUrl` must be http(s) on one of `continueOrigins`; a continue URL whose origin is later removed stops showing.',
+        success: 'The branding after the change',
+        bodyDoc: 'The branding fields to change',
+        notFound: INSTANCE_NOT_FOUND,
+      },
+    },
+  },
+  instanceOrgBranding: {
+    tag: "An organization's branding (Gatehouse extension)",
+    actions: {
+      /**
+       * Returns an organization's own branding and what takes effect (its own, else the instance's).
+       * @example
+       * const { effective } = await client.instanceOrgBranding.get({ instanceId, orgId });
+       */
+      get: {
+        types: types<unknown, Branding>(),
+        method: 'GET',
+        path: `${ORG}/branding`,
+        access: 'read',
+        status: 200,
+        summary: "Returns an organization's branding",
+        description: "Gatehouse extension. The fields the organization sets; `effective` fills the rest from the instance's branding.",
+        success: 'The branding',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Changes an organization's branding; null clears a field (the instance's then applies).
+       * @example
+       * await client.instanceOrgBranding.patch({ instanceId, orgId, branding: { productName: 'Acme EU', continueUrl: 'https://app.acme.com/eu' } });
+       */
+      patch: {
+        types: types<{ branding: BrandingPatch }, Branding>(),
+        method: 'PATCH',
+        path: `${ORG}/branding`,
+        access: 'write',
+        status: 200,
+        body: 'branding',
+        summary: "Updates an organization's branding",
+        description:
+          "Gatehouse extension. As the instance's branding, less `continueOrigins`: an organization's continue URL must be on " +
+          "one of the instance's origins. null clears a field, so the instance's applies.",
+        success: 'The branding after the change',
+        bodyDoc: 'The branding fields to change',
         notFound: ORG_NOT_FOUND,
       },
     },

@@ -28,6 +28,31 @@ export interface OrgRecord {
   updatedAt: string;
 }
 
+/**
+ * The look of an instance's (`ownerId` = instance id) or an org's pages and mail. Null fields
+ * fall back: an org's to its instance's, an instance's to Gatehouse's own.
+ */
+export interface BrandingRecord {
+  ownerId: string;
+  instanceId: string;
+  productName: string | null;
+  /** `#rrggbb`. */
+  accentColor: string | null;
+  continueUrl: string | null;
+  /** The instance's only: the origins continue URLs may point at. */
+  continueOrigins: string[];
+  /** The logo's media type and content hash; null without a logo. The bytes are read apart (getLogo). */
+  logoType: string | null;
+  logoHash: string | null;
+  updatedAt: string;
+}
+
+export interface LogoRecord {
+  type: string;
+  hash: string;
+  data: Buffer;
+}
+
 export interface UserRecord {
   id: string;
   email: string;

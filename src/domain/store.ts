@@ -5,6 +5,7 @@ import type { GlobMatch } from './glob.js';
 import type {
   AttemptRecord,
   AuditRecord,
+  BrandingRecord,
   DeliveryRecord,
   DueDelivery,
   EventRecord,
@@ -13,6 +14,7 @@ import type {
   InviteRecord,
   InviteStatus,
   JoinLinkRecord,
+  LogoRecord,
   MailRecord,
   MailStatus,
   MemberRecord,
@@ -183,6 +185,12 @@ export interface Store {
   updateOrg(id: string, change: OrgChange): Promise<OrgRecord | null>;
   /** Members and pending invites unexpired at `now`, of each org named; an org with neither may be left out. */
   countOrgPeople(orgIds: string[], now: string): Promise<Map<string, OrgPeople>>;
+
+  /** The branding rows of the owners named (instance and org ids) that have one. */
+  getBrandings(ownerIds: string[]): Promise<BrandingRecord[]>;
+  /** Writes the row (a logo of undefined keeps the stored one, null removes it). */
+  putBranding(branding: BrandingRecord, logo: Buffer | null | undefined): Promise<void>;
+  getLogo(ownerId: string): Promise<LogoRecord | null>;
 
   /** Throws UniqueViolation('user_email') when the email is taken. */
   insertUser(user: UserRecord): Promise<void>;

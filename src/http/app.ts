@@ -13,6 +13,7 @@ import { instanceOrgInvitesRoutes } from './routes/instance-org-invites.js';
 import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
 import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
 import { instanceOrgsRoutes } from './routes/instance-orgs.js';
+import { instanceBrandingRoutes } from './routes/instance-branding.js';
 import { instanceApiTokensRoutes } from './routes/instance-api-tokens.js';
 import { instanceAuditLogsRoutes } from './routes/instance-audit-logs.js';
 import { instanceEventsRoutes } from './routes/instance-events.js';
@@ -111,6 +112,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   // Before the routes: the document describes the routes registered after it.
   registerOpenApi(app);
   app.register(instanceOrgsRoutes, { services });
+  app.register(instanceBrandingRoutes, { services });
   app.register(instanceApiTokensRoutes, { services });
   app.register(instanceOrgInvitesRoutes, { services });
   app.register(instanceOrgInviteRoutes, { services });

@@ -1,5 +1,6 @@
 import type { ApiTokens } from '../domain/api-tokens.js';
 import type { AuditTrail } from '../domain/audit.js';
+import type { Brandings } from '../domain/branding.js';
 import type { EventFeed } from '../domain/events.js';
 import type { Webhooks } from '../domain/webhooks.js';
 import type { Auth } from '../domain/tokens.js';
@@ -19,6 +20,7 @@ export interface Services {
   joinLinks: JoinLinks;
   members: Members;
   orgs: Orgs;
+  brandings: Brandings;
   apiTokens: ApiTokens;
   audit: AuditTrail;
   events: EventFeed;

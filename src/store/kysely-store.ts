@@ -3,6 +3,8 @@ import { COUNT_CAP } from '../contract/common.js';
 import { UniqueViolation } from '../domain/errors.js';
 import type {
   AuditRecord,
+  BrandingRecord,
+  LogoRecord,
   InstanceRecord,
   InstanceRole,
   InviteRecord,
@@ -23,7 +25,7 @@ import type {
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
 import type { AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
-import { bit, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
+import { bit, BRANDING_COLUMNS, toBranding, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { hashSecret } from '../domain/secrets.js';
 import type { Selectable } from 'kysely';
@@ -205,6 +207,35 @@ export class KyselyStore implements Store {
     const base = this.filtered(this.db.selectFrom('orgs').where('instance_id', '=', instanceId), q);
     const rows = this.paged(base.selectAll().orderBy(ORG_COLUMNS[q.sortField], q.sortDirection).orderBy('id', q.sortDirection), q).execute();
     return this.counted(base, rows.then((r) => r.map(toOrg)), q);
+  }
+
+  async getBrandings(ownerIds: string[]): Promise<BrandingRecord[]> {
+    if (ownerIds.length === 0) return [];
+    const rows = await this.db.selectFrom('brandings').select(BRANDING_COLUMNS).where('owner_id', 'in', ownerIds).execute();
+    return rows.map(toBranding);
+  }
+
+  async putBranding(b: BrandingRecord, logo: Buffer | null | undefined): Promise<void> {
+    const row = {
+      product_name: b.productName,
+      accent_color: b.accentColor,
+      continue_url: b.continueUrl,
+      continue_origins: JSON.stringify(b.continueOrigins),
+      logo_type: b.logoType,
+      logo_hash: b.logoHash,
+      updated_at: b.updatedAt,
+      ...(logo === undefined ? {} : { logo: logo === null ? null : logo.toString('base64') }),
+    };
+    await this.db
+      .insertInto('brandings')
+      .values({ owner_id: b.ownerId, instance_id: b.instanceId, logo: null, ...row })
+      .onConflict((oc) => oc.column('owner_id').doUpdateSet(row))
+      .execute();
+  }
+
+  async getLogo(ownerId: string): Promise<LogoRecord | null> {
+    const r = await this.db.selectFrom('brandings').select(['logo', 'logo_type', 'logo_hash']).where('owner_id', '=', ownerId).executeTakeFirst();
+    return r?.logo && r.logo_type && r.logo_hash ? { data: Buffer.from(r.logo, 'base64'), type: r.logo_type, hash: r.logo_hash } : null;
   }
 
   async updateOrg(id: string, c: OrgChange): Promise<OrgRecord | null> {

@@ -7,6 +7,7 @@ import { hashSecret } from '../domain/secrets.js';
 import type {
   AttemptRecord,
   AuditRecord,
+  BrandingRecord,
   DeliveryRecord,
   EventRecord,
   WebhookRecord,
@@ -252,4 +253,19 @@ export const toAttempt = (r: Row<'webhook_attempts'>): AttemptRecord => ({
   error: r.error,
   excerpt: r.excerpt,
   nextAttemptAt: r.next_attempt_at,
+});
+
+/** Every column but the logo's bytes, which only the logo route reads. */
+export const BRANDING_COLUMNS = ['owner_id', 'instance_id', 'product_name', 'accent_color', 'continue_url', 'continue_origins', 'logo_type', 'logo_hash', 'updated_at'] as const;
+
+export const toBranding = (r: Pick<Row<'brandings'>, (typeof BRANDING_COLUMNS)[number]>): BrandingRecord => ({
+  ownerId: r.owner_id,
+  instanceId: r.instance_id,
+  productName: r.product_name,
+  accentColor: r.accent_color,
+  continueUrl: r.continue_url,
+  continueOrigins: JSON.parse(r.continue_origins) as string[],
+  logoType: r.logo_type,
+  logoHash: r.logo_hash,
+  updatedAt: r.updated_at,
 });

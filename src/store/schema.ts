@@ -61,6 +61,18 @@ export interface Database {
     join_link_id: Generated<string | null>;
     locale: Generated<string | null>;
   };
+  brandings: {
+    owner_id: string;
+    instance_id: string;
+    product_name: string | null;
+    accent_color: string | null;
+    continue_url: string | null;
+    continue_origins: string;
+    logo: string | null;
+    logo_type: string | null;
+    logo_hash: string | null;
+    updated_at: string;
+  };
   join_links: {
     id: string;
     org_id: string;

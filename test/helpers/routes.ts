@@ -125,6 +125,10 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceOrg.get': { prepare: async (h) => org(h) },
   // An org of its own: random settings (a 1 ms invite lifetime, a member limit of 0) must not reach the other routes' fixtures.
   'instanceOrg.patch': { prepare: ownOrg, body: () => ({ description: 'Provisioning' }) },
+  'instanceBranding.get': { prepare: instance },
+  'instanceBranding.patch': { prepare: instance, body: () => ({ productName: 'Acme Cloud' }) },
+  'instanceOrgBranding.get': { prepare: async (h) => org(h) },
+  'instanceOrgBranding.patch': { prepare: ownOrg, body: () => ({ accentColor: '#0b5cad' }) },
   'instanceOrgInvites.get': { prepare: async (h) => org(h) },
   'instanceOrgInvites.post': { prepare: async (h) => org(h), body: () => ({ email: freshEmail(), role: 'edit' }) },
   'instanceOrgInvite.get': { prepare: async (h) => ({ ...org(h), inviteId: (await createInvite(h)).id }) },

@@ -6,6 +6,7 @@ import { eventsAndWebhooks } from './004_events_and_webhooks.js';
 import { joinLinks } from './005_join_links.js';
 import { locales } from './006_locales.js';
 import { tokenIndex } from './007_token_index.js';
+import { branding } from './008_branding.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -18,6 +19,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '005_join_links': joinLinks(dialect),
   '006_locales': locales(dialect),
   '007_token_index': tokenIndex(dialect),
+  '008_branding': branding(dialect),
 });
 
 /** Every migration, in order. */
