@@ -36,6 +36,10 @@ const WEBHOOK_ACTIONS = [
   'instanceOrgJoinLink.rotate',
   'instanceMail.get',
   'instanceMailMessage.retry',
+  'instanceBranding.get',
+  'instanceBranding.patch',
+  'instanceOrgBranding.get',
+  'instanceOrgBranding.patch',
 ] as const;
 const tableScopes = (action: string): readonly string[] | undefined => (ACTION_SCOPES as Record<string, readonly string[]>)[action];
 
@@ -266,10 +270,10 @@ describe('seed documents', () => {
 describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   const expected = expectedScopes();
 
-  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs, audit, event, webhook, join link and mail additions, and none of the public ones', () => {
+  it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs, audit, event, webhook, join link, mail and branding additions, and none of the public ones', () => {
     expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get', 'instanceEvents.get', ...WEBHOOK_ACTIONS]));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(36);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(40);
   });
 
   it('the event feed is open to the scopes of the audit log and to its own', () => {

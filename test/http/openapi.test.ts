@@ -30,10 +30,9 @@ interface UpstreamAction {
 const API_INFO: Record<string, { path: string; actions: Record<string, UpstreamAction> }> =
   JSON.parse(readFileSync(new URL('../fixtures/losant-schemas/apiInfo.invites-members.json', import.meta.url), 'utf8'));
 
-/** The document's own routes, hidden from it. */
-/** Routes that are not API operations: the document itself, its reference page, and the web pages with their assets. */
+/** Routes that are not API operations: the document itself, its reference page, the web pages with their assets and the logos they show. */
 const isNotOperation = (path: string) =>
-  path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || ['/', '/accept', '/admin'].includes(path) || path.startsWith('/assets/') || path === '/join/:code';
+  path === '/openapi.json' || path === '/docs' || path.startsWith('/docs/') || ['/', '/accept', '/admin'].includes(path) || path.startsWith('/assets/') || path === '/join/:code' || path === '/branding/:ownerId/logo';
 /** Fastify's `/a/:id` is OpenAPI's `/a/{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 const ERROR_REF = { $ref: '#/components/schemas/Error' };
