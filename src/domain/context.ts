@@ -1,3 +1,4 @@
+import type { EffectiveBranding } from '../contract/branding.js';
 import type { InviteRecord, OrgRecord, UserRecord } from './records.js';
 import type { Store } from './store.js';
 
@@ -9,7 +10,8 @@ interface InviteMail {
 }
 
 /** Renders the mail that carries an invite link; the only place the plain token goes. */
-export type ComposeInviteMail = (input: { org: OrgRecord; invite: InviteRecord; token: string; inviter: UserRecord | null }) => InviteMail;
+/** `branding` is what the org's pages show (src/domain/branding.ts); its logo URL is a path on this server. */
+export type ComposeInviteMail = (input: { org: OrgRecord; invite: InviteRecord; token: string; inviter: UserRecord | null; branding: EffectiveBranding }) => InviteMail;
 
 /** What every domain service is built with, by the composition root. */
 export interface DomainDeps {

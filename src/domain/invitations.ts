@@ -1,3 +1,4 @@
+import { effectiveBranding } from './branding.js';
 import { canonicalEmail, type Locale } from '../contract/canonical.js';
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
 import { type Actor, audit } from './audit.js';
@@ -266,7 +267,8 @@ export class Invitations {
 
   private async queueMail(store: Store, org: OrgRecord, invite: InviteRecord, token: string, actor: Actor): Promise<void> {
     const inviter = actor.userId ? await store.getUser(actor.userId) : null;
-    const mail = this.deps.composeInviteMail({ org, invite, token, inviter });
+    const branding = await effectiveBranding(store, org.instanceId, org.id);
+    const mail = this.deps.composeInviteMail({ org, invite, token, inviter, branding });
     const now = this.deps.clock().toISOString();
     await store.enqueueMail({
       id: newId(),

@@ -4,6 +4,7 @@ import type { ComposeInviteMail } from '../domain/context.js';
 import { personLabel } from '../domain/text.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { LOCALES, type Locale } from '../contract/canonical.js';
+import { DEFAULT_ACCENT, inkOn } from '../contract/colors.js';
 import { format, isLocale, mailDate, MESSAGES, splitMessage, type MessageKey } from '../i18n/messages.js';
 
 /** The built-in templates, shipped in the package's templates/mail. */
@@ -16,6 +17,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 /** Fills `{{name}}` placeholders; unknown names become empty. */
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => values[name] ?? '');
+
+const absolute = (publicUrl: string, path: string) => new URL(path, publicUrl).toString();
 
 /** `<public url>/accept?token=…&email=…`, the link format every invite mail carries. */
 function acceptLink(publicUrl: string, token: string, email: string): string {
@@ -67,7 +70,7 @@ export function inviteMailComposer(publicUrl: () => string, overrides: string | 
       ),
     ]),
   ) as Record<Locale, Record<(typeof KINDS)[number], TemplateSet>>;
-  return ({ org, invite, token, inviter }) => {
+  return ({ org, invite, token, inviter, branding }) => {
     const locale = mailLocale(invite, org);
     const kind = invite.joinLinkId ? 'join' : 'invite';
     const templates = sets[locale][kind];
@@ -80,11 +83,20 @@ export function inviteMailComposer(publicUrl: () => string, overrides: string | 
       inviter: inviter ? personLabel(inviter) : messages.mailAnAdministrator,
       expires: mailDate(invite.expiresAt, locale),
       link: acceptLink(publicUrl(), token, invite.email),
+      productName: branding.productName ?? '',
+      logoUrl: branding.logoUrl ? absolute(publicUrl(), branding.logoUrl) : '',
+      accentColor: branding.accentColor ?? DEFAULT_ACCENT,
+      accentInk: inkOn(branding.accentColor ?? DEFAULT_ACCENT),
     };
     // Each message's placeholders, by the names the templates know the values by.
     const named: Record<string, string> = { org: values.orgName, role: values.role, inviter: values.inviter, date: values.expires, email: values.email };
     const text: Record<string, string> = { ...values };
     const html: Record<string, string> = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, escapeHtml(v)]));
+    // The brand above the words: the logo (named by the product, for readers that block images), else the name.
+    html.brand = values.logoUrl
+      ? `<p><img src="${html.logoUrl}" alt="${html.productName || html.orgName}" height="48" style="max-height:48px;max-width:240px"></p>`
+      : values.productName ? `<p style="font-size:1.25em"><strong>${html.productName}</strong></p>` : '';
+    text.brand = values.productName ? `${values.productName}\n\n` : '';
     for (const [slot, key] of Object.entries(WORDS[kind])) {
       const [open, close] = QUOTES[locale];
       const quoted = slot === 'subject' ? named : { ...named, org: `${open}${named.org}${close}`, role: `${open}${named.role}${close}` };

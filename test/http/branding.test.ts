@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastMail } from '../../src/mail/eml.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { createInvite } from '../helpers/routes.js';
 
 /** A real 1×1 PNG, and a GIF: what an admin uploads. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -98,6 +102,26 @@ describe('instance and organization branding', () => {
     const trail = await h.request({ method: 'GET', url: `/instances/${h.instanceId}/audit-logs?action=instanceBranding.patch`, token: h.tokens.admin });
     expect(trail.body.items[0]).toMatchObject({ action: 'instanceBranding.patch', targetId: h.instanceId, details: { logo: `image/png, ${PNG.length} bytes` } });
     expect(JSON.stringify(trail.body)).not.toContain(PNG.toString('base64').slice(0, 20));
+  });
+});
+
+describe('the invitation mail', () => {
+  it('carries the product name, the logo served here and the accent on its button, with a readable ink', async () => {
+    const org = await newOrg('Mail look');
+    await patch(orgUrl(org.id), { accentColor: '#ffd400', productName: 'Acme <Cloud>' });
+    const invite = await createInvite(h, undefined, org.id);
+    await h.gh.worker.drain();
+    const mail = await simpleParser(await readFile((await lastMail(h.mailFolder, invite.email))!.file));
+    expect(mail.text).toMatch(/^Acme <Cloud>\n\n/);
+    const html = String(mail.html);
+    // A yellow button takes black words; the product name is escaped, and names the logo.
+    expect(html).toContain('background:#ffd400;color:#000000');
+    expect(html).toContain('alt="Acme &lt;Cloud&gt;"');
+    const src = /<img src="([^"]+)"/.exec(html)![1];
+    expect(src).toMatch(/^https?:\/\/[^/]+\/branding\/[0-9a-f]{24}\/logo\?v=[0-9a-f]{16}$/);
+    const logo = await fetchLogo(new URL(src).pathname + new URL(src).search);
+    expect(logo.statusCode).toBe(200);
+    expect(logo.rawPayload.equals(PNG)).toBe(true);
   });
 });
 
