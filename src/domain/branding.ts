@@ -158,6 +158,11 @@ export class Brandings {
     });
   }
 
+  /** What an org's pages and mail show. */
+  effective(instanceId: string, orgId: string): Promise<EffectiveBranding> {
+    return effectiveBranding(this.deps.store, instanceId, orgId);
+  }
+
   /** A logo by its owner's id, for the public logo route; null when there is none. */
   logo(ownerId: string): Promise<LogoRecord | null> {
     return this.deps.store.getLogo(ownerId);

@@ -248,6 +248,20 @@ export class Invitations {
    * different email all answer the same 404, so the answer tells nothing about other invites.
    */
   private async live(token: string, email: string, store = this.store): Promise<InviteRecord> {
+    const invite = await this.linked(token, email, store);
+    if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');
+    return invite;
+  }
+
+  /** The org a link invites to, expired links included (the pages name it and wear its branding); UnusableLink otherwise. */
+  async linkOrg(token: string, email: string): Promise<OrgRecord> {
+    const org = await this.store.getOrg((await this.linked(token, email)).orgId);
+    if (!org) throw new UnusableLink(false);
+    return org;
+  }
+
+  /** The pending invite behind a link, expired or not. */
+  private async linked(token: string, email: string, store = this.store): Promise<InviteRecord> {
     const invite = await store.getInviteByTokenHash(hashSecret(token));
     // One indexed lookup whatever the token, then the emails compared in constant time (against
     // a stand-in when there is no invite): neither the work nor its time tells an unknown token
@@ -255,7 +269,6 @@ export class Invitations {
     const emailMatches = sameSecret(invite?.email ?? '', canonicalEmail(email));
     if (!invite || !emailMatches) throw new UnusableLink(true);
     if (invite.status !== 'pending') throw new UnusableLink(false);
-    if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');
     return invite;
   }
 

@@ -122,6 +122,12 @@ export class JoinLinks {
     return toJoinInfo(link, org);
   }
 
+  /** The org of an active link, expired or used up ones included (the page names it and wears its branding); null otherwise. */
+  async codeOrg(code: string): Promise<OrgRecord | null> {
+    const link = await this.store.getJoinLinkByCode(code);
+    return link?.state === 'active' ? this.store.getOrg(link.orgId) : null;
+  }
+
   /**
    * Mails `email` a confirmation link. Refused without a mail: an address outside the link's
    * domains, an existing member, a person with another pending invitation to the org.

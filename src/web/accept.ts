@@ -4,6 +4,7 @@
  * the address bar at once and lives only in this script's memory.
  */
 import { createClient, GatehouseError, type InviteInfo } from '../../client/src/index.js';
+import { brand } from './brand.js';
 import { el } from './dom.js';
 import { formatDate, rich, roleText, t } from './i18n.js';
 import { pageStates, para, strong } from './page-state.js';
@@ -77,6 +78,10 @@ async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElem
       t('welcomeTitle', { org: info.orgName }),
       para(...rich('welcomeText', { org: strong(info.orgName), role: strong(info.role) })),
       para(t('welcomeSignIn', { email: info.email })),
+      // The app the admin named (http(s), on an origin they allowed: src/domain/branding.ts).
+      brand?.continueUrl
+        ? el('div', { class: 'actions' }, el('a', { class: 'button primary', href: brand.continueUrl }, t('continueTo', { product: brand.productName ?? info.orgName })))
+        : null,
     );
   } else {
     state(
@@ -89,7 +94,7 @@ async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElem
 /** Every failure as words a person can act on; never a status code or raw JSON alone. */
 function failed(error: unknown, retry: () => void): void {
   if (error instanceof GatehouseError && error.code === 'invite_link_expired') {
-    state(t('inviteExpiredTitle'), para(t('inviteExpiredText')));
+    state(brand ? t('inviteExpiredTitleOrg', { org: brand.orgName }) : t('inviteExpiredTitle'), para(t('inviteExpiredText')));
   } else if (error instanceof GatehouseError && error.code === 'invite_link_invalid') {
     state(
       t('inviteUnusableTitle'),

@@ -4,6 +4,7 @@
  * a confirmation link: nobody joins with an address they cannot read mail at.
  */
 import { createClient, GatehouseError, type JoinInfo } from '../../client/src/index.js';
+import { brand } from './brand.js';
 import { el } from './dom.js';
 import { formatDate, orList, rich, roleText, t } from './i18n.js';
 import { address, pageStates, para, strong } from './page-state.js';
@@ -100,7 +101,7 @@ function problemText(info: JoinInfo, error: GatehouseError): string {
 function failed(error: unknown, retry: () => void): void {
   const code = error instanceof GatehouseError ? error.code : null;
   if (code === 'join_link_expired') {
-    state(t('joinExpiredTitle'), para(t('joinExpiredText')));
+    state(brand ? t('joinExpiredTitleOrg', { org: brand.orgName }) : t('joinExpiredTitle'), para(t('joinExpiredText')));
   } else if (code === 'join_link_used_up') {
     state(t('joinUsedUpTitle'), para(t('joinUsedUpText')));
   } else if (code === 'join_link_invalid' || code === 'not_found') {

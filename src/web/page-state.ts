@@ -1,3 +1,4 @@
+import { productName } from './brand.js';
 import { byId, el, show } from './dom.js';
 
 /**
@@ -11,7 +12,7 @@ export function pageStates(): (heading: string, ...body: (Node | string | null)[
   return (heading, ...body) => {
     title.textContent = heading;
     show(content, ...body);
-    document.title = `${heading} · Gatehouse`;
+    document.title = `${heading} · ${productName}`;
     title.focus();
   };
 }

@@ -85,7 +85,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `invitation page —
     const { link } = await invited();
     h.advance(3_600_001);
     const page = await open(link);
-    await expect.poll(() => heading(page).textContent()).toBe('This invitation has expired');
+    await expect.poll(() => heading(page).textContent()).toBe('Your invitation to join Acme has expired');
     expect(await page.locator('main').innerText()).toContain('Ask the organization for a new invitation');
     await page.close();
   });

@@ -104,7 +104,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `join page — SKIPP
     await h.request({ method: 'POST', url: `/instances/${h.instanceId}/orgs/${h.orgId}/join-links/${rotated.id}/rotate`, token: h.tokens.admin });
     h.advance(DAY + 1000);
     const cases: [string, string, string][] = [
-      [expired.live, 'This join link has expired', 'Ask the organization for a new link'],
+      [expired.live, 'The join link for Acme has expired', 'Ask the organization for a new link'],
       [usedUp.live, 'This join link has been used up', 'As many people have joined with this link as it allows'],
       [disabled.live, 'This join link cannot be used', 'turned off or replaced'],
       [rotated.live, 'This join link cannot be used', 'turned off or replaced'],

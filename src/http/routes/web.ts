@@ -3,7 +3,8 @@ import { extname, join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOCALES, type Locale } from '../../contract/canonical.js';
-import { AppError, notFound } from '../../domain/errors.js';
+import { AppError, notFound, UnusableLink } from '../../domain/errors.js';
+import type { OrgRecord } from '../../domain/records.js';
 import { localeOfAcceptLanguage, MESSAGES, type MessageKey } from '../../i18n/messages.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { RoutePlugin } from './shared.js';
@@ -29,10 +30,38 @@ function localized(html: string, locale: Locale): string {
   return out;
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
+
+/** What a public page shows of the org behind its link: the name (the expired page says it) and the branding. */
+export interface PageBrand {
+  orgName: string;
+  productName?: string;
+  logoUrl?: string;
+  accentColor?: string;
+  continueUrl?: string;
+}
+
+/**
+ * The page wearing the org's branding: the product in its title, the logo above the words
+ * (both there before any script runs), and the rest as JSON in a `<meta>` for the script (an
+ * escaped attribute, not an inline script, which the policy forbids).
+ */
+function branded(html: string, brand: PageBrand | null): string {
+  if (!brand) return html;
+  const product = brand.productName ? escapeHtml(brand.productName) : null;
+  const logo = brand.logoUrl ? `<img class="brand-logo" src="${escapeHtml(brand.logoUrl)}" alt="${product ?? escapeHtml(brand.orgName)}">` : '';
+  const data = `<meta name="gatehouse-brand" content="${escapeHtml(JSON.stringify(brand))}">`;
+  return html
+    .replace(' · Gatehouse</title>', product ? ` · ${product}</title>` : ' · Gatehouse</title>')
+    .replace('</head>', `  ${data}\n</head>`)
+    .replace('<main class="card narrow" id="page">', `<main class="card narrow" id="page">${logo}`);
+}
+
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** The invitation page, the admin console and their assets, all held in memory from the start. */
-export const webRoutes: RoutePlugin = async (app, { services: { joinLinks, limiter } }) => {
+export const webRoutes: RoutePlugin = async (app, { services: { invitations, joinLinks, brandings, limiter } }) => {
   if (!existsSync(join(WEB_DIR, 'manifest.json'))) {
     throw new Error(`The web pages are not built (${WEB_DIR} is missing): run npm run build`);
   }
@@ -45,14 +74,30 @@ export const webRoutes: RoutePlugin = async (app, { services: { joinLinks, limit
 
   const page = (reply: FastifyReply, html: string) =>
     reply.header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(html);
-  /** A public page in the reader's language, by the request's Accept-Language. */
-  const inTheirLanguage = (req: FastifyRequest, reply: FastifyReply, versions: Record<Locale, string>) => {
+  /** A public page in the reader's language, by the request's Accept-Language, in the org's branding. */
+  const inTheirLanguage = async (req: FastifyRequest, reply: FastifyReply, versions: Record<Locale, string>, org: OrgRecord | null) => {
     const locale = localeOfAcceptLanguage(req.headers['accept-language']);
-    return page(reply.header('content-language', locale).header('vary', 'Accept-Language'), versions[locale]);
+    const brand = org ? { orgName: org.name, ...(await brandings.effective(org.instanceId, org.id)) } : null;
+    return page(reply.header('content-language', locale).header('vary', 'Accept-Language'), branded(versions[locale], brand));
   };
 
-  // The accept URL carries the invite token: never stored (the global no-store applies).
-  app.get('/accept', { schema: { hide: true } }, async (req, reply) => inTheirLanguage(req, reply, pages.accept));
+  // The accept URL carries the invite token: never stored (the global no-store applies). The
+  // page looks the link up only to name the org and wear its branding, under the public API's
+  // limits: an unknown link counts as a guess, as it would at GET /invites.
+  app.get('/accept', { schema: { hide: true } }, async (req, reply) => {
+    const { token, email } = req.query as Record<string, unknown>;
+    let org: OrgRecord | null = null;
+    if (typeof token === 'string' && typeof email === 'string' && token.length <= 256 && email.length <= 1024) {
+      await limiter.publicAddress(req.ip);
+      try {
+        org = await invitations.linkOrg(token, email);
+      } catch (error) {
+        if (!(error instanceof UnusableLink)) throw error;
+        await limiter.failedLink(req.ip, email, error.unknown);
+      }
+    }
+    return inTheirLanguage(req, reply, pages.accept, org);
+  });
   // The join page answers with the link's state as its status (404 unusable, 410 expired), so
   // link checkers and people alike see a dead link as one; its script shows the words. Like the
   // public API it is rate-limited per address, and an unknown code counts as a guess.
@@ -72,7 +117,7 @@ export const webRoutes: RoutePlugin = async (app, { services: { joinLinks, limit
         }
         status = error.type === 'Gone' ? 410 : 404;
       }
-      return inTheirLanguage(req, reply.code(status), pages.join);
+      return inTheirLanguage(req, reply.code(status), pages.join, await joinLinks.codeOrg(req.params.code));
     },
   );
   // The console's HTML names the current asset versions, so it is revalidated on every load.
