@@ -7,7 +7,7 @@ import { createClient, GatehouseError, type InviteInfo } from '../../client/src/
 import { brand } from './brand.js';
 import { el } from './dom.js';
 import { formatDate, rich, roleText, t } from './i18n.js';
-import { pageStates, para, strong } from './page-state.js';
+import { address, pageStates, para, strong } from './page-state.js';
 
 const params = new URLSearchParams(location.search);
 const token = params.get('token') ?? '';
@@ -77,7 +77,7 @@ async function respond(info: InviteInfo, accept: boolean, button: HTMLButtonElem
     state(
       t('welcomeTitle', { org: info.orgName }),
       para(...rich('welcomeText', { org: strong(info.orgName), role: strong(info.role) })),
-      para(t('welcomeSignIn', { email: info.email })),
+      para(...rich('welcomeSignIn', { email: address(info.email) })),
       // The app the admin named (http(s), on an origin they allowed: src/domain/branding.ts).
       brand?.continueUrl
         ? el('div', { class: 'actions' }, el('a', { class: 'button primary', href: brand.continueUrl }, t('continueTo', { product: brand.productName ?? info.orgName })))
