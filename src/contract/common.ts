@@ -76,7 +76,7 @@ export const ErrorBody = named(
     field: Type.Optional(
       Type.String({
         description:
-          'On `invalid_request` for a request that does not fit the schema: the field the message is about, as written in the ' +
+          'On `invalid_request` for a request that does not fit the schema, or a value refused by a rule: the field the message is about, as written in the ' +
           'request (`role`, `allowedDomains[0]`, `limits.member`, a query parameter such as `perPage`, a path id such as `orgId`)',
       }),
     ),

@@ -20,7 +20,7 @@ export type ErrorType = keyof typeof ERROR_STATUS;
 
 /**
  * Every error body is `{ type, message, code }`, and `field` when the request did not fit the
- * schema (`invalid_request`): the field at fault, for a page to show the message by it. `code` is the stable, machine-readable reason
+ * schema or a field's value was refused (`invalid_request`): the field at fault, for a page to show the message by it. `code` is the stable, machine-readable reason
  * that clients, the CLI and the console branch on (messages are for people and may change);
  * each code belongs to one type, and so to one status. Public link answers use one code for
  * every kind of unusable link (unknown, used, revoked, another email) so that they cannot be

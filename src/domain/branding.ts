@@ -24,12 +24,12 @@ function sniffLogo(data: Buffer): (typeof LOGO_TYPES)[number] | null {
 /** The logo's bytes from base64 (a `data:` URL is taken too), checked for size and type. */
 function decodeLogo(text: string): { data: Buffer; type: string } {
   const base64 = text.replace(/^data:[\w/+.-]*;base64,/, '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) throw invalid('logo must be a base64-encoded image');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) throw invalid('logo must be a base64-encoded image', 'logo');
   const data = Buffer.from(base64, 'base64');
-  if (data.length === 0) throw invalid('logo must be a base64-encoded image');
-  if (data.length > MAX_LOGO_BYTES) throw invalid(`logo must be at most ${MAX_LOGO_BYTES / 1024} KiB (this one is ${Math.ceil(data.length / 1024)} KiB)`);
+  if (data.length === 0) throw invalid('logo must be a base64-encoded image', 'logo');
+  if (data.length > MAX_LOGO_BYTES) throw invalid(`logo must be at most ${MAX_LOGO_BYTES / 1024} KiB (this one is ${Math.ceil(data.length / 1024)} KiB)`, 'logo');
   const type = sniffLogo(data);
-  if (!type) throw invalid('logo must be a PNG, JPEG, GIF or WebP image (SVG is not accepted)');
+  if (!type) throw invalid('logo must be a PNG, JPEG, GIF or WebP image (SVG is not accepted)', 'logo');
   return { data, type };
 }
 
@@ -39,10 +39,10 @@ function toOrigin(text: string): string {
   try {
     url = new URL(text.trim());
   } catch {
-    throw invalid(`continueOrigins: "${text}" is not an origin like https://app.example.com`);
+    throw invalid(`continueOrigins: "${text}" is not an origin like https://app.example.com`, 'continueOrigins');
   }
   const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
-  if (!/^https?:$/.test(url.protocol) || !bare) throw invalid(`continueOrigins: "${text}" is not an origin like https://app.example.com (http or https, no path)`);
+  if (!/^https?:$/.test(url.protocol) || !bare) throw invalid(`continueOrigins: "${text}" is not an origin like https://app.example.com (http or https, no path)`, 'continueOrigins');
   return url.origin;
 }
 
@@ -117,7 +117,7 @@ export class Brandings {
 
   async update(instanceId: string, orgId: string | null, patch: BrandingPatch, actor: Actor): Promise<Branding> {
     if (Object.keys(patch).length === 0) throw invalid('Nothing to change: give productName, accentColor, continueUrl, continueOrigins or logo');
-    if (orgId && patch.continueOrigins !== undefined) throw invalid("continueOrigins is set on the instance's branding, for all its organizations");
+    if (orgId && patch.continueOrigins !== undefined) throw invalid("continueOrigins is set on the instance's branding, for all its organizations", 'continueOrigins');
     const productName = patch.productName == null ? patch.productName : requireText(patch.productName, 'productName');
     const logo = patch.logo == null ? patch.logo : decodeLogo(patch.logo);
     const origins = patch.continueOrigins === undefined ? undefined : [...new Set(patch.continueOrigins.map(toOrigin))];
@@ -139,7 +139,7 @@ export class Brandings {
       if (patch.continueUrl) {
         const allowed = orgId ? (rows.find((r) => r.ownerId === instanceId)?.continueOrigins ?? []) : next.continueOrigins;
         const problem = continueProblem(patch.continueUrl, allowed);
-        if (problem) throw invalid(problem);
+        if (problem) throw invalid(problem, 'continueUrl');
       }
       await store.putBranding(next, logo === undefined ? undefined : (logo?.data ?? null));
       // What changed, never the logo's bytes: its type and size say enough.

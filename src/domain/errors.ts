@@ -3,6 +3,8 @@ import { ERROR_CODES, type ErrorCode, type ErrorType } from '../contract/errors.
 /** The one error type the domain throws; the HTTP layer maps its code's `type` to a status. */
 export class AppError extends Error {
   readonly type: ErrorType;
+  /** On an `invalid_request`: the request field at fault, for a form to show the message by it. */
+  field?: string;
 
   constructor(
     readonly code: ErrorCode,
@@ -18,7 +20,11 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('not_found', `${what} was not found`);
 export const alreadyMember = (email: string) => new AppError('already_member', `${email} is already a member of this organization`);
-export const invalid = (message: string) => new AppError('invalid_request', message);
+export const invalid = (message: string, field?: string) => {
+  const error = new AppError('invalid_request', message);
+  if (field) error.field = field;
+  return error;
+};
 
 /**
  * A link that cannot be used. Every kind answers alike; `unknown` (no such link, or the link

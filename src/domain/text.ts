@@ -4,8 +4,8 @@ import type { UserRecord } from './records.js';
 /** A name that ends up in mail subjects and pages: trimmed, 1 to 255 characters, one line. */
 export function requireText(value: string, what: string): string {
   const text = value.trim();
-  if (!text || text.length > 255) throw invalid(`${what} must be 1 to 255 characters`);
-  if (/[\u0000-\u001f\u007f]/.test(text)) throw invalid(`${what} must not contain control characters`);
+  if (!text || text.length > 255) throw invalid(`${what} must be 1 to 255 characters`, what);
+  if (/[\u0000-\u001f\u007f]/.test(text)) throw invalid(`${what} must not contain control characters`, what);
   return text;
 }
 

@@ -57,7 +57,7 @@ export function registerErrorMapper(app: FastifyInstance, isUnavailable: (error:
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
       if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
-      return sendError(reply, ERROR_STATUS[error.type], error.code, error.message);
+      return sendError(reply, ERROR_STATUS[error.type], error.code, error.message, error.field);
     }
     const fe = error as FastifyError;
     if (fe.validation) {

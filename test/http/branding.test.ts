@@ -128,25 +128,27 @@ describe('the invitation mail', () => {
 describe('what is refused, changing nothing', () => {
   const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>').toString('base64');
   it.each([
-    ['an empty change', instanceUrl, {}, /Nothing to change/],
-    ['a colour that is not #rrggbb', instanceUrl, { accentColor: 'red' }, /accentColor must be a colour like #0b5cad/],
-    ['an SVG logo', instanceUrl, { logo: svg }, /PNG, JPEG, GIF or WebP/],
-    ['a logo that is not base64', instanceUrl, { logo: 'not base64!' }, /base64/],
-    ['a logo over 128 KiB', instanceUrl, { logo: Buffer.concat([PNG, Buffer.alloc(130 * 1024)]).toString('base64') }, /at most 128 KiB/],
-    ['a javascript: continue URL', instanceUrl, { continueUrl: 'javascript:alert(1)' }, /http or https/],
-    ['a continue URL off the allowed origins', instanceUrl, { continueUrl: 'https://evil.example.com/' }, /one of the instance's continueOrigins/],
-    ['a continue URL with credentials', instanceUrl, { continueUrl: 'https://user:pw@app.acme.com/' }, /credentials/],
-    ['an origin with a path', instanceUrl, { continueOrigins: ['https://app.acme.com/path'] }, /not an origin/],
-    ['an ftp origin', instanceUrl, { continueOrigins: ['ftp://files.acme.com'] }, /not an origin/],
-    ['origins on an org', () => orgUrl(), { continueOrigins: ['https://app.acme.com'] }, /instance's branding/],
-    ['a product name on two lines', () => orgUrl(), { productName: 'Acme\nCloud' }, /control characters/],
-    ['an unknown field', instanceUrl, { favicon: 'x' }, /favicon/],
-  ])('%s', async (_, url, body, message) => {
+    ['an empty change', instanceUrl, {}, /Nothing to change/, undefined],
+    ['a colour that is not #rrggbb', instanceUrl, { accentColor: 'red' }, /accentColor must be a colour like #0b5cad/, 'accentColor'],
+    ['an SVG logo', instanceUrl, { logo: svg }, /PNG, JPEG, GIF or WebP/, 'logo'],
+    ['a logo that is not base64', instanceUrl, { logo: 'not base64!' }, /base64/, 'logo'],
+    ['a logo over 128 KiB', instanceUrl, { logo: Buffer.concat([PNG, Buffer.alloc(130 * 1024)]).toString('base64') }, /at most 128 KiB/, 'logo'],
+    ['a javascript: continue URL', instanceUrl, { continueUrl: 'javascript:alert(1)' }, /http or https/, 'continueUrl'],
+    ['a continue URL off the allowed origins', instanceUrl, { continueUrl: 'https://evil.example.com/' }, /one of the instance's continueOrigins/, 'continueUrl'],
+    ['a continue URL with credentials', instanceUrl, { continueUrl: 'https://user:pw@app.acme.com/' }, /credentials/, 'continueUrl'],
+    ['an origin with a path', instanceUrl, { continueOrigins: ['https://app.acme.com/path'] }, /not an origin/, 'continueOrigins'],
+    ['an ftp origin', instanceUrl, { continueOrigins: ['ftp://files.acme.com'] }, /not an origin/, 'continueOrigins'],
+    ['origins on an org', () => orgUrl(), { continueOrigins: ['https://app.acme.com'] }, /instance's branding/, 'continueOrigins'],
+    ['a product name on two lines', () => orgUrl(), { productName: 'Acme\nCloud' }, /control characters/, 'productName'],
+    ['an unknown field', instanceUrl, { favicon: 'x' }, /favicon/, undefined],
+  ])('%s', async (_, url, body, message, field) => {
     const before = await h.snapshot();
     const res = await patch(url(), body);
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ type: 'Validation', code: 'invalid_request' });
     expect(res.body.message).toMatch(message);
+    // Named, so that a form shows the words next to the field.
+    if (field) expect(res.body.field).toBe(field);
     expect(await h.snapshot()).toBe(before);
   });
 
