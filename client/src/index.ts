@@ -8,6 +8,7 @@
  * const { items } = await client.instanceOrgInvites.get({ instanceId, orgId, sortField: 'email' });
  */
 import type { AuditLog, AuditLogCollection } from '../../src/contract/audit.js';
+import type { Branding, BrandingPatch } from '../../src/contract/branding.js';
 import type { Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, RoleInfo } from '../../src/contract/invites.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult } from '../../src/contract/join-links.js';
 import type { MailCollection, MailMessage } from '../../src/contract/mail.js';
@@ -23,6 +24,7 @@ export type { Callback, CallOptions, ClientOptions };
 export type { ApiToken, ApiTokenCollection, ApiTokenPost, ApiTokenWithSecret };
 export type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequestResult };
 export type { MailCollection, MailMessage };
+export type { Branding, BrandingPatch };
 export type { AuditLog, AuditLogCollection, Invite, InviteCollection, InviteInfo, InvitePost, InviteResult, Member, MemberCollection, MemberPatch, MemberPost, Org, OrgCollection, OrgPatch, OrgPost, RoleInfo, TokenInfo };
 
 /** A call: returns a promise, or with a node-style callback as its last argument, nothing. */

@@ -29,14 +29,18 @@ const ACTIONS: Record<string, string> = {
   'instanceWebhook.delete': 'Deleted a webhook',
   'instanceWebhook.redeliver': 'Sent an event again',
   'instanceMailMessage.retry': 'Retried an invitation mail',
+  'instanceBranding.patch': "Changed the instance's branding",
+  'instanceOrgBranding.patch': "Changed an organization's branding",
 };
 
-/** "role edit, replaced 1": the entry's details that read as words (lists and objects left out). */
-const details = (d: Record<string, unknown>) =>
-  Object.entries(d)
-    .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-    .map(([k, v]) => `${k} ${String(v)}`)
-    .join(', ');
+/**
+ * "role edit, replaced 1": the entry's details that read as words (lists and objects left out),
+ * each kept on one line where it fits one (a URL is otherwise broken at any slash).
+ */
+const details = (d: Record<string, unknown>) => {
+  const pairs = Object.entries(d).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+  return el('span', {}, ...pairs.flatMap(([k, v], i) => [i ? ', ' : '', `${k} `, el('span', { class: 'address' }, String(v))]));
+};
 
 /** Who made the change: user and token by the start of their ids (the whole id on hover), and the address. */
 function by(e: AuditLog): HTMLElement {

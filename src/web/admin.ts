@@ -13,6 +13,7 @@ import { webhooksView } from './admin-webhooks.js';
 import { orgsView } from './admin-orgs.js';
 import { tokensView } from './admin-tokens.js';
 import { mailView } from './admin-mail.js';
+import { brandingView } from './admin-branding.js';
 import { importView } from './admin-import.js';
 import { peopleView } from './admin-people.js';
 import { byId, el, show } from './dom.js';
@@ -101,6 +102,7 @@ const VIEWS: ViewSpec[] = [
   { hash: 'orgs', label: 'Organizations', needs: 'instanceOrgs.get', make: orgsView, perOrg: false },
   { hash: 'tokens', label: 'API tokens', needs: 'instanceApiTokens.get', make: tokensView, perOrg: false },
   { hash: 'mail', label: 'Mail problems', needs: 'instanceMail.get', make: mailView, perOrg: false },
+  { hash: 'branding', label: 'Branding', needs: 'instanceBranding.get', make: brandingView, perOrg: false },
 ];
 
 async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {

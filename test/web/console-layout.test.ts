@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { layoutProblems } from '../helpers/layout.js';
+import { logoPng } from '../helpers/png.js';
 import { addMember, createInvite, createJoinLink } from '../helpers/routes.js';
 
 const ARTIFACTS = 'test-results/screenshots';
@@ -25,6 +26,7 @@ const VIEWS: { name: string; hash: string; ready: string }[] = [
   { name: 'orgs', hash: '#orgs', ready: 'Subsidiary operations of the Asia Pacific region, billed separately' },
   { name: 'tokens', hash: '#tokens', ready: 'instanceOrgInvites.post, instanceOrgMembers.get' },
   { name: 'mail', hash: '#mail', ready: 'refused.recipient.with.a.long.name@subsidiary.example.org' },
+  { name: 'branding', hash: '#branding', ready: 'https://workspace.subsidiary.example.org/getting-started/after-the-invitation' },
 ];
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — SKIPPED: ${BROWSER_SKIPPED}` : 'console layout', () => {
@@ -53,6 +55,14 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console layout — 
     const refused = await createInvite(h, 'refused.recipient.with.a.long.name@subsidiary.example.org', h.otherOrgId);
     const mail = (await h.gh.store.latestMailOf([refused.id])).get(refused.id)!;
     await h.gh.store.markMailFailed(mail.id, "Can't send mail - all recipients were rejected: 550 5.1.1 <refused.recipient.with.a.long.name@subsidiary.example.org>: Recipient address rejected: User unknown in virtual mailbox table");
+    const branding = {
+      productName: 'Acme Workspace for Subsidiaries',
+      accentColor: '#1e6b35',
+      logo: logoPng().toString('base64'),
+      continueOrigins: ['https://workspace.subsidiary.example.org'],
+      continueUrl: 'https://workspace.subsidiary.example.org/getting-started/after-the-invitation',
+    };
+    expect((await h.request({ method: 'PATCH', url: `/instances/${h.instanceId}/branding`, token: h.tokens.admin, body: branding })).status).toBe(200);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${url}/admin`);
