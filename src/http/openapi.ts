@@ -122,7 +122,8 @@ function describeRoute({ schema, url, route }: Parameters<SwaggerTransform>[0], 
   const response: Record<string, unknown> = {
     [spec.status]: { description: spec.success, ...json((schema.response as Record<number, unknown>)[spec.status]) },
   };
-  for (const status of errorStatuses(schema, id, spec)) response[status] = errorAnswer(status, id, spec, schema, bodyLimit);
+  // A route may take more than the app's limit (a branding change carries a logo).
+  for (const status of errorStatuses(schema, id, spec)) response[status] = errorAnswer(status, id, spec, schema, route.bodyLimit ?? bodyLimit);
   const secured = spec.access !== 'public';
   return {
     url,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { createInvite, ROUTES } from '../helpers/routes.js';
+import { OPERATIONS } from '../../src/contract/operations.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,6 +11,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const snapshot = () => h.snapshot();
+/** The route's entry in the OpenAPI document. */
+const operationDoc = (route: (typeof ROUTES)[number]) => (h.gh.app.swagger() as any).paths[OPERATIONS[route.action].path][route.method.toLowerCase()];
 
 const bodyRoutes = ROUTES.filter((r) => r.body);
 const override = (i: number) => ({ resourceId: i.toString(16).padStart(24, '0'), role: 'view' });
@@ -56,10 +59,11 @@ describe.each(bodyRoutes)('$method $action refuses bad bodies with 400 and chang
     expect(await snapshot()).toBe(before);
   });
 
-  it('refuses an oversized body with 413', async () => {
+  it('refuses an oversized body with 413, past the limit its OpenAPI entry states', async () => {
     const ids = await route.prepare(h);
     const before = await snapshot();
-    const res = await h.request({ method: route.method, url: route.path(ids), token: h.tokens.admin, body: { role: 'view', pad: 'x'.repeat(100_000) } });
+    const limit = Number(/larger than (\d+) KiB/.exec(operationDoc(route).responses['413'].description)![1]) * 1024;
+    const res = await h.request({ method: route.method, url: route.path(ids), token: h.tokens.admin, body: { role: 'view', pad: 'x'.repeat(limit) } });
     expect(res.status).toBe(413);
     expect(res.body.type).toBe('PayloadTooLarge');
     expect(await snapshot()).toBe(before);

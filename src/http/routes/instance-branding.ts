@@ -5,8 +5,8 @@ import { notFound } from '../../domain/errors.js';
 import { operation } from '../operation.js';
 import { actor, type RoutePlugin } from './shared.js';
 
-/** A logo travels base64-encoded in JSON: room for the largest one and the other fields. */
-const BODY_LIMIT = Math.ceil(MAX_LOGO_BYTES / 3) * 4 + 16 * 1024;
+/** A logo travels base64-encoded in JSON (4/3 of its size): room for the largest one and the other fields, in whole KiB. */
+const BODY_LIMIT = Math.ceil(((MAX_LOGO_BYTES / 3) * 4) / 1024 + 16) * 1024;
 
 export const instanceBrandingRoutes: RoutePlugin = async (app, { services: { brandings } }) => {
   app.route({
