@@ -34,7 +34,7 @@ export async function seedGatehouse(database: string, seed: Seed): Promise<Fixtu
     const [orgA, orgB, orgC] = ['Org A', 'Org B', 'Org C'].map((name) => newOrg(instanceId, { name }, new Date()));
     for (const org of [orgA, orgB, orgC]) await store.insertOrg(org);
     const token = newSecret();
-    await store.insertToken({ id: newId(), instanceId, userId: null, scopes: ['all.Instance'], createdAt: now, expiresAt: null, revokedAt: null }, hashSecret(token));
+    await store.insertToken({ id: newId(), instanceId, userId: null, orgId: null, scopes: ['all.Instance'], createdAt: now, expiresAt: null, revokedAt: null }, hashSecret(token));
 
     const invite = (orgId: string, email: string): InviteRecord => ({
       id: newId(),

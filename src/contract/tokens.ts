@@ -16,6 +16,8 @@ export const TokenInfo = named('TokenInfo', Type.Object({
   user: Type.Optional(
     Type.Object({ id: Id, email: Type.String(), instanceRole: StringEnum(['admin', 'view']) }),
   ),
+  /** Set for a token bound to one organization: it reaches that org's routes only. */
+  orgId: Type.Optional(Id),
   /** The actions of the API this token may call in its instance, from its scopes (and its user's role). */
   actions: Type.Array(Type.String()),
   /** The scopes it may give a token it creates (`instanceApiTokens.post`): none that opens more than `actions`. */
@@ -35,6 +37,8 @@ export const ApiToken = named('ApiToken', Type.Object({
   scope: Type.Array(Type.String()),
   /** Set for a token that acts for a user (created with the CLI). */
   userId: Type.Optional(Id),
+  /** Set for a token bound to one organization (created with the CLI's --org). */
+  orgId: Type.Optional(Id),
   status: StringEnum(['live', 'revoked', 'expired']),
   creationDate: Type.String({ format: 'date-time' }),
   expirationDate: Type.Optional(Type.String({ format: 'date-time' })),

@@ -16,6 +16,7 @@ export function toApiToken(t: TokenRecord, now: string): ApiToken {
     instanceId: t.instanceId,
     scope: t.scopes,
     ...(t.userId ? { userId: t.userId } : {}),
+    ...(t.orgId ? { orgId: t.orgId } : {}),
     status: tokenState(t, now),
     creationDate: t.createdAt,
     ...(t.expiresAt ? { expirationDate: t.expiresAt } : {}),

@@ -114,8 +114,14 @@ export class Operator {
   }
 
   /** Creates a token and returns its secret, which is shown this once: only its hash is kept. */
-  async createToken(input: { instanceId: string; scopes: string[]; userId?: string; ttlMs?: number }) {
+  async createToken(input: { instanceId: string; scopes: string[]; userId?: string; orgId?: string | null; ttlMs?: number }) {
     const instance = await this.instance(input.instanceId);
+    let orgId: string | null = null;
+    if (input.orgId) {
+      const org = await this.store.getOrg(canonicalId(input.orgId));
+      if (!org || org.instanceId !== instance.id) throw notFound('Organization');
+      orgId = org.id;
+    }
     if (input.scopes.length === 0) throw invalid('A token needs at least one scope');
     const unknown = input.scopes.filter((s) => !KNOWN_SCOPES.has(s));
     if (unknown.length) throw invalid(`Unknown scope(s): ${unknown.join(', ')}. Known: ${[...KNOWN_SCOPES].join(', ')}`);
@@ -132,6 +138,7 @@ export class Operator {
       id: newId(now.getTime()),
       instanceId: instance.id,
       userId,
+      orgId,
       scopes: [...new Set(input.scopes)],
       createdAt: now.toISOString(),
       expiresAt: input.ttlMs ? new Date(now.getTime() + input.ttlMs).toISOString() : null,

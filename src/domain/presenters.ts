@@ -146,6 +146,7 @@ export function toTokenInfo(token: TokenRecord, instance: InstanceRecord | null,
     createdAt: token.createdAt,
     ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
     ...(user && role ? { user: { id: user.id, email: user.email, instanceRole: role } } : {}),
+    ...(token.orgId ? { orgId: token.orgId } : {}),
     actions,
     grantableScopes: grantableScopes(actions),
   };

@@ -68,6 +68,8 @@ export interface TokenRecord {
   id: string;
   instanceId: string;
   userId: string | null;
+  /** The one org of the instance the token reaches; null for the whole instance. */
+  orgId: string | null;
   scopes: string[];
   createdAt: string;
   expiresAt: string | null;

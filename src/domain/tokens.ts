@@ -1,3 +1,4 @@
+import { OPERATIONS } from '../contract/operations.js';
 import { ACTION_SCOPES, type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
 import type { TokenInfo } from '../contract/tokens.js';
 import { AppError } from './errors.js';
@@ -15,7 +16,8 @@ export function tokenState(token: TokenRecord, now: string): 'live' | 'revoked' 
 /**
  * Bearer token checks. A token is bound to one instance and carries scopes; a token with a
  * user acts with that user's rights as well: it reaches its instance only while the user is
- * a member there, and writes need the user to be an instance admin.
+ * a member there, and writes need the user to be an instance admin. A token bound to an org
+ * (`token create --org`) reaches that org's routes only: nothing instance-wide, no other org.
  */
 export class Auth {
   constructor(
@@ -36,9 +38,9 @@ export class Auth {
   }
 
   /** Whether the token may perform `action` on `instanceId` (for answers that depend on it). */
-  async may(token: TokenRecord, action: Action, instanceId: string): Promise<boolean> {
+  async may(token: TokenRecord, action: Action, instanceId: string, orgId?: string): Promise<boolean> {
     try {
-      await this.authorize(token, action, instanceId);
+      await this.authorize(token, action, instanceId, orgId);
       return true;
     } catch (error) {
       if (error instanceof AppError && error.code === 'forbidden') return false;
@@ -46,10 +48,11 @@ export class Auth {
     }
   }
 
-  /** 403 unless the token may perform `action` on `instanceId`. */
-  async authorize(token: TokenRecord, action: Action, instanceId: string): Promise<void> {
-    // Another instance gets the same answer as a missing scope: nothing about it leaks.
+  /** 403 unless the token may perform `action` on `instanceId` (and, for an org's route, `orgId`). */
+  async authorize(token: TokenRecord, action: Action, instanceId: string, orgId?: string): Promise<void> {
+    // Another instance, or another org for a bound token, gets the same answer as a missing scope: nothing about it leaks.
     if (token.instanceId !== instanceId || !scopeAllows(token.scopes, action)) throw forbidden(action);
+    if (token.orgId !== null && (!isOrgAction(action) || orgId !== token.orgId)) throw forbidden(action);
     if (token.userId === null) return;
     const role = await this.store.getInstanceRole(instanceId, token.userId);
     if (!userMay(role, action)) throw forbidden(action);
@@ -63,11 +66,14 @@ export class Auth {
       token.userId ? this.store.getInstanceRole(token.instanceId, token.userId) : null,
     ]);
     const actions = (Object.keys(ACTION_SCOPES) as Action[]).filter(
-      (a) => scopeAllows(token.scopes, a) && (token.userId === null || userMay(role, a)),
+      (a) => scopeAllows(token.scopes, a) && (token.userId === null || userMay(role, a)) && (token.orgId === null || isOrgAction(a)),
     );
     return toTokenInfo(token, instance, user, role, actions);
   }
 }
+
+/** An action on one org (its path names the org): the only kind an org-bound token may call. */
+const isOrgAction = (action: Action) => OPERATIONS[action].path.includes('{orgId}');
 
 /** A user token reaches its instance while the user is a member there; writes need an admin. */
 const userMay = (role: string | null, action: Action) => role !== null && (role === 'admin' || isReadAction(action));

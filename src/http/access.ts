@@ -26,6 +26,6 @@ export function registerAccess(app: FastifyInstance, auth: Auth, limiter: RateLi
   });
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
     const id = request.routeOptions.config.operation;
-    if (id && isAction(id) && request.token) await auth.authorize(request.token, id, request.params?.instanceId);
+    if (id && isAction(id) && request.token) await auth.authorize(request.token, id, request.params?.instanceId, request.params?.orgId);
   });
 }

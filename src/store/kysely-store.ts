@@ -333,6 +333,7 @@ export class KyselyStore implements Store {
         id: t.id,
         instance_id: t.instanceId,
         user_id: t.userId,
+        org_id: t.orgId,
         token_hash: tokenHash,
         scopes: JSON.stringify(t.scopes),
         created_at: t.createdAt,

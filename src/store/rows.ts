@@ -65,12 +65,13 @@ export const userRow = (u: UserRecord) => ({
 });
 
 /** Every column of a token but its hash: what leaves the table when tokens are listed. */
-export const TOKEN_COLUMNS = ['id', 'instance_id', 'user_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
+export const TOKEN_COLUMNS = ['id', 'instance_id', 'user_id', 'org_id', 'scopes', 'created_at', 'expires_at', 'revoked_at'] as const;
 
 export const toToken = (r: Omit<Row<'api_tokens'>, 'token_hash'>): TokenRecord => ({
   id: r.id,
   instanceId: r.instance_id,
   userId: r.user_id,
+  orgId: r.org_id,
   scopes: JSON.parse(r.scopes) as string[],
   createdAt: r.created_at,
   expiresAt: r.expires_at,

@@ -36,6 +36,7 @@ export interface Database {
     id: string;
     instance_id: string;
     user_id: string | null;
+    org_id: Generated<string | null>;
     token_hash: string;
     scopes: string;
     created_at: string;

@@ -113,7 +113,10 @@ async function start(client: GatehouseClient, me: TokenInfo): Promise<void> {
   );
   let orgs;
   try {
-    orgs = await client.instanceOrgs.get({ instanceId: me.instanceId, perPage: 1000 });
+    // A token bound to one org sees that org only (it may not list the instance's).
+    orgs = me.orgId
+      ? { items: [await client.instanceOrg.get({ instanceId: me.instanceId, orgId: me.orgId })] }
+      : await client.instanceOrgs.get({ instanceId: me.instanceId, perPage: 1000 });
   } catch (error) {
     show(app, el('p', { class: 'card' }, 'This token cannot list the organizations of its instance (scope instanceOrgs.get or all.Instance.read is needed).'));
     report(error);

@@ -64,7 +64,8 @@ describe('GATEHOUSE_INSTANCE and GATEHOUSE_ORG stand for --instance and --org on
 
   it('org create, token create and instance add-member take the instance from GATEHOUSE_INSTANCE', async () => {
     expect(await ghJson(['org', 'create', '--name', 'From the environment'])).toMatchObject({ instanceId, name: 'From the environment' });
-    expect(await ghJson(['token', 'create', '--scope', 'all.Instance.read'])).toMatchObject({ instanceId, scopes: ['all.Instance.read'] });
+    // GATEHOUSE_ORG is set too, but binds no token: binding is asked for by name (--org).
+    expect(await ghJson(['token', 'create', '--scope', 'all.Instance.read'])).toMatchObject({ instanceId, scopes: ['all.Instance.read'], orgId: null });
     const user = await ghJson<{ id: string }>(['user', 'create', '--email', 'env-admin@example.com']);
     expect(await ghJson(['instance', 'add-member', '--user', user.id, '--role', 'view'])).toEqual({ instanceId, userId: user.id, role: 'view' });
   });
@@ -200,6 +201,7 @@ describe('token list', { timeout: LONG_RUN }, () => {
   let expired = '';
   let revoked = '';
   let forUser = '';
+  let bound = '';
   let userId = '';
   beforeAll(async () => {
     secrets.push(server.summary.created!.token);
@@ -213,15 +215,17 @@ describe('token list', { timeout: LONG_RUN }, () => {
     await ghJson(['token', 'revoke', '--id', revoked]);
     userId = (await ghJson<{ id: string }>(['user', 'create', '--email', 'token-owner@example.com'])).id;
     forUser = await made('--scope', 'all.User', '--user', userId, '--expires', '30d');
+    bound = await made('--scope', 'all.Instance', '--org', orgId);
   });
 
   it('shows id, scopes, user, creation, expiry and state, newest first', async () => {
     const text = await gh(['token', 'list']);
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^id\s+scopes\s+user\s+created\s+expires\s+state$/);
+    expect(lines[0]).toMatch(/^id\s+scopes\s+user\s+org\s+created\s+expires\s+state$/);
     const row = (id: string) => lines.find((l) => l.startsWith(id)) ?? `(no row for ${id})`;
     expect(row(forUser)).toMatch(new RegExp(`^${forUser}\\s+all\\.User\\s+${userId}\\s+${ISO}\\s+${ISO}\\s+live$`));
+    expect(row(bound)).toMatch(new RegExp(`^${bound}\\s+all\\.Instance\\s+${orgId}\\s+${ISO}\\s+never\\s+live$`));
     expect(row(revoked)).toMatch(new RegExp(`^${revoked}\\s+instanceOrgInvites\\.get\\s+${ISO}\\s+never\\s+revoked$`));
     expect(row(expired)).toMatch(new RegExp(`^${expired}\\s+instanceOrgMembers\\.get\\s+${ISO}\\s+${ISO}\\s+expired$`));
     expect(row(server.summary.created!.tokenId)).toMatch(/\s+all\.Instance\s+\S+\s+never\s+live$/);
@@ -233,10 +237,11 @@ describe('token list', { timeout: LONG_RUN }, () => {
     const result = await gh(['token', 'list', '--json']);
     const list = jsonOf<{ items: Array<Record<string, unknown>>; instanceId: string; count: number }>(result);
     expect(list).toMatchObject({ instanceId, count: list.items.length });
-    for (const item of list.items) expect(Object.keys(item).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'instanceId', 'revokedAt', 'scopes', 'state', 'userId']);
+    for (const item of list.items) expect(Object.keys(item).sort()).toEqual(['createdAt', 'expiresAt', 'id', 'instanceId', 'orgId', 'revokedAt', 'scopes', 'state', 'userId']);
     expect(list.items.find((t) => t.id === forUser)).toMatchObject({ userId, scopes: ['all.User'], revokedAt: null, state: 'live' });
     expect(list.items.find((t) => t.id === revoked)).toMatchObject({ revokedAt: expect.any(String), state: 'revoked' });
     expect(list.items.find((t) => t.id === expired)).toMatchObject({ state: 'expired' });
+    expect(list.items.find((t) => t.id === bound)).toMatchObject({ orgId, state: 'live' });
     const text = (await gh(['token', 'list'])).stdout + result.stdout;
     for (const secret of secrets) {
       expect(text).not.toContain(secret);

@@ -48,7 +48,7 @@ export interface Harness {
     headers: Record<string, unknown>;
   }>;
   /** Creates a token with exactly these scopes on the harness instance. */
-  token(scopes: string[], extra?: { userId?: string; instanceId?: string; ttlMs?: number }): Promise<string>;
+  token(scopes: string[], extra?: { userId?: string; instanceId?: string; orgId?: string; ttlMs?: number }): Promise<string>;
   /** Delivers queued mail and returns the newest invitation link sent to `email`. */
   inviteLink(email: string): Promise<{ token: string; email: string; link: string }>;
   /** Everything logged so far. */
@@ -102,8 +102,8 @@ export async function startHarness(
   const otherOrg = await admin.createOrg({ instanceId: instance.id, name: 'Second' });
   const foreignOrg = await admin.createOrg({ instanceId: other.id, name: 'Foreign' });
 
-  const token = async (scopes: string[], extra: { userId?: string; instanceId?: string; ttlMs?: number } = {}) =>
-    (await admin.createToken({ instanceId: extra.instanceId ?? instance.id, scopes, userId: extra.userId, ttlMs: extra.ttlMs })).token;
+  const token = async (scopes: string[], extra: { userId?: string; instanceId?: string; orgId?: string; ttlMs?: number } = {}) =>
+    (await admin.createToken({ instanceId: extra.instanceId ?? instance.id, scopes, userId: extra.userId, orgId: extra.orgId, ttlMs: extra.ttlMs })).token;
 
   const adminUser = await admin.createUser({ email: 'instance-admin@example.com', firstName: 'Ida' });
   const viewUser = await admin.createUser({ email: 'instance-viewer@example.com' });

@@ -117,3 +117,29 @@ describe('/instances/{instanceId}/tokens', () => {
     expect(await h.snapshot()).toBe(before);
   });
 });
+
+describe('tokens bound to one organization (token create --org)', () => {
+  it('say so in GET /me/token and in the token list, and open only the actions on one org', async () => {
+    const made = await h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['all.Instance'], orgId: h.orgId.toUpperCase() });
+    expect(made.orgId).toBe(h.orgId);
+    const me = await h.request({ method: 'GET', url: '/me/token', token: made.token });
+    expect(me.body.orgId).toBe(h.orgId);
+    expect(me.body.actions).toContain('instanceOrgInvites.post');
+    expect(me.body.actions.every((a: string) => a.startsWith('instanceOrg'))).toBe(true);
+    expect(me.body.actions).not.toContain('instanceOrgs.get');
+    const listed = (await list()).body.items.find((t: { id: string }) => t.id === made.id);
+    expect(listed.orgId).toBe(h.orgId);
+
+    // Its own org works; another org of the instance and the instance's own lists do not.
+    const invites = (orgId: string) => h.request({ method: 'GET', url: `/instances/${h.instanceId}/orgs/${orgId}/invites`, token: made.token });
+    expect((await invites(h.orgId)).status).toBe(200);
+    expect((await invites(h.otherOrgId)).status).toBe(403);
+    for (const url of [`/instances/${h.instanceId}/orgs`, `/instances/${h.instanceId}/audit-logs`, `/instances/${h.instanceId}/tokens`]) {
+      expect((await h.request({ method: 'GET', url, token: made.token })).status, url).toBe(403);
+    }
+  });
+
+  it('are refused for an org of another instance, as an unknown org', async () => {
+    await expect(h.gh.admin.createToken({ instanceId: h.instanceId, scopes: ['all.Instance'], orgId: h.foreignOrgId })).rejects.toThrow(/Organization was not found/);
+  });
+});

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPERATIONS } from '../../src/contract/operations.js';
 import { ACTION_SCOPES, KNOWN_SCOPES, USER_SCOPES } from '../../src/contract/scopes.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { call, ROUTES } from '../helpers/routes.js';
@@ -68,6 +69,21 @@ describe.each(ROUTES)('$method $action', (route) => {
     for (const token of [h.tokens.read, h.tokens.userAdminRead]) {
       const res = await call(h, route, token);
       expect(res.status).toBe(isWrite ? 403 : route.success);
+    }
+  });
+
+  it('an org-bound token reaches its own org only, and nothing instance-wide', async () => {
+    const ids = await route.prepare(h);
+    const ofOneOrg = OPERATIONS[route.action].path.includes('{orgId}');
+    const bound = await h.token(['all.Instance'], { orgId: ofOneOrg ? ids.orgId : h.orgId });
+    const own = await h.request({ method: route.method, url: route.path(ids), token: bound, body: route.body?.() });
+    expect(own.status, JSON.stringify(own.body)).toBe(ofOneOrg ? route.success : 403);
+    if (ofOneOrg) {
+      // Bound to another org of the same instance: refused as a missing scope would be.
+      const elsewhere = await h.token(['all.Instance'], { orgId: ids.orgId === h.otherOrgId ? h.orgId : h.otherOrgId });
+      const other = await call(h, route, elsewhere);
+      expect(other.status).toBe(403);
+      expect(other.body.message).not.toMatch(/not found|exist/i);
     }
   });
 

@@ -192,8 +192,8 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       it('name the inviter: the user of the token that sent the live link, none for an instance token', async () => {
         const person = user('inviter@example.com', { firstName: 'Ida' });
         await store.insertUser(person);
-        const userToken = { id: newId(), instanceId, userId: person.id, scopes: ['all.User'], createdAt: at(0), expiresAt: null, revokedAt: null };
-        const instanceToken = { ...userToken, id: newId(), userId: null, scopes: ['all.Instance'] };
+        const userToken = { id: newId(), instanceId, userId: person.id, orgId: null, scopes: ['all.User'], createdAt: at(0), expiresAt: null, revokedAt: null };
+        const instanceToken = { ...userToken, id: newId(), userId: null, orgId: null, scopes: ['all.Instance'] };
         await store.insertToken(userToken, `hash-${userToken.id}`);
         await store.insertToken(instanceToken, `hash-${instanceToken.id}`);
         const byPerson = invite('by-person@example.com', { invitedByTokenId: userToken.id });
@@ -253,7 +253,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
     describe('tokens', () => {
       it('are found by hash only, and revoked once', async () => {
-        const token = { id: newId(), instanceId, userId: null, scopes: ['all.Instance'], createdAt: at(0), expiresAt: at(5000), revokedAt: null };
+        const token = { id: newId(), instanceId, userId: null, orgId: null, scopes: ['all.Instance'], createdAt: at(0), expiresAt: at(5000), revokedAt: null };
         await store.insertToken(token, 'token-hash');
         expect(await store.getTokenByHash('token-hash')).toEqual(token);
         expect(await store.getTokenByHash('other')).toBeNull();
@@ -266,7 +266,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const inst = newId();
         const other = newId();
         for (const id of [inst, other]) await store.insertInstance({ id, name: 'Tokens', createdAt: at(0) });
-        const made = [0, 1, 2].map((n) => ({ id: newId(T0 + n), instanceId: inst, userId: null, scopes: [`scope.${n}`], createdAt: at(n), expiresAt: n === 1 ? at(99) : null, revokedAt: n === 2 ? at(50) : null }));
+        const made = [0, 1, 2].map((n) => ({ id: newId(T0 + n), instanceId: inst, userId: null, orgId: null, scopes: [`scope.${n}`], createdAt: at(n), expiresAt: n === 1 ? at(99) : null, revokedAt: n === 2 ? at(50) : null }));
         for (const t of made) await store.insertToken(t, `listed-hash-${t.id}`);
         await store.insertToken({ ...made[0], id: newId(), instanceId: other }, 'listed-hash-other');
         const page = await store.listTokens(inst, { offset: 0, limit: 10 });

@@ -15,8 +15,8 @@ export function register(token: Command): void {
     .action(
       setupAction(async (operator, o: { instance: string; limit: number } & JsonOption) => {
         const list = await operator.listTokens(o.instance, Math.min(o.limit, 1000));
-        const rows = list.items.map((t) => ({ id: t.id, scopes: t.scopes.join(','), user: t.userId, created: t.createdAt, expires: t.expiresAt ?? 'never', state: t.state }));
-        print(o, list, `${table(rows, ['id', 'scopes', 'user', 'created', 'expires', 'state'])}\n${list.count} of ${list.totalCount}${list.totalCountCapped ? '+' : ''}`);
+        const rows = list.items.map((t) => ({ id: t.id, scopes: t.scopes.join(','), user: t.userId, org: t.orgId, created: t.createdAt, expires: t.expiresAt ?? 'never', state: t.state }));
+        print(o, list, `${table(rows, ['id', 'scopes', 'user', 'org', 'created', 'expires', 'state'])}\n${list.count} of ${list.totalCount}${list.totalCountCapped ? '+' : ''}`);
       }),
     );
 }

@@ -6,7 +6,7 @@ import { actor, type RoutePlugin, showsJoinUrl } from './shared.js';
 export const instanceOrgJoinLinkRoutes: RoutePlugin = async (app, { services }) => {
   app.route({
     ...operation('instanceOrgJoinLink.get', { response: JoinLink }),
-    handler: async (req) => services.joinLinks.get(req.params.instanceId, req.params.orgId, req.params.joinLinkId, await showsJoinUrl(services, req, req.params.instanceId)),
+    handler: async (req) => services.joinLinks.get(req.params.instanceId, req.params.orgId, req.params.joinLinkId, await showsJoinUrl(services, req, req.params.instanceId, req.params.orgId)),
   });
 
   app.route({

@@ -5,7 +5,7 @@ import { actor, type RoutePlugin, showsJoinUrl } from './shared.js';
 export const instanceOrgJoinLinksRoutes: RoutePlugin = async (app, { services }) => {
   app.route({
     ...operation('instanceOrgJoinLinks.get', { response: JoinLinkCollection }),
-    handler: async (req) => services.joinLinks.list(req.params.instanceId, req.params.orgId, await showsJoinUrl(services, req, req.params.instanceId)),
+    handler: async (req) => services.joinLinks.list(req.params.instanceId, req.params.orgId, await showsJoinUrl(services, req, req.params.instanceId, req.params.orgId)),
   });
 
   app.route({

@@ -15,5 +15,5 @@ export const actor = (req: FastifyRequest): Actor => ({
 });
 
 /** A join link's URL is shown to tokens that could make such a link themselves (see JoinLink.url). */
-export const showsJoinUrl = (services: Services, req: FastifyRequest, instanceId: string): Promise<boolean> =>
-  services.auth.may(req.token!, 'instanceOrgJoinLinks.post', instanceId);
+export const showsJoinUrl = (services: Services, req: FastifyRequest, instanceId: string, orgId: string): Promise<boolean> =>
+  services.auth.may(req.token!, 'instanceOrgJoinLinks.post', instanceId, orgId);

@@ -7,6 +7,7 @@ import { joinLinks } from './005_join_links.js';
 import { locales } from './006_locales.js';
 import { tokenIndex } from './007_token_index.js';
 import { branding } from './008_branding.js';
+import { tokenOrg } from './009_token_org.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -20,6 +21,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '006_locales': locales(dialect),
   '007_token_index': tokenIndex(dialect),
   '008_branding': branding(dialect),
+  '009_token_org': tokenOrg(dialect),
 });
 
 /** Every migration, in order. */
