@@ -164,4 +164,15 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console orgs and to
     expect(await table.getByRole('button').count()).toBe(0);
     expect(read.problems).toEqual([]);
   });
+
+  it('a token bound to one organization sees that organization alone, and no instance-wide view', async () => {
+    const bound = await h.token(['all.Instance'], { orgId: h.orgId });
+    const { page, problems } = await openView(bound, '#people');
+    const picker = page.getByLabel('Organization', { exact: true });
+    expect(await picker.locator('option').allTextContents()).toEqual(['Acme']);
+    const views = await page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents();
+    expect(views).toEqual(['People', 'Join links', 'Import']);
+    await page.getByRole('heading', { name: 'Invitations' }).waitFor();
+    expect(problems).toEqual([]);
+  });
 });
