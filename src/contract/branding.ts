@@ -59,3 +59,6 @@ export const Branding = named('Branding', Type.Object({
 }));
 export type Branding = Static<typeof Branding>;
 export type EffectiveBranding = Branding['effective'];
+
+/** What a public page shows of the org behind its link: its name (the expired pages say it) and its branding. */
+export type PageBrand = EffectiveBranding & { orgName: string };

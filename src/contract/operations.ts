@@ -4,6 +4,7 @@ import type { MailCollection, MailMessage, MailQuery } from './mail.js';
 import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost, InviteResult, RoleInfo } from './invites.js';
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
 import type { Org, OrgCollection, OrgListQuery, OrgPatch, OrgPost } from './orgs.js';
+import type { OrgInvites, OrgMemberPatch, OrgWithMembers } from './org-side.js';
 import type { ApiToken, ApiTokenCollection, ApiTokenListQuery, ApiTokenPost, ApiTokenWithSecret, TokenInfo } from './tokens.js';
 import type { EventCollection, EventQuery } from './events.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequest, JoinRequestResult } from './join-links.js';
@@ -27,6 +28,11 @@ export interface OperationSpec {
   /** OpenAPI-style: `{name}` placeholders, each an id. */
   path: string;
   access: Access;
+  /**
+   * Whose side of the API it is, which picks its broad scopes: the instance's (the default,
+   * `all.Instance`), or an organization's own (upstream's `org`, `/orgs/{orgId}`, `all.Organization`).
+   */
+  side?: 'org';
   /** The status of a success answer. */
   status: 200 | 201;
   /** The client's parameters sent in the query string. */
@@ -987,6 +993,103 @@ export const RESOURCES = {
         bodyDoc: 'The join link code and the email to confirm',
         notFound: JOIN_CODE_NOT_FOUND,
         gone: JOIN_CODE_GONE,
+      },
+    },
+  },
+  org: {
+    tag: "An organization's own side: what its admins and the tokens bound to it call (upstream's `org`)",
+    actions: {
+      /**
+       * Invites a person to the organization; answers the org's pending and expired invites.
+       * @example
+       * const invites = await client.org.inviteMember({ orgId, invite: { email: 'ada@example.com', role: 'edit' } });
+       */
+      inviteMember: {
+        types: types<{ invite: InvitePost }, OrgInvites>(),
+        side: 'org',
+        method: 'POST',
+        path: '/orgs/{orgId}/invites',
+        access: 'write',
+        status: 200,
+        body: 'invite',
+        summary: 'Invites a person to an organization',
+        description: 'The rules, mail, events, limits and audit of `instanceOrgInvites.post`; the answer is upstream\'s `orgInvites`, the whole list.',
+        success: 'Invitation information',
+        bodyDoc: 'Object containing new invite info',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * The organization's pending (and expired) invites.
+       * @example
+       * const invites = await client.org.pendingInvites({ orgId });
+       */
+      pendingInvites: {
+        types: types<unknown, OrgInvites>(),
+        side: 'org',
+        method: 'GET',
+        path: '/orgs/{orgId}/invites',
+        access: 'read',
+        status: 200,
+        summary: 'Gets the current pending invites',
+        description: 'Newest first, expired ones included (with `hasExpired`), as `instanceOrgInvites.get` without paging.',
+        success: 'Invitation information',
+        notFound: ORG_NOT_FOUND,
+      },
+      /**
+       * Revokes an invite; answers the invites left.
+       * @example
+       * await client.org.revokeInvite({ orgId, inviteId });
+       */
+      revokeInvite: {
+        types: types<{ inviteId: string }, OrgInvites>(),
+        side: 'org',
+        method: 'DELETE',
+        path: '/orgs/{orgId}/invites',
+        access: 'write',
+        status: 200,
+        query: ['inviteId'],
+        summary: 'Revokes an existing invite',
+        description: 'As `instanceOrgInvite.delete`: the link stops working and unsent mail is dropped. The answer is the list left.',
+        success: 'Invitation information',
+        notFound: INVITE_NOT_FOUND,
+      },
+      /**
+       * Changes a member's role or overrides; answers the organization with its members.
+       * @example
+       * const org = await client.org.modifyMember({ orgId, member: { userId, role: 'view' } });
+       */
+      modifyMember: {
+        types: types<{ member: OrgMemberPatch; summaryExclude?: string; summaryInclude?: string }, OrgWithMembers>(),
+        side: 'org',
+        method: 'PATCH',
+        path: '/orgs/{orgId}/member',
+        access: 'write',
+        status: 200,
+        body: 'member',
+        query: ['summaryExclude', 'summaryInclude'],
+        summary: "Modifies a current org member's role",
+        description: 'As `instanceOrgMember.patch` (the last admin is kept). `summaryExclude` and `summaryInclude` are taken and ignored: Gatehouse keeps no summary.',
+        success: 'Updated organization information',
+        bodyDoc: 'Object containing new member pair',
+        notFound: MEMBER_NOT_FOUND,
+      },
+      /**
+       * Removes a member; answers the organization with the members left.
+       * @example
+       * await client.org.removeMember({ orgId, userId });
+       */
+      removeMember: {
+        types: types<{ userId: string; summaryExclude?: string; summaryInclude?: string }, OrgWithMembers>(),
+        side: 'org',
+        method: 'DELETE',
+        path: '/orgs/{orgId}/member',
+        access: 'write',
+        status: 200,
+        query: ['userId', 'summaryExclude', 'summaryInclude'],
+        summary: 'Removes a member from the org',
+        description: 'As `instanceOrgMember.delete`.',
+        success: 'Updated organization information',
+        notFound: MEMBER_NOT_FOUND,
       },
     },
   },

@@ -6,15 +6,17 @@ import { type Action, OPERATIONS, type OperationId } from './operations.js';
  * both to `<resource>.*` and the action's own scope (upstream's names, as in CONTRACT.md). The
  * auth hook checks a token against this table and nothing else.
  */
-const ownScopes = (id: string, access: string) => {
-  const broad = access === 'read' ? ['all.Instance', 'all.Instance.read', 'all.User', 'all.User.read'] : ['all.Instance', 'all.User'];
+const ownScopes = (id: string, access: string, side?: string) => {
+  const whole = side === 'org' ? 'all.Organization' : 'all.Instance';
+  const broad = access === 'read' ? [whole, `${whole}.read`, 'all.User', 'all.User.read'] : [whole, 'all.User'];
   return [...broad, `${id.split('.')[0]}.*`, id];
 };
 export const ACTION_SCOPES = Object.fromEntries(
   Object.entries(OPERATIONS).flatMap(([id, spec]) => {
     if (spec.access !== 'read' && spec.access !== 'write') return [];
-    const also = 'alsoScopesOf' in spec ? ownScopes(spec.alsoScopesOf, spec.access) : [];
-    return [[id, [...new Set([...ownScopes(id, spec.access), ...also])]]];
+    const side = 'side' in spec ? spec.side : undefined;
+    const also = 'alsoScopesOf' in spec ? ownScopes(spec.alsoScopesOf, spec.access, side) : [];
+    return [[id, [...new Set([...ownScopes(id, spec.access, side), ...also])]]];
   }),
 ) as unknown as Record<Action, readonly string[]>;
 

@@ -7,7 +7,8 @@ import type { DomainDeps } from './context.js';
 import { alreadyMember, notFound, UniqueViolation } from './errors.js';
 import { collection, type ListParams, resolveList } from './lists.js';
 import { assertSeatFree, resolveOrg } from './orgs.js';
-import { toMember } from './presenters.js';
+import { toMember, toOrg } from './presenters.js';
+import type { OrgWithMembers } from '../contract/org-side.js';
 import type { MemberRecord, MemberView, OrgRecord, UserRecord } from './records.js';
 import type { MemberSortField, Store } from './store.js';
 import { findOrCreateUser } from './users.js';
@@ -24,6 +25,23 @@ export class Members {
     const { query, echo } = resolveList(params, MEMBER_LIST_DEFAULTS);
     const page = await this.store.listMembers(org.id, query);
     return collection(org, echo, page.items.map((m) => toMember(org, m)), page);
+  }
+
+  /** Upstream's `org` answer of the org-side member calls: the org and all its members. */
+  async orgWithMembers(instanceId: string, orgId: string): Promise<OrgWithMembers> {
+    const org = await resolveOrg(this.store, instanceId, orgId);
+    const { items } = await this.store.listMembers(org.id, resolveList({}, MEMBER_LIST_DEFAULTS).query);
+    const members = items.map((m) => ({
+      userId: m.userId,
+      email: m.email,
+      ...(m.firstName ? { firstName: m.firstName } : {}),
+      ...(m.lastName ? { lastName: m.lastName } : {}),
+      ...(m.avatarUrl ? { avatarUrl: m.avatarUrl } : {}),
+      role: m.role,
+      applicationRoles: m.applicationRoles,
+      dashboardRoles: m.dashboardRoles,
+    }));
+    return { ...toOrg(org), members };
   }
 
   async get(instanceId: string, orgId: string, userId: string): Promise<Member> {

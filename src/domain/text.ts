@@ -14,3 +14,7 @@ export function personLabel(user: UserRecord): string {
   const name = [user.firstName, user.lastName].filter(Boolean).join(' ');
   return name ? `${name} (${user.email})` : user.email;
 }
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Text made safe for HTML, in element content and in quoted attributes alike (mail and pages). */
+export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);

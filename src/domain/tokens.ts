@@ -1,9 +1,9 @@
 import { OPERATIONS } from '../contract/operations.js';
 import { ACTION_SCOPES, type Action, isReadAction, scopeAllows } from '../contract/scopes.js';
 import type { TokenInfo } from '../contract/tokens.js';
-import { AppError } from './errors.js';
+import { AppError, notFound } from './errors.js';
 import { toTokenInfo } from './presenters.js';
-import type { TokenRecord } from './records.js';
+import type { OrgRecord, TokenRecord } from './records.js';
 import { hashSecret } from './secrets.js';
 import type { Store } from './store.js';
 
@@ -56,6 +56,24 @@ export class Auth {
     if (token.userId === null) return;
     const role = await this.store.getInstanceRole(instanceId, token.userId);
     if (!userMay(role, action)) throw forbidden(action);
+  }
+
+  /**
+   * 403 unless the token may perform an org-side `action` (`/orgs/{orgId}`) on `orgId`, and the
+   * org. An org outside the token's instance is the same 404 as an unknown one: the scopes are
+   * checked first, so the answer tells a stranger nothing. A user token needs the user to be an
+   * admin of the org or of the instance (any member of either for a read).
+   */
+  async authorizeOrg(token: TokenRecord, action: Action, orgId: string): Promise<OrgRecord> {
+    if (!scopeAllows(token.scopes, action)) throw forbidden(action);
+    const org = await this.store.getOrg(orgId);
+    if (!org || org.instanceId !== token.instanceId) throw notFound('Organization');
+    if (token.orgId !== null && token.orgId !== org.id) throw forbidden(action);
+    if (token.userId === null) return org;
+    const [instanceRole, member] = await Promise.all([this.store.getInstanceRole(org.instanceId, token.userId), this.store.getMember(org.id, token.userId)]);
+    const admin = instanceRole === 'admin' || member?.role === 'admin';
+    if (!(admin || (isReadAction(action) && (instanceRole !== null || member !== null)))) throw forbidden(action);
+    return org;
   }
 
   /** What a token may learn about itself: its instance, scopes, user and the actions it opens. */

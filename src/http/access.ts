@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { OPERATIONS } from '../contract/operations.js';
+import { OPERATIONS, type OperationSpec } from '../contract/operations.js';
 import { isAction } from '../contract/scopes.js';
 import type { Auth } from '../domain/tokens.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
-import type { TokenRecord } from '../domain/records.js';
+import type { OrgRecord, TokenRecord } from '../domain/records.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     token: TokenRecord | null;
+    /** On an org-side route (`/orgs/{orgId}`): the org, found and authorized. */
+    org: OrgRecord | null;
   }
 }
 
@@ -18,6 +20,7 @@ declare module 'fastify' {
  */
 export function registerAccess(app: FastifyInstance, auth: Auth, limiter: RateLimiter): void {
   app.decorateRequest('token', null);
+  app.decorateRequest('org', null);
   app.addHook('onRequest', async (request) => {
     const id = request.routeOptions.config.operation;
     if (!id || OPERATIONS[id].access === 'public') return;
@@ -26,6 +29,8 @@ export function registerAccess(app: FastifyInstance, auth: Auth, limiter: RateLi
   });
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
     const id = request.routeOptions.config.operation;
-    if (id && isAction(id) && request.token) await auth.authorize(request.token, id, request.params?.instanceId, request.params?.orgId);
+    if (!id || !isAction(id) || !request.token) return;
+    if ((OPERATIONS[id] as OperationSpec).side === 'org') request.org = await auth.authorizeOrg(request.token, id, request.params.orgId);
+    else await auth.authorize(request.token, id, request.params?.instanceId, request.params?.orgId);
   });
 }

@@ -14,6 +14,7 @@ import { instanceOrgMemberRoutes } from './routes/instance-org-member.js';
 import { instanceOrgMembersRoutes } from './routes/instance-org-members.js';
 import { instanceOrgsRoutes } from './routes/instance-orgs.js';
 import { instanceBrandingRoutes } from './routes/instance-branding.js';
+import { orgRoutes } from './routes/org.js';
 import { instanceApiTokensRoutes } from './routes/instance-api-tokens.js';
 import { instanceAuditLogsRoutes } from './routes/instance-audit-logs.js';
 import { instanceEventsRoutes } from './routes/instance-events.js';
@@ -119,6 +120,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
   app.register(instanceOrgMembersRoutes, { services });
   app.register(instanceOrgMemberRoutes, { services });
   app.register(orgInvitesRoutes, { services });
+  app.register(orgRoutes, { services });
   app.register(meRoutes, { services });
   app.register(instanceAuditLogsRoutes, { services });
   app.register(instanceEventsRoutes, { services });

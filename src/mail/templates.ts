@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComposeInviteMail } from '../domain/context.js';
-import { personLabel } from '../domain/text.js';
+import { escapeHtml, personLabel } from '../domain/text.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { LOCALES, type Locale } from '../contract/canonical.js';
 import { DEFAULT_ACCENT, inkOn } from '../contract/colors.js';
@@ -12,8 +12,6 @@ const BUILT_IN = join(PACKAGE_ROOT, 'templates/mail');
 /** The invitation, and the confirmation a join link sends (`join.*`). */
 const KINDS = ['invite', 'join'] as const;
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 /** Fills `{{name}}` placeholders; unknown names become empty. */
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => values[name] ?? '');

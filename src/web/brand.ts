@@ -4,14 +4,8 @@
  * The logo and the title are in the HTML already; the accent is set here, through the CSSOM,
  * which the page's policy (no inline style) allows.
  */
+import type { PageBrand } from '../contract/branding.js';
 import { DEFAULT_ACCENT, inkOn } from '../contract/colors.js';
-
-export interface PageBrand {
-  orgName: string;
-  productName?: string;
-  accentColor?: string;
-  continueUrl?: string;
-}
 
 const data = document.querySelector('meta[name="gatehouse-brand"]')?.getAttribute('content');
 export const brand: PageBrand | null = data ? (JSON.parse(data) as PageBrand) : null;

@@ -16,6 +16,9 @@ export const DAY = 86_400_000;
 export interface Tokens {
   admin: string;
   read: string;
+  /** all.Organization and all.Organization.read: the org side's broad scopes (upstream's `org` routes). */
+  organization: string;
+  organizationRead: string;
   otherInstance: string;
   userAdmin: string;
   userAdminRead: string;
@@ -118,6 +121,8 @@ export async function startHarness(
   const tokens: Tokens = {
     admin: await token(['all.Instance']),
     read: await token(['all.Instance.read']),
+    organization: await token(['all.Organization']),
+    organizationRead: await token(['all.Organization.read']),
     otherInstance: await token(['all.Instance'], { instanceId: other.id }),
     userAdmin: await token(['all.User'], { userId: adminUser.id }),
     userAdminRead: await token(['all.User.read'], { userId: adminUser.id }),

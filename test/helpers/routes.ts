@@ -1,4 +1,4 @@
-import { OPERATIONS } from '../../src/contract/operations.js';
+import { OPERATIONS, type OperationSpec } from '../../src/contract/operations.js';
 import { ACTION_SCOPES, type Action } from '../../src/contract/scopes.js';
 import type { Harness } from './harness.js';
 
@@ -14,6 +14,10 @@ export interface RouteCase {
   path(ids: Record<string, string>): string;
   body?: () => unknown;
   success: number;
+  /** Whose side of the API the route is: the instance's, or an org's own (`/orgs/{orgId}`, upstream's `org`). */
+  side: 'instance' | 'org';
+  /** A token with the route's broad write scope (`all.Instance`, or `all.Organization` on the org side). */
+  token(h: Harness): string;
 }
 
 export async function createInvite(h: Harness, email = freshEmail(), orgId = h.orgId) {
@@ -93,6 +97,8 @@ export async function latestEventId(h: Harness): Promise<string> {
 const org = (h: Harness) => ({ instanceId: h.instanceId, orgId: h.orgId });
 const ownOrg = async (h: Harness) => ({ instanceId: h.instanceId, orgId: (await h.gh.admin.createOrg({ instanceId: h.instanceId, name: `Org ${++seq}` })).id });
 const webhook = async (h: Harness) => ({ instanceId: h.instanceId, webhookId: (await createWebhook(h)).id });
+/** The member whose role org.modifyMember's body changes, made by its prepare (the body thunk sees no ids). */
+let modifiedUserId = '';
 /** The event that redeliver's body names, made by its prepare (the body thunk sees no ids). */
 let redeliverEventId = '';
 const instance = async (h: Harness) => ({ instanceId: h.instanceId });
@@ -113,7 +119,7 @@ export async function failedInviteMail(h: Harness, reason = '550 5.1.1 No such u
 }
 
 /** What each action needs to succeed: the compiler asks for one per action of the operation table. */
-const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
+const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'> & { queryIds?: string[] }> = {
   'instanceAuditLogs.get': { prepare: instance },
   'instanceOrgs.get': { prepare: instance },
   'instanceOrgs.post': { prepare: instance, body: () => ({ name: `Org ${++seq}` }) },
@@ -155,6 +161,17 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
   'instanceOrgJoinLink.rotate': { prepare: joinLink },
   'instanceMail.get': { prepare: instance },
   'instanceMailMessage.retry': { prepare: async (h) => ({ instanceId: h.instanceId, messageId: (await failedInviteMail(h)).messageId }) },
+  'org.pendingInvites': { prepare: async (h) => ({ orgId: h.orgId }) },
+  'org.inviteMember': { prepare: async (h) => ({ orgId: h.orgId }), body: () => ({ email: freshEmail(), role: 'edit' }) },
+  'org.revokeInvite': { prepare: async (h) => ({ orgId: h.orgId, inviteId: (await createInvite(h)).id }), queryIds: ['inviteId'] },
+  'org.modifyMember': {
+    prepare: async (h) => {
+      modifiedUserId = (await addMember(h)).userId;
+      return { orgId: h.orgId };
+    },
+    body: () => ({ userId: modifiedUserId, role: 'edit' }),
+  },
+  'org.removeMember': { prepare: async (h) => ({ orgId: h.orgId, userId: (await addMember(h)).userId }), queryIds: ['userId'] },
   'instanceWebhook.redeliver': {
     prepare: async (h) => {
       const ids = await webhook(h);
@@ -168,8 +185,17 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'>> = {
 
 /** Every action of the API (the operations a scope opens), as data for the shared security and input cases. */
 export const ROUTES: RouteCase[] = (Object.keys(ACTION_SCOPES) as Action[]).map((action) => {
-  const { method, path, status } = OPERATIONS[action];
-  return { action, method, path: (ids) => path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]), success: status, ...FIXTURES[action] };
+  const spec: OperationSpec = OPERATIONS[action];
+  const fixture = FIXTURES[action];
+  const side = spec.side ?? 'instance';
+  // Ids the path does not name go in the query (org.revokeInvite's inviteId, org.removeMember's userId).
+  const path = (ids: Record<string, string>) => {
+    const query = Object.entries(ids).filter(([name]) => fixture.queryIds?.includes(name));
+    const url = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]);
+    return query.length ? `${url}?${new URLSearchParams(query)}` : url;
+  };
+  const token = (h: Harness) => (side === 'org' ? h.tokens.organization : h.tokens.admin);
+  return { action, method: spec.method, path, success: spec.status, side, token, prepare: fixture.prepare, body: fixture.body };
 });
 
 /** Calls a route case with a token and returns the answer. */

@@ -33,6 +33,8 @@ interface Target {
   body?: () => unknown;
   /** Whether the route takes an API token (the public invite-link routes do not). */
   authenticated: boolean;
+  /** The token that may call it (the org side's is all.Organization); the instance's all.Instance by default. */
+  token?: (h: Harness) => string;
 }
 
 /** The invite behind the public routes' link: replaced whenever one is used up. */
@@ -50,7 +52,7 @@ const newJoinLink = async (h: Harness) => {
 };
 
 const TARGETS: Target[] = [
-  ...ROUTES.map((r) => ({ name: r.action, method: r.method, prepare: r.prepare, path: r.path, body: r.body, authenticated: true })),
+  ...ROUTES.map((r) => ({ name: r.action, method: r.method, prepare: r.prepare, path: r.path, body: r.body, authenticated: true, token: r.token })),
   { name: 'me.token', method: 'GET', prepare: async () => ({}), path: () => OPERATIONS['me.token'].path, authenticated: true },
   { name: 'orgInvites.get', method: 'GET', prepare: newLink, path: (i) => `/invites?token=${i.token}&email=${i.email}`, authenticated: false },
   {
@@ -108,7 +110,7 @@ interface Sent {
 async function send(t: Target, req: Sent) {
   cases++;
   byRoute[t.name] = (byRoute[t.name] ?? 0) + 1;
-  const res = await h.request({ ...req, method: req.method as InjectOptions['method'], token: t.authenticated ? h.tokens.admin : undefined });
+  const res = await h.request({ ...req, method: req.method as InjectOptions['method'], token: t.authenticated ? (t.token?.(h) ?? h.tokens.admin) : undefined });
   const wrote = res.status < 400 && req.method !== 'GET';
   if (wrote) {
     // Deliver the mail the change queued, and make a fresh resource if this one was used up.

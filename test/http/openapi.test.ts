@@ -137,7 +137,7 @@ describe('GET /openapi.json', () => {
   });
 
   it.each(ROUTES)('$method $action: operationId, bearer security and exactly the scopes of the scope table', (route) => {
-    const path = route.path(PLACEHOLDERS);
+    const path = route.path(PLACEHOLDERS).split('?')[0];
     const op = operation(route.method, path)!;
     expect(op).toBeDefined();
     expect(op.operationId).toBe(route.action);
@@ -223,10 +223,10 @@ describe('GET /openapi.json', () => {
   });
 
   it.each(ROUTES)('$method $action: a real success answer fits the documented schema', async (route) => {
-    const path = route.path(PLACEHOLDERS);
+    const path = route.path(PLACEHOLDERS).split('?')[0];
     expect(operation(route.method, path)!.responses[route.success]).toBeDefined();
     const validate = validatorFor(responsePointer(route.method, path, route.success));
-    const res = await call(h, route, h.tokens.admin);
+    const res = await call(h, route, route.token(h));
     expect(res.status).toBe(route.success);
     expect(validate(res.body), JSON.stringify(validate.errors)).toBe(true);
   });

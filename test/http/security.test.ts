@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../src/contract/operations.js';
-import { ACTION_SCOPES, KNOWN_SCOPES, USER_SCOPES } from '../../src/contract/scopes.js';
+import { ACTION_SCOPES, isReadAction, KNOWN_SCOPES, USER_SCOPES } from '../../src/contract/scopes.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { call, ROUTES } from '../helpers/routes.js';
 
@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe.each(ROUTES)('$method $action', (route) => {
-  const isWrite = !(ACTION_SCOPES[route.action] as readonly string[]).includes('all.Instance.read');
+  const isWrite = !isReadAction(route.action);
+  const orgSide = route.side === 'org';
 
   it('answers 401 without a token, with an unknown, a revoked or an expired token', async () => {
     for (const token of [null, 'gh_not-a-real-token', h.tokens.revoked, h.tokens.expired]) {
@@ -48,13 +49,19 @@ describe.each(ROUTES)('$method $action', (route) => {
     }
   });
 
-  it('answers 403 to a token of another instance, as for a missing scope', async () => {
+  if (orgSide) {
+    it("answers another instance's token as for an unknown org (404), telling nothing of the org", async () => {
+      const foreignInstance = (await h.gh.store.getOrg(h.foreignOrgId))!.instanceId;
+      const res = await call(h, route, await h.token(['all.Organization'], { instanceId: foreignInstance }));
+      expect(res.body).toEqual({ type: 'NotFound', message: 'Organization was not found', code: 'not_found' });
+    });
+  } else it('answers 403 to a token of another instance, as for a missing scope', async () => {
     const res = await call(h, route, h.tokens.otherInstance);
     expect(res.status).toBe(403);
     expect(res.body.message).not.toMatch(/not found|exist/i);
   });
 
-  it('answers 403 when the path names another instance, even one that does not exist', async () => {
+  if (!orgSide) it('answers 403 when the path names another instance, even one that does not exist', async () => {
     const ids = await route.prepare(h);
     const res = await h.request({
       method: route.method,
@@ -66,7 +73,7 @@ describe.each(ROUTES)('$method $action', (route) => {
   });
 
   it(isWrite ? 'refuses read-only scopes (403)' : 'allows read-only scopes', async () => {
-    for (const token of [h.tokens.read, h.tokens.userAdminRead]) {
+    for (const token of [orgSide ? h.tokens.organizationRead : h.tokens.read, h.tokens.userAdminRead]) {
       const res = await call(h, route, token);
       expect(res.status).toBe(isWrite ? 403 : route.success);
     }
@@ -75,12 +82,13 @@ describe.each(ROUTES)('$method $action', (route) => {
   it('an org-bound token reaches its own org only, and nothing instance-wide', async () => {
     const ids = await route.prepare(h);
     const ofOneOrg = OPERATIONS[route.action].path.includes('{orgId}');
-    const bound = await h.token(['all.Instance'], { orgId: ofOneOrg ? ids.orgId : h.orgId });
+    const scopes = [orgSide ? 'all.Organization' : 'all.Instance'];
+    const bound = await h.token(scopes, { orgId: ofOneOrg ? ids.orgId : h.orgId });
     const own = await h.request({ method: route.method, url: route.path(ids), token: bound, body: route.body?.() });
     expect(own.status, JSON.stringify(own.body)).toBe(ofOneOrg ? route.success : 403);
     if (ofOneOrg) {
       // Bound to another org of the same instance: refused as a missing scope would be.
-      const elsewhere = await h.token(['all.Instance'], { orgId: ids.orgId === h.otherOrgId ? h.orgId : h.otherOrgId });
+      const elsewhere = await h.token(scopes, { orgId: ids.orgId === h.otherOrgId ? h.orgId : h.otherOrgId });
       const other = await call(h, route, elsewhere);
       expect(other.status).toBe(403);
       expect(other.body.message).not.toMatch(/not found|exist/i);
@@ -107,7 +115,7 @@ describe.each(ROUTES)('$method $action', (route) => {
     const ids = await route.prepare(h);
     for (const key of Object.keys(ids).filter((k) => k !== 'instanceId')) {
       for (const bad of ['123', 'zzzzzzzzzzzzzzzzzzzzzzzz', `${ids[key]}0`]) {
-        const res = await h.request({ method: route.method, url: route.path({ ...ids, [key]: bad }), token: h.tokens.admin, body: route.body?.() });
+        const res = await h.request({ method: route.method, url: route.path({ ...ids, [key]: bad }), token: route.token(h), body: route.body?.() });
         expect(res.status, `${key}=${bad}`).toBe(400);
         expect(res.body.type).toBe('Validation');
       }
@@ -119,7 +127,7 @@ describe.each(ROUTES)('$method $action', (route) => {
     it('answers 404 for an org that is not in the instance', async () => {
       for (const orgId of ['aaaaaaaaaaaaaaaaaaaaaaaa', h.foreignOrgId]) {
         const ids = await route.prepare(h);
-        const res = await h.request({ method: route.method, url: route.path({ ...ids, orgId }), token: h.tokens.admin, body: route.body?.() });
+        const res = await h.request({ method: route.method, url: route.path({ ...ids, orgId }), token: route.token(h), body: route.body?.() });
         expect(res.status).toBe(404);
         expect(res.body).toEqual({ type: 'NotFound', message: 'Organization was not found', code: 'not_found' });
       }
@@ -131,8 +139,8 @@ describe.each(ROUTES)('$method $action', (route) => {
     const upper = Object.fromEntries(Object.entries(ids).map(([k, v]) => [k, v.toUpperCase()]));
     const res = await h.request({
       method: route.method,
-      url: `${route.path(upper)}?_actions=false&_links=true&_embedded=true`,
-      token: h.tokens.admin,
+      url: `${route.path(upper)}${route.path(upper).includes('?') ? '&' : '?'}_actions=false&_links=true&_embedded=true`,
+      token: route.token(h),
       body: route.body?.(),
       headers: { 'accept-version': '^1.20.1', losantdomain: 'example.com', accept: 'application/json' },
     });

@@ -5,6 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LOCALES, type Locale } from '../../contract/canonical.js';
 import { AppError, notFound, UnusableLink } from '../../domain/errors.js';
 import type { OrgRecord } from '../../domain/records.js';
+import { escapeHtml } from '../../domain/text.js';
+import type { PageBrand } from '../../contract/branding.js';
 import { localeOfAcceptLanguage, MESSAGES, type MessageKey } from '../../i18n/messages.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { RoutePlugin } from './shared.js';
@@ -30,17 +32,6 @@ function localized(html: string, locale: Locale): string {
   return out;
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
-
-/** What a public page shows of the org behind its link: the name (the expired page says it) and the branding. */
-export interface PageBrand {
-  orgName: string;
-  productName?: string;
-  logoUrl?: string;
-  accentColor?: string;
-  continueUrl?: string;
-}
 
 /**
  * The page wearing the org's branding: the product in its title, the logo above the words
