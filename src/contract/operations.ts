@@ -5,6 +5,7 @@ import type { Invite, InviteCollection, InviteInfo, InviteListQuery, InvitePost,
 import type { Member, MemberCollection, MemberListQuery, MemberPatch, MemberPost } from './members.js';
 import type { Org, OrgCollection, OrgListQuery, OrgPatch, OrgPost } from './orgs.js';
 import type { OrgInvites, OrgMemberPatch, OrgWithMembers } from './org-side.js';
+import type { UserInvite, UserInviteAction, UserInviteResult, UserInvites } from './user-side.js';
 import type { ApiToken, ApiTokenCollection, ApiTokenListQuery, ApiTokenPost, ApiTokenWithSecret, TokenInfo } from './tokens.js';
 import type { EventCollection, EventQuery } from './events.js';
 import type { JoinInfo, JoinLink, JoinLinkCollection, JoinLinkPatch, JoinLinkPost, JoinRequest, JoinRequestResult } from './join-links.js';
@@ -30,9 +31,10 @@ export interface OperationSpec {
   access: Access;
   /**
    * Whose side of the API it is, which picks its broad scopes: the instance's (the default,
-   * `all.Instance`), or an organization's own (upstream's `org`, `/orgs/{orgId}`, `all.Organization`).
+   * `all.Instance`), an organization's own (upstream's `org`, `/orgs/{orgId}`, `all.Organization`),
+   * or a user's own (upstream's `me`, `all.User` only: the token must act for a user).
    */
-  side?: 'org';
+  side?: 'org' | 'user';
   /** The status of a success answer. */
   status: 200 | 201;
   /** The client's parameters sent in the query string. */
@@ -1113,6 +1115,60 @@ export const RESOURCES = {
           'Its id, instance, scopes, expiry, the user it acts for (with their instance role) and the actions it may call. ' +
           'Any live token may ask; the secret is never answered.',
         success: 'What the token is and may do',
+      },
+      /**
+       * The pending invitations to the token's user (by email), in the orgs of its instance, newest first.
+       * @example
+       * const invites = await client.me.invites({});
+       */
+      invites: {
+        types: types<unknown, UserInvites>(),
+        side: 'user',
+        method: 'GET',
+        path: '/me/invites',
+        access: 'read',
+        status: 200,
+        summary: 'Retrieves pending organization invitations for a user',
+        description: 'For a token acting for a user: the invitations to its email, expired ones included (`expired`), less those it dismissed.',
+        success: 'Information about invitations',
+      },
+      /**
+       * One pending invitation to the token's user (a dismissed one included).
+       * @example
+       * const invite = await client.me.invite({ inviteId });
+       */
+      invite: {
+        types: types<unknown, UserInvite>(),
+        side: 'user',
+        method: 'GET',
+        path: '/me/invites/{inviteId}',
+        access: 'read',
+        status: 200,
+        summary: 'Retrieves information for an invitation to an organization',
+        success: 'Information about invitation',
+        notFound: ['The invite is unknown, no longer pending, or to another email', 'Invite was not found'],
+      },
+      /**
+       * Accepts, rejects or dismisses an invitation to the token's user.
+       * @example
+       * const { result, orgId } = await client.me.respondToInvite({ inviteId, response: { action: 'accept' } });
+       */
+      respondToInvite: {
+        types: types<{ response: UserInviteAction }, UserInviteResult>(),
+        side: 'user',
+        method: 'POST',
+        path: '/me/invites/{inviteId}',
+        access: 'write',
+        status: 200,
+        body: 'response',
+        summary: 'Accepts or rejects an invitation to an organization',
+        description:
+          '`accept` and `reject` end the invite as its link would (the same rules, events and audit); `dismiss` only hides it ' +
+          'from `GET /me/invites`: it stays valid, its link still works, and it can still be accepted here.',
+        success: 'Acceptance or rejection of invitation',
+        bodyDoc: 'Response to invitation',
+        notFound: ['The invite is unknown, no longer pending, or to another email', 'Invite was not found'],
+        gone: LINK_GONE,
       },
     },
   },

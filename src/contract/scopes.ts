@@ -7,6 +7,7 @@ import { type Action, OPERATIONS, type OperationId } from './operations.js';
  * auth hook checks a token against this table and nothing else.
  */
 const ownScopes = (id: string, access: string, side?: string) => {
+  if (side === 'user') return [...(access === 'read' ? ['all.User', 'all.User.read'] : ['all.User']), 'me.*', id];
   const whole = side === 'org' ? 'all.Organization' : 'all.Instance';
   const broad = access === 'read' ? [whole, `${whole}.read`, 'all.User', 'all.User.read'] : [whole, 'all.User'];
   return [...broad, `${id.split('.')[0]}.*`, id];

@@ -1,3 +1,4 @@
+import type { UserInvite, UserInviteAction, UserInviteResult } from '../contract/user-side.js';
 import { effectiveBranding } from './branding.js';
 import { canonicalEmail, type Locale } from '../contract/canonical.js';
 import { INVITE_LIST_DEFAULTS, type Invite, type InviteCollection, type InviteInfo, type InvitePost, type InviteResult, type RoleInfo } from '../contract/invites.js';
@@ -13,7 +14,7 @@ import { assertSeatFree, resolveOrg } from './orgs.js';
 import { isUsedUp, joinLinkExpired, toInvite, toInviteInfo } from './presenters.js';
 import type { InviteRecord, JoinLinkRecord, OrgRecord } from './records.js';
 import { hashSecret, newSecret, sameSecret } from './secrets.js';
-import type { InviteSortField, Store } from './store.js';
+import type { EmailInvite, InviteSortField, Store } from './store.js';
 import { findOrCreateUser } from './users.js';
 
 export class Invitations {
@@ -154,51 +155,109 @@ export class Invitations {
    * accepts exactly one wins; the membership is created in the same transaction.
    */
   async respond(token: string, email: string, accept: boolean, actor: Actor): Promise<InviteResult> {
-    const now = this.deps.clock();
-    const result = await this.store.transaction(async (store) => {
-      const found = await this.live(token, email, store);
-      await store.lock({ email: found.email }); // before the claim and the user (Store.lock)
-      // A confirmation from a join link uses the link up by one: counted before the claim (the
-      // link's row before the invite's, as Store.lock orders), rolled back with it if it loses.
-      if (accept && found.joinLinkId) await useJoinLink(store, found, now);
-      const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, hashSecret(token));
-      if (!claimed) throw new UnusableLink(false);
-      const org = await store.getOrg(claimed.orgId);
-      if (!org) throw new UnusableLink(false);
-      const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
-      // A membership through a join link says so: the invite was only its confirmation.
-      const by: Actor = { ...actor, userId: user?.id ?? null, ...(claimed.joinLinkId ? { via: 'join_link' as const } : {}) };
-      await audit(store, this.deps.clock, by, {
-        ...inviteAuditFields(org, claimed),
-        action: accept ? 'orgInvites.accept' : 'orgInvites.reject',
-        details: { role: claimed.role },
-      });
-      if (user) {
-        try {
-          await store.insertMember({
-            orgId: claimed.orgId,
-            userId: user.id,
-            email: user.email,
-            role: claimed.role,
-            applicationRoles: claimed.applicationRoles,
-            dashboardRoles: claimed.dashboardRoles,
-            disallowTransfer: claimed.disallowTransfer,
-            createdAt: now.toISOString(),
-          });
-        } catch (error) {
-          if (error instanceof UniqueViolation) throw alreadyMember(claimed.email);
-          throw error;
-        }
-      }
-      const userId = user ? { userId: user.id } : {};
-      const added: NewEvent[] = user
-        ? [{ type: 'member.added', instanceId: org.instanceId, orgId: org.id, data: { userId: user.id, email: user.email, ...grantData(claimed), inviteId: claimed.id, ...joinLinkOf(claimed) } }]
-        : [];
-      await publish(store, now, by, [inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId), ...added]);
-      return { accepted: accept, orgId: claimed.orgId };
-    });
+    const result = await this.store.transaction(async (store) => this.settle(store, await this.live(token, email, store), accept, actor, hashSecret(token)));
     this.deps.onEventsPublished();
     return result;
+  }
+
+  /** The pending invites to a user's email in the orgs of the instance (expired included, dismissed ones left out), newest first. */
+  async ofUser(instanceId: string, userId: string): Promise<UserInvite[]> {
+    const found = await this.userInvites(this.store, instanceId, userId);
+    return Promise.all(found.filter((f) => !f.dismissed).map((f) => this.toUserInvite(f)));
+  }
+
+  /** One of them, a dismissed one included; 404 for any other invite. */
+  async oneOfUser(instanceId: string, userId: string, inviteId: string): Promise<UserInvite> {
+    return this.toUserInvite(await this.userInvite(this.store, instanceId, userId, inviteId));
+  }
+
+  /** Accepts or rejects as the invite's link would (the same claim), or dismisses it from the user's list. */
+  async respondAsUser(instanceId: string, userId: string, inviteId: string, action: UserInviteAction['action'], actor: Actor): Promise<UserInviteResult> {
+    if (action === 'dismiss') {
+      const { invite } = await this.userInvite(this.store, instanceId, userId, inviteId);
+      if (!(await this.store.dismissInvite(invite.id, this.deps.clock().toISOString()))) throw notFound('Invite');
+      return { result: 'dismissed', orgId: invite.orgId };
+    }
+    const result = await this.store.transaction(async (store) => {
+      const { invite } = await this.userInvite(store, instanceId, userId, inviteId);
+      if (isExpired(invite, this.deps.clock())) throw new AppError('invite_link_expired', 'Invite has expired');
+      return this.settle(store, invite, action === 'accept', actor);
+    });
+    this.deps.onEventsPublished();
+    return { result: result.accepted ? 'accepted' : 'rejected', orgId: result.orgId };
+  }
+
+  private async userInvites(store: Store, instanceId: string, userId: string): Promise<EmailInvite[]> {
+    const user = await store.getUser(userId);
+    return user ? store.listInvitesOfEmail(instanceId, user.email) : [];
+  }
+
+  private async userInvite(store: Store, instanceId: string, userId: string, inviteId: string): Promise<EmailInvite> {
+    const found = (await this.userInvites(store, instanceId, userId)).find((f) => f.invite.id === inviteId);
+    if (!found) throw notFound('Invite');
+    return found;
+  }
+
+  private async toUserInvite({ invite, orgName }: EmailInvite): Promise<UserInvite> {
+    const inviter = await this.store.getInviter(invite.id);
+    const fullName = inviter && [inviter.firstName, inviter.lastName].filter(Boolean).join(' ');
+    return {
+      id: invite.id,
+      orgName,
+      role: invite.role,
+      requiresMFA: false,
+      inviteDate: invite.inviteDate,
+      ttl: invite.ttl,
+      expired: isExpired(invite, this.deps.clock()),
+      ...(inviter ? { invitedBy: { ...(fullName ? { fullName } : {}), email: inviter.email } } : {}),
+    };
+  }
+
+  /**
+   * Inside the transaction: ends a pending invite as accepted (with the membership) or
+   * rejected, once. `tokenHash` ties the claim to the link that was used (a resend kills it).
+   */
+  private async settle(store: Store, found: InviteRecord, accept: boolean, actor: Actor, tokenHash?: string): Promise<InviteResult> {
+    const now = this.deps.clock();
+    await store.lock({ email: found.email }); // before the claim and the user (Store.lock)
+    // A confirmation from a join link uses the link up by one: counted before the claim (the
+    // link's row before the invite's, as Store.lock orders), rolled back with it if it loses.
+    if (accept && found.joinLinkId) await useJoinLink(store, found, now);
+    const claimed = await store.updatePendingInvite(found.id, { status: accept ? 'accepted' : 'rejected' }, tokenHash);
+    if (!claimed) throw new UnusableLink(false);
+    const org = await store.getOrg(claimed.orgId);
+    if (!org) throw new UnusableLink(false);
+    const user = accept ? await findOrCreateUser(store, claimed.email, now) : null;
+    // A membership through a join link says so: the invite was only its confirmation.
+    const by: Actor = { ...actor, userId: user?.id ?? actor.userId, ...(claimed.joinLinkId ? { via: 'join_link' as const } : {}) };
+    await audit(store, this.deps.clock, by, {
+      ...inviteAuditFields(org, claimed),
+      action: accept ? 'orgInvites.accept' : 'orgInvites.reject',
+      details: { role: claimed.role },
+    });
+    if (user) {
+      try {
+        await store.insertMember({
+          orgId: claimed.orgId,
+          userId: user.id,
+          email: user.email,
+          role: claimed.role,
+          applicationRoles: claimed.applicationRoles,
+          dashboardRoles: claimed.dashboardRoles,
+          disallowTransfer: claimed.disallowTransfer,
+          createdAt: now.toISOString(),
+        });
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw alreadyMember(claimed.email);
+        throw error;
+      }
+    }
+    const userId = user ? { userId: user.id } : {};
+    const added: NewEvent[] = user
+      ? [{ type: 'member.added', instanceId: org.instanceId, orgId: org.id, data: { userId: user.id, email: user.email, ...grantData(claimed), inviteId: claimed.id, ...joinLinkOf(claimed) } }]
+      : [];
+    await publish(store, now, by, [inviteEvent(accept ? 'invite.accepted' : 'invite.rejected', org, claimed, userId), ...added]);
+    return { accepted: accept, orgId: claimed.orgId };
   }
 
   /**

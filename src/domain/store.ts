@@ -123,6 +123,13 @@ export type InviteChange = Partial<
  * that its rules depend on no database, and src/store implements it. Implementations translate
  * driver errors: a refused unique index surfaces as `UniqueViolation`, never as a driver error.
  */
+/** An invite as its invited user lists it. */
+export interface EmailInvite {
+  invite: InviteRecord;
+  orgName: string;
+  dismissed: boolean;
+}
+
 export interface Store {
   /**
    * Runs `fn` atomically; calls made on the store it receives share the transaction (a call
@@ -225,6 +232,10 @@ export interface Store {
   claimExpiredInvites(now: string, limit: number): Promise<InviteRecord[]>;
   /** The user whose token sent the invite's live link; null when an instance token did. */
   getInviter(inviteId: string): Promise<UserRecord | null>;
+  /** The pending invites (expired included) of `email` to the orgs of the instance, newest first, with each org's name. */
+  listInvitesOfEmail(instanceId: string, email: string): Promise<EmailInvite[]>;
+  /** Hides a pending invite from its user's own list; false when it is not pending. */
+  dismissInvite(inviteId: string, at: string): Promise<boolean>;
   /** The org's pending invite for the email (expired or not), if any. */
   getPendingInvite(orgId: string, email: string): Promise<InviteRecord | null>;
   /** Lists the org's pending invites (expired ones included). */

@@ -76,6 +76,11 @@ export class Auth {
     return org;
   }
 
+  /** 403 unless the token may perform a user-side `action` (`/me/…`): it needs the scope and a user, and no org binding. */
+  authorizeUser(token: TokenRecord, action: Action): void {
+    if (!scopeAllows(token.scopes, action) || token.userId === null || token.orgId !== null) throw forbidden(action);
+  }
+
   /** What a token may learn about itself: its instance, scopes, user and the actions it opens. */
   async describe(token: TokenRecord): Promise<TokenInfo> {
     const [instance, user, role] = await Promise.all([

@@ -30,7 +30,9 @@ export function registerAccess(app: FastifyInstance, auth: Auth, limiter: RateLi
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
     const id = request.routeOptions.config.operation;
     if (!id || !isAction(id) || !request.token) return;
-    if ((OPERATIONS[id] as OperationSpec).side === 'org') request.org = await auth.authorizeOrg(request.token, id, request.params.orgId);
+    const { side } = OPERATIONS[id] as OperationSpec;
+    if (side === 'org') request.org = await auth.authorizeOrg(request.token, id, request.params.orgId);
+    else if (side === 'user') auth.authorizeUser(request.token, id);
     else await auth.authorize(request.token, id, request.params?.instanceId, request.params?.orgId);
   });
 }

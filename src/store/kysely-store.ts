@@ -24,7 +24,7 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
-import type { AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import type { EmailInvite, AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
 import { bit, BRANDING_COLUMNS, toBranding, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { hashSecret } from '../domain/secrets.js';
@@ -207,6 +207,26 @@ export class KyselyStore implements Store {
     const base = this.filtered(this.db.selectFrom('orgs').where('instance_id', '=', instanceId), q);
     const rows = this.paged(base.selectAll().orderBy(ORG_COLUMNS[q.sortField], q.sortDirection).orderBy('id', q.sortDirection), q).execute();
     return this.counted(base, rows.then((r) => r.map(toOrg)), q);
+  }
+
+  async listInvitesOfEmail(instanceId: string, email: string): Promise<EmailInvite[]> {
+    const rows = await this.db
+      .selectFrom('invites')
+      .innerJoin('orgs', 'orgs.id', 'invites.org_id')
+      .selectAll('invites')
+      .select('orgs.name as org_name')
+      .where('orgs.instance_id', '=', instanceId)
+      .where('invites.email', '=', email)
+      .where('invites.status', '=', 'pending')
+      .orderBy('invites.invite_date', 'desc')
+      .orderBy('invites.id', 'desc')
+      .execute();
+    return rows.map((r) => ({ invite: toInvite(r), orgName: r.org_name, dismissed: r.dismissed_at !== null }));
+  }
+
+  async dismissInvite(inviteId: string, at: string): Promise<boolean> {
+    const r = await this.db.updateTable('invites').set({ dismissed_at: at }).where('id', '=', inviteId).where('status', '=', 'pending').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async getBrandings(ownerIds: string[]): Promise<BrandingRecord[]> {

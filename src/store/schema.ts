@@ -61,6 +61,7 @@ export interface Database {
     expired_event_at: Generated<string | null>;
     join_link_id: Generated<string | null>;
     locale: Generated<string | null>;
+    dismissed_at: Generated<string | null>;
   };
   brandings: {
     owner_id: string;

@@ -43,6 +43,12 @@ const WEBHOOK_ACTIONS = [
 ] as const;
 /** The organization's own side, upstream's `org` resource (its scopes are checked against upstream's docs below). */
 const ORG_SIDE = ['org.inviteMember', 'org.pendingInvites', 'org.revokeInvite', 'org.modifyMember', 'org.removeMember'] as const;
+/** The invited user's side, upstream's `me` invite actions (losant-rest 2.8.1 predates them: their scopes are from upstream's later docs, less the `only.User*` and `*.bounded` kinds Gatehouse does not have). */
+const USER_SIDE: Record<string, string[]> = {
+  'me.invites': ['all.User', 'all.User.read', 'me.*', 'me.invites'],
+  'me.invite': ['all.User', 'all.User.read', 'me.*', 'me.invite'],
+  'me.respondToInvite': ['all.User', 'me.*', 'me.respondToInvite'],
+};
 const tableScopes = (action: string): readonly string[] | undefined => (ACTION_SCOPES as Record<string, readonly string[]>)[action];
 
 interface ContractRow {
@@ -273,9 +279,13 @@ describe('ACTION_SCOPES (src/contract/scopes.ts)', () => {
   const expected = expectedScopes();
 
   it('has exactly the authenticated actions of CONTRACT.md plus the instanceOrgs, audit, event, webhook, join link, mail and branding additions, the org side, and none of the public ones', () => {
-    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get', 'instanceEvents.get', ...WEBHOOK_ACTIONS, ...ORG_SIDE]));
+    expect(sorted(Object.keys(ACTION_SCOPES))).toEqual(sorted([...expected.keys(), ...ADDITIONS, 'instanceAuditLogs.get', 'instanceEvents.get', ...WEBHOOK_ACTIONS, ...ORG_SIDE, ...Object.keys(USER_SIDE)]));
     for (const row of ROWS.filter((r) => r.scopes.length === 0)) expect(tableScopes(row.call), row.call).toBeUndefined();
-    expect(Object.keys(ACTION_SCOPES)).toHaveLength(45);
+    expect(Object.keys(ACTION_SCOPES)).toHaveLength(48);
+  });
+
+  it.each(Object.entries(USER_SIDE))("%s lists upstream's scopes for a user's own invitations", (action, scopes) => {
+    expect(sorted(tableScopes(action)!)).toEqual(sorted(scopes));
   });
 
   it('the event feed is open to the scopes of the audit log and to its own', () => {

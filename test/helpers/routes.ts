@@ -14,9 +14,9 @@ export interface RouteCase {
   path(ids: Record<string, string>): string;
   body?: () => unknown;
   success: number;
-  /** Whose side of the API the route is: the instance's, or an org's own (`/orgs/{orgId}`, upstream's `org`). */
-  side: 'instance' | 'org';
-  /** A token with the route's broad write scope (`all.Instance`, or `all.Organization` on the org side). */
+  /** Whose side of the API the route is: the instance's, an org's own (`/orgs/{orgId}`, upstream's `org`), or a user's (`/me`). */
+  side: 'instance' | 'org' | 'user';
+  /** A token with the route's broad write scope (`all.Instance`, `all.Organization` on the org side, the instance admin's `all.User` on the user's). */
   token(h: Harness): string;
 }
 
@@ -97,6 +97,8 @@ export async function latestEventId(h: Harness): Promise<string> {
 const org = (h: Harness) => ({ instanceId: h.instanceId, orgId: h.orgId });
 const ownOrg = async (h: Harness) => ({ instanceId: h.instanceId, orgId: (await h.gh.admin.createOrg({ instanceId: h.instanceId, name: `Org ${++seq}` })).id });
 const webhook = async (h: Harness) => ({ instanceId: h.instanceId, webhookId: (await createWebhook(h)).id });
+/** An invite to the user of the harness's user tokens (the instance admin), in an org of its own (one pending invite per org). */
+const invitedAdmin = async (h: Harness) => ({ inviteId: (await createInvite(h, 'instance-admin@example.com', (await ownOrg(h)).orgId)).id });
 /** The member whose role org.modifyMember's body changes, made by its prepare (the body thunk sees no ids). */
 let modifiedUserId = '';
 /** The event that redeliver's body names, made by its prepare (the body thunk sees no ids). */
@@ -172,6 +174,9 @@ const FIXTURES: Record<Action, Pick<RouteCase, 'prepare' | 'body'> & { queryIds?
     body: () => ({ userId: modifiedUserId, role: 'edit' }),
   },
   'org.removeMember': { prepare: async (h) => ({ orgId: h.orgId, userId: (await addMember(h)).userId }), queryIds: ['userId'] },
+  'me.invites': { prepare: async () => ({}) },
+  'me.invite': { prepare: invitedAdmin },
+  'me.respondToInvite': { prepare: invitedAdmin, body: () => ({ action: 'accept' }) },
   'instanceWebhook.redeliver': {
     prepare: async (h) => {
       const ids = await webhook(h);
@@ -194,7 +199,7 @@ export const ROUTES: RouteCase[] = (Object.keys(ACTION_SCOPES) as Action[]).map(
     const url = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => ids[name]);
     return query.length ? `${url}?${new URLSearchParams(query)}` : url;
   };
-  const token = (h: Harness) => (side === 'org' ? h.tokens.organization : h.tokens.admin);
+  const token = (h: Harness) => (side === 'org' ? h.tokens.organization : side === 'user' ? h.tokens.userAdmin : h.tokens.admin);
   return { action, method: spec.method, path, success: spec.status, side, token, prepare: fixture.prepare, body: fixture.body };
 });
 

@@ -114,7 +114,7 @@ async function send(t: Target, req: Sent) {
   const wrote = res.status < 400 && req.method !== 'GET';
   if (wrote) {
     // Deliver the mail the change queued, and make a fresh resource if this one was used up.
-    if (t.method === 'DELETE' || t.name === 'orgInvites.post') ids.set(t, await t.prepare(h));
+    if (t.method === 'DELETE' || t.name === 'orgInvites.post' || t.name === 'me.respondToInvite') ids.set(t, await t.prepare(h));
     await h.gh.worker.drain();
   }
   const [before, after] = [baseline, await digest.digest()];

@@ -8,6 +8,7 @@ import { locales } from './006_locales.js';
 import { tokenIndex } from './007_token_index.js';
 import { branding } from './008_branding.js';
 import { tokenOrg } from './009_token_org.js';
+import { inviteDismissed } from './010_invite_dismissed.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -22,6 +23,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '007_token_index': tokenIndex(dialect),
   '008_branding': branding(dialect),
   '009_token_org': tokenOrg(dialect),
+  '010_invite_dismissed': inviteDismissed(dialect),
 });
 
 /** Every migration, in order. */
