@@ -104,15 +104,17 @@ describe('GET /me/token', () => {
       scopes: ['all.Instance'],
       createdAt: expect.any(String),
       actions: allActions.filter((a) => (ACTION_SCOPES[a as Action] as readonly string[]).includes('all.Instance')).sort(),
-      // Every scope but the user ones (made with the CLI): it may do everything.
-      grantableScopes: [...KNOWN_SCOPES].filter((s) => !s.startsWith('all.User')).sort(),
+      // Every scope of the instance's side (the user ones are made with the CLI): it may do all of it. The org's
+      // and the user's sides are not the instance token's to hand on (all.Instance does not open them).
+      grantableScopes: [...KNOWN_SCOPES].filter((s) => !/^(all\.User|all\.Organization|org\.|me\.)/.test(s)).sort(),
     });
     expect(JSON.stringify(res.body)).not.toContain(h.tokens.admin);
   });
 
   it('a read-only token learns it may only read, and may hand on no write scope', async () => {
     const info = (await me(h.tokens.read)).body;
-    expect(info.actions.sort()).toEqual(readActions);
+    // The instance's reads: all.Instance.read opens neither the org's side nor the user's.
+    expect(info.actions.sort()).toEqual(readActions.filter((a) => (ACTION_SCOPES[a as Action] as readonly string[]).includes('all.Instance.read')));
     expect(info.grantableScopes).toContain('all.Instance.read');
     expect(info.grantableScopes).not.toContain('all.Instance');
     expect(info.grantableScopes).not.toContain('instanceOrgs.post');
