@@ -78,6 +78,24 @@ describe('every method, with promises and with callbacks', () => {
     expect(me.actions).toContain('instanceOrgs.post');
   });
 
+  it("org.* (the org's own side) and me.invites, .invite, .respondToInvite (the user's)", async () => {
+    const org = createClient({ url, accessToken: h.tokens.organization });
+    const invites = await org.org.inviteMember({ orgId: h.orgId, invite: { email: 'instance-admin@example.com', role: 'view' } });
+    const sent = invites.find((i) => i.email === 'instance-admin@example.com')!;
+    expect((await viaCallback<unknown[]>((cb) => org.org.pendingInvites({ orgId: h.orgId }, cb))).result).toContainEqual(expect.objectContaining({ id: sent.id }));
+    const me = createClient({ url, accessToken: h.tokens.userAdmin });
+    expect((await me.me.invites({})).map((i) => i.id)).toContain(sent.id);
+    expect(await me.me.invite({ inviteId: sent.id })).toMatchObject({ orgName: 'Acme', role: 'view', expired: false });
+    expect(await me.me.respondToInvite({ inviteId: sent.id, response: { action: 'accept' } })).toEqual({ result: 'accepted', orgId: h.orgId });
+    const { userId } = (await client.instanceOrgMembers.get({ ...ids, filterField: 'email', filter: 'instance-admin@example.com' })).items[0];
+    const changed = await org.org.modifyMember({ orgId: h.orgId, member: { userId, role: 'edit' } });
+    expect(changed.members.find((m) => m.userId === userId)?.role).toBe('edit');
+    const removed = await org.org.removeMember({ orgId: h.orgId, userId });
+    expect(removed.members.some((m) => m.userId === userId)).toBe(false);
+    const invite = (await client.instanceOrgInvites.post({ ...ids, invite: { email: 'revoked@example.com', role: 'view' } })).items.find((i) => i.email === 'revoked@example.com')!;
+    expect((await org.org.revokeInvite({ orgId: h.orgId, inviteId: invite.id })).map((i) => i.id)).not.toContain(invite.id);
+  });
+
   it('orgInvites.get and .post without an access token', async () => {
     await client.instanceOrgInvites.post({ ...ids, invite: { email: 'public@example.com', role: 'view' } });
     const { token, email } = await h.inviteLink('public@example.com');
