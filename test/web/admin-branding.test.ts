@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
+import { signedInConsole } from '../helpers/console.js';
 import { logoPng } from '../helpers/png.js';
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console branding â€” SKIPPED: ${BROWSER_SKIPPED}` : 'console branding', () => {
@@ -28,20 +29,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console branding â€
     await h?.close();
   });
 
-  async function openView(token: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(5_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => void (res.status() >= 400 && problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)));
-    await page.goto(`${url}/admin#branding`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    return { page, problems };
-  }
+  const openView = (token: string) => signedInConsole(browser, contexts, url, token, '#branding');
   const status = (page: Page) => page.locator('.messages').getByRole('status', { includeHidden: true }).textContent();
   const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5_000 });
   const branding = async (path = '') => (await h.request({ method: 'GET', url: `/instances/${h.instanceId}${path}/branding`, token: h.tokens.admin })).body;

@@ -6,6 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
+import { signedInConsole } from '../helpers/console.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 import { createInvite } from '../helpers/routes.js';
 import { TestSmtpServer } from '../helpers/smtp.js';
@@ -33,20 +34,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console mail proble
     await smtp?.stop();
   });
 
-  async function openMail(token: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(5_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => void (res.status() >= 400 && problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)));
-    await page.goto(`${url}/admin`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Mail problems' }).click();
-    return { page, problems };
-  }
+  const openMail = (token: string) => signedInConsole(browser, contexts, url, token, '#mail');
   const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5_000 });
   const table = (page: Page) => page.getByRole('table', { name: 'Mail problems' });
 

@@ -5,6 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SKIPPED, launchChromium } from '../helpers/browser.js';
+import { signedInConsole } from '../helpers/console.js';
 import { type Harness, startHarness } from '../helpers/harness.js';
 
 describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console orgs and tokens — SKIPPED: ${BROWSER_SKIPPED}` : 'console orgs and tokens', () => {
@@ -26,21 +27,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `console orgs and to
     await h?.close();
   });
 
-  /** A fresh tab signed in with `token` at `hash`, with its page errors and refused requests collected. */
-  async function openView(token: string, hash: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(5_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('response', (res) => void (res.status() >= 400 && problems.push(`${res.status()} ${res.request().method()} ${res.url()}`)));
-    await page.goto(`${url}/admin${hash}`);
-    await page.getByLabel('API token').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Console' }).waitFor();
-    return { page, problems };
-  }
+  const openView = (token: string, hash: string) => signedInConsole(browser, contexts, url, token, hash);
 
   const status = (page: Page) => page.locator('.messages').getByRole('status', { includeHidden: true }).textContent();
   const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5_000 });
