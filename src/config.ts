@@ -16,6 +16,13 @@ export interface Config {
   database: string;
   /** Connections in the PostgreSQL pool (per process). */
   poolSize: number;
+  /** PostgreSQL: how long a request waits for a database that went away (a failover) before answering 503. */
+  holdMs: number;
+  /** PostgreSQL: a direct URL for migrations when `database` goes through a transaction pooler; null: `database`. */
+  migrationDatabase: string | null;
+  /** PostgreSQL: a standby's URL that serves reads, and the staleness it may show (also the read-your-writes window). */
+  readDatabase: string | null;
+  readMaxLagMs: number;
   /** Base of invite links; null means http://localhost:<the port actually bound>. */
   publicUrl: string | null;
   mail: MailSetting;
@@ -110,6 +117,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`GATEHOUSE_DATABASE_POOL must be a whole number from 1 to 1000, got "${poolText}"`);
   }
 
+  const holdText = value('GATEHOUSE_DATABASE_HOLD') ?? '15s';
+  const holdMs = holdText === '0' ? 0 : parseDuration(holdText);
+  if (holdMs === null || holdMs > 600_000) problems.push(`GATEHOUSE_DATABASE_HOLD must be 0 or a duration up to 10m, like 15s; got "${holdText}"`);
+
+  // Only PostgreSQL has these: each must be a postgres:// URL beside a postgres:// GATEHOUSE_DATABASE.
+  const postgresUrl = (name: string): string | null => {
+    const url = value(name) ?? null;
+    if (url !== null && !(isPostgresUrl(url) && isPostgresUrl(database))) problems.push(`${name} must be a postgres:// URL, and GATEHOUSE_DATABASE one too`);
+    return url;
+  };
+  const migrationDatabase = postgresUrl('GATEHOUSE_MIGRATION_DATABASE');
+  const readDatabase = postgresUrl('GATEHOUSE_READ_DATABASE');
+  const lagText = value('GATEHOUSE_READ_MAX_LAG') ?? '5s';
+  const readMaxLagMs = parseDuration(lagText);
+  if (readMaxLagMs === null || readMaxLagMs < 1000) problems.push(`GATEHOUSE_READ_MAX_LAG must be a duration of 1s or more, like 5s; got "${lagText}"`);
+
   const publicUrl = value('GATEHOUSE_PUBLIC_URL') ?? null;
   if (publicUrl !== null && !/^https?:$/.test(URL.parse(publicUrl)?.protocol ?? '')) {
     problems.push(`GATEHOUSE_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
@@ -203,6 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new ConfigError(problems);
   return {
     eventRetentionMs: eventRetentionMs!,
+    holdMs: holdMs!,
+    migrationDatabase,
+    readDatabase,
+    readMaxLagMs: readMaxLagMs!,
     port, host, database, poolSize, publicUrl, mail, mailFrom, mailTemplates, inviteTtlMs: inviteTtlMs!, rateLimits, trustProxy, connections, logLevel,
     webhookPolicy: 'policy' in allowPrivate ? allowPrivate.policy : (undefined as never),
     webhookRetryScheduleMs: schedule as readonly number[],

@@ -63,6 +63,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
   const log = pino(loggerOptions(config.logLevel), options.logStream ?? process.stderr);
   const store = await openStore(config.database, {
     poolSize: config.poolSize,
+    holdMs: config.holdMs,
+    migrationUrl: config.migrationDatabase ?? undefined,
     migrate: options.migrate,
     onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
   });
@@ -114,10 +116,15 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       mail: new MailProblems(deps),
       limiter,
     },
-    { logger: log, trustProxy: config.trustProxy, connections: config.connections },
+    { logger: log, trustProxy: config.trustProxy, connections: config.connections, holdMs: config.holdMs },
   );
-  // Old rate-limit windows are forgotten every few minutes (any replica may do it).
-  const pruning = setInterval(() => limiter.prune().catch((err) => log.warn({ err }, 'pruning rate limits failed')), PRUNE_MS);
+  // Old rate-limit windows, request journal entries and idempotency keys are forgotten every
+  // few minutes (any replica may do it).
+  const prune = async () => {
+    await limiter.prune();
+    await store.pruneRequestRecords(new Date().toISOString());
+  };
+  const pruning = setInterval(() => prune().catch((err) => log.warn({ err }, 'pruning rate limits and request records failed')), PRUNE_MS);
   pruning.unref();
   return {
     store,

@@ -11,7 +11,11 @@ export interface ClientOptions {
   fetch?: typeof globalThis.fetch;
   /** Headers sent with every call besides the client's own (the CLI names itself with `x-gatehouse-via: cli`). */
   headers?: Record<string, string>;
-  /** Extra attempts of idempotent calls (GET, DELETE) answered 429 or 503; default 2. */
+  /**
+   * Extra attempts of a call answered 429 or 503, or cut off before its answer; default 2.
+   * Writes are retried too: each carries an `Idempotency-Key`, the same on every attempt, so
+   * the server does it once.
+   */
   retries?: number;
 }
 
@@ -19,6 +23,14 @@ export interface ClientOptions {
 export interface CallOptions {
   signal?: AbortSignal;
   timeout?: number;
+  /**
+   * The `Idempotency-Key` of a write (POST, PATCH, DELETE); default: a new UUID per call. Give
+   * your own to make a call safe to repeat across restarts of your program: the server answers
+   * a repeat with the first answer (for 24 hours).
+   * @example
+   * await client.instanceOrgInvites.post({ instanceId, orgId, invite }, { idempotencyKey: `invite-${userId}` });
+   */
+  idempotencyKey?: string;
 }
 
 export type Callback<T> = (error: Error | null, result?: T) => void;
@@ -49,8 +61,12 @@ function retryAfterMs(header: string | null, attempt: number): number {
   return 200 * 2 ** attempt;
 }
 
+/** A UUID where the platform has one (Node.js, browsers in a secure context), else random hex. */
+const newKey = () =>
+  globalThis.crypto?.randomUUID?.() ?? Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+
 /** Builds the URL, headers and body of an action from its params object. */
-function build(options: ClientOptions, spec: ActionSpec, params: Record<string, unknown>) {
+function build(options: ClientOptions, spec: ActionSpec, params: Record<string, unknown>, call: CallOptions) {
   const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = params[name];
     if (value === undefined || value === null) throw new TypeError(`Missing required parameter ${name}`);
@@ -63,6 +79,7 @@ function build(options: ClientOptions, spec: ActionSpec, params: Record<string, 
   const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
   if (typeof params.losantdomain === 'string') headers.losantdomain = params.losantdomain;
+  if (spec.method !== 'GET') headers['idempotency-key'] = call.idempotencyKey ?? newKey();
   let body: string | undefined;
   if (spec.body) {
     headers['content-type'] = 'application/json';
@@ -94,15 +111,25 @@ async function attempt(options: ClientOptions, spec: ActionSpec, request: Return
 
 /**
  * Performs an action and resolves with the parsed answer. Non-2xx answers reject with a
- * GatehouseError; 429 and 503 on GET and DELETE are retried (honouring Retry-After), never
- * on POST or PATCH, which may not be safe to repeat.
+ * GatehouseError. A call answered 429 or 503 (honouring Retry-After), or 409
+ * `idempotency_key_in_flight`, or cut off by the network, is tried again: writes carry one
+ * `Idempotency-Key` for all their attempts, so a write whose answer was lost is not done twice.
+ * A call that timed out or was aborted is not.
  */
 export async function perform<T>(options: ClientOptions, spec: ActionSpec, params: Record<string, unknown>, call: CallOptions = {}): Promise<T> {
-  const request = build(options, spec, params);
-  const idempotent = spec.method === 'GET' || spec.method === 'DELETE';
-  const retries = idempotent ? (options.retries ?? 2) : 0;
+  const request = build(options, spec, params, call);
+  const retries = options.retries ?? 2;
   for (let n = 0; ; n++) {
-    const { response, text } = await attempt(options, spec, request, call);
+    let answer: Awaited<ReturnType<typeof attempt>>;
+    try {
+      answer = await attempt(options, spec, request, call);
+    } catch (error) {
+      const cut = error instanceof GatehouseNetworkError && !error.timedOut && !error.aborted;
+      if (!cut || n >= retries) throw error;
+      await sleep(retryAfterMs(null, n), call.signal);
+      continue;
+    }
+    const { response, text } = answer;
     let body: { type?: string; message?: string; code?: string; field?: unknown } | undefined;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -111,7 +138,7 @@ export async function perform<T>(options: ClientOptions, spec: ActionSpec, param
     }
     if (response.ok) return body as T;
     const retryAfter = response.headers.get('retry-after');
-    if (RETRIABLE.has(response.status) && n < retries) {
+    if ((RETRIABLE.has(response.status) || body?.code === 'idempotency_key_in_flight') && n < retries) {
       await sleep(retryAfterMs(retryAfter, n), call.signal);
       continue;
     }

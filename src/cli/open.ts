@@ -7,6 +7,6 @@ import { openStore } from '../store/open.js';
  * need a database that exists: only serve and migrate create one.
  */
 export async function openOperator(config: Config) {
-  const store = await openStore(config.database, { poolSize: 2, create: false });
+  const store = await openStore(config.database, { poolSize: 2, create: false, holdMs: config.holdMs });
   return { operator: new Operator(store, () => new Date()), close: () => store.close() };
 }

@@ -25,10 +25,13 @@ export class Invitations {
   }
 
   async list(instanceId: string, orgId: string, params: ListParams<InviteSortField>): Promise<InviteCollection> {
-    const org = await resolveOrg(this.store, instanceId, orgId);
+    return this.listOf(this.store, await resolveOrg(this.store, instanceId, orgId), params);
+  }
+
+  private async listOf(store: Store, org: OrgRecord, params: ListParams<InviteSortField>): Promise<InviteCollection> {
     const { query, echo } = resolveList(params, INVITE_LIST_DEFAULTS);
-    const page = await this.store.listInvites(org.id, query);
-    const mail = await this.store.latestMailOf(page.items.map((i) => i.id));
+    const page = await store.listInvites(org.id, query);
+    const mail = await store.latestMailOf(page.items.map((i) => i.id));
     const now = this.deps.clock();
     return collection(org, echo, page.items.map((i) => toInvite(i, now, mail.get(i.id))), page);
   }
@@ -40,59 +43,78 @@ export class Invitations {
     return toInvite(invite, this.deps.clock(), mail.get(invite.id));
   }
 
-  /**
-   * Invites `body.email` to the org and queues the invitation mail in the same transaction.
-   * A pending invite for the email, or a membership, is refused; an expired invite is replaced.
-   */
+  /** Invites `body.email` to the org (see invite()). */
   async create(instanceId: string, orgId: string, body: InvitePost, actor: Actor): Promise<Invite> {
-    const email = canonicalEmail(body.email);
     const now = this.deps.clock();
-    const invite = await this.store.transaction(async (store) => {
-      await store.lock({ email }); // before any of the person's rows, then the org's (Store.lock)
-      const org = await resolveOrg(store, instanceId, orgId);
-      const user = await store.getUserByEmail(email);
-      if (user && (await store.getMember(org.id, user.id))) {
-        throw alreadyMember(email);
-      }
-      const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
-      for (const id of replaced) await store.cancelUndeliveredMail(id);
-      await assertSeatFree(store, org, now);
-      const token = newSecret();
-      const record: InviteRecord = {
-        id: newId(now.getTime()),
-        orgId: org.id,
-        email,
-        role: body.role,
-        applicationRoles: body.applicationRoles ?? [],
-        dashboardRoles: body.dashboardRoles ?? [],
-        disallowTransfer: body.disallowTransfer ?? false,
-        ...this.lifetime(org, now),
-        status: 'pending',
-        invitedByTokenId: actor.tokenId,
-        joinLinkId: null,
-        locale: body.locale ?? null,
-      };
-      try {
-        await store.insertInvite(record, hashSecret(token));
-      } catch (error) {
-        if (error instanceof UniqueViolation) throw new AppError('already_invited', `${email} already has a pending invite to this organization`);
-        throw error;
-      }
-      await this.queueMail(store, org, record, token, actor);
-      await audit(store, this.deps.clock, actor, {
-        ...inviteAuditFields(org, record),
-        action: 'instanceOrgInvites.post',
-        details: { role: record.role, applicationRoles: record.applicationRoles, dashboardRoles: record.dashboardRoles, replaced },
-      });
-      await publish(store, now, actor, [
-        ...replacedInvites(org, replaced, email),
-        inviteEvent('invite.created', org, record),
-      ]);
-      return record;
+    const { record } = await this.store.transaction((store) => this.invite(store, instanceId, orgId, body, actor, now));
+    this.deps.onMailQueued();
+    this.deps.onEventsPublished();
+    return toInvite(record, now, QUEUED);
+  }
+
+  /**
+   * create(), answered as upstream answers it: with the org's invite list as `params` shape it,
+   * read in the transaction that made the invite (never by a second query after the commit,
+   * which could fail after the invite was made and tell the client it was not).
+   */
+  async createAndList(instanceId: string, orgId: string, body: InvitePost, actor: Actor, params: ListParams<InviteSortField>): Promise<InviteCollection> {
+    const now = this.deps.clock();
+    const list = await this.store.transaction(async (store) => {
+      const { org } = await this.invite(store, instanceId, orgId, body, actor, now);
+      return this.listOf(store, org, params);
     });
     this.deps.onMailQueued();
     this.deps.onEventsPublished();
-    return toInvite(invite, now, QUEUED);
+    return list;
+  }
+
+  /**
+   * Invites `body.email` to the org and queues the invitation mail, in the caller's transaction.
+   * A pending invite for the email, or a membership, is refused; an expired invite is replaced.
+   */
+  private async invite(store: Store, instanceId: string, orgId: string, body: InvitePost, actor: Actor, now: Date): Promise<{ record: InviteRecord; org: OrgRecord }> {
+    const email = canonicalEmail(body.email);
+    await store.lock({ email }); // before any of the person's rows, then the org's (Store.lock)
+    const org = await resolveOrg(store, instanceId, orgId);
+    const user = await store.getUserByEmail(email);
+    if (user && (await store.getMember(org.id, user.id))) {
+      throw alreadyMember(email);
+    }
+    const replaced = await store.retirePendingInvites(org.id, email, 'replaced', now.toISOString());
+    for (const id of replaced) await store.cancelUndeliveredMail(id);
+    await assertSeatFree(store, org, now);
+    const token = newSecret();
+    const record: InviteRecord = {
+      id: newId(now.getTime()),
+      orgId: org.id,
+      email,
+      role: body.role,
+      applicationRoles: body.applicationRoles ?? [],
+      dashboardRoles: body.dashboardRoles ?? [],
+      disallowTransfer: body.disallowTransfer ?? false,
+      ...this.lifetime(org, now),
+      status: 'pending',
+      invitedByTokenId: actor.tokenId,
+      joinLinkId: null,
+      locale: body.locale ?? null,
+    };
+    try {
+      await store.insertInvite(record, hashSecret(token));
+    } catch (error) {
+      if (error instanceof UniqueViolation) throw new AppError('already_invited', `${email} already has a pending invite to this organization`);
+      throw error;
+    }
+    await this.queueMail(store, org, record, token, actor);
+    await audit(store, this.deps.clock, actor, {
+      ...inviteAuditFields(org, record),
+      action: 'instanceOrgInvites.post',
+      details: { role: record.role, applicationRoles: record.applicationRoles, dashboardRoles: record.dashboardRoles, replaced },
+    });
+    await publish(store, now, actor, [
+      ...replacedInvites(org, replaced, email),
+      inviteEvent('invite.created', org, record),
+    ]);
+    return { record, org };
   }
 
   /** Revokes a pending (or expired) invite; its link stops working and unsent mail is dropped. */

@@ -130,6 +130,26 @@ export interface EmailInvite {
   dismissed: boolean;
 }
 
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+  owner: string;
+  now: string;
+  leaseUntil: string;
+  expiresAt: string;
+}
+
+export interface KeptAnswer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
+export type IdempotencyState =
+  | { state: 'fresh'; resumed: boolean }
+  | { state: 'answered'; fingerprint: string; answer: KeptAnswer }
+  | { state: 'running'; fingerprint: string };
+
 export interface Store {
   /**
    * Runs `fn` atomically; calls made on the store it receives share the transaction (a call
@@ -290,6 +310,8 @@ export interface Store {
   /** Takes up to `limit` due messages for sending, leasing them until `leaseUntil`. */
   claimDueMail(now: string, leaseUntil: string, limit: number): Promise<MailRecord[]>;
   markMailSent(id: string, at: string): Promise<void>;
+  /** Hands claimed messages back, due at once (their sender could not send them). */
+  releaseMail(ids: string[]): Promise<void>;
   markMailRetry(id: string, nextAttemptAt: string, error: string): Promise<void>;
   markMailFailed(id: string, error: string): Promise<void>;
   getMail(id: string): Promise<MailRecord | null>;
@@ -364,4 +386,17 @@ export interface Store {
   peekRateLimit(key: string, windowStart: number): Promise<number>;
   /** Forgets counters of windows that started before `before` (ms). */
   pruneRateLimits(before: number): Promise<void>;
+
+  /**
+   * Takes an Idempotency-Key for a request, or says who has it: `fresh` (taken: a new key, or
+   * one whose first request died and whose lease ran out, `resumed`), `answered` (the kept
+   * answer) or `running` (another request holds it). `fingerprint` is the kept request's.
+   */
+  claimIdempotencyKey(claim: IdempotencyClaim): Promise<IdempotencyState>;
+  /** Keeps the answer of the key's request (only its owner's). */
+  keepIdempotentAnswer(key: string, owner: string, answer: KeptAnswer): Promise<void>;
+  /** Lets the key go (its request ended without an answer worth keeping: a 5xx, a 429). */
+  releaseIdempotencyKey(key: string, owner: string): Promise<void>;
+  /** Deletes request journal entries and idempotency keys that expired before `now`. */
+  pruneRequestRecords(now: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { namedSchemas } from '../contract/common.js';
 import { AppError } from '../domain/errors.js';
 import { registerAccess } from './access.js';
+import { registerWriteSafety } from './write-safety.js';
 import { canonicalPathIds } from './path-ids.js';
 import type { Services } from './services.js';
 import { answerFrameworkError, registerErrorMapper } from './errors.js';
@@ -39,6 +40,8 @@ export interface AppOptions {
   trustProxy?: boolean | string;
   /** Timeouts and the per-address socket cap, for a server that listens (inject needs none). */
   connections?: ConnectionLimits;
+  /** How long a request waits for a database that went away (GATEHOUSE_DATABASE_HOLD); the store does the waiting. */
+  holdMs?: number;
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
@@ -109,6 +112,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));
   canonicalPathIds(app);
+  registerWriteSafety(app, services.store, options.holdMs ?? 0);
   registerAccess(app, services.auth, services.limiter);
   // Before the routes: the document describes the routes registered after it.
   registerOpenApi(app);

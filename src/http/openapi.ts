@@ -141,13 +141,40 @@ function describeRoute({ schema, url, route }: Parameters<SwaggerTransform>[0], 
   };
 }
 
-/** @fastify/swagger leaves the request body undescribed when it is given with its media type. */
-function describeBodies(doc: Record<string, any>): Record<string, any> {
-  for (const pathItem of Object.values(doc.paths) as Record<string, any>[]) {
-    for (const op of Object.values(pathItem)) {
-      const { bodyDoc }: OperationSpec = OPERATIONS[op.operationId as OperationId];
-      if (op.requestBody && bodyDoc) op.requestBody = { description: bodyDoc, ...op.requestBody };
-    }
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes the write safe to repeat (IETF httpapi draft): 1 to 255 printable ASCII characters, a new one per request. ' +
+    'The first answer for a key and token is kept 24 hours and replayed (`Idempotent-Replayed: true`) for a repeat with the same method, path and body.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+const IN_FLIGHT = 'a request with this `Idempotency-Key` is still being answered (`idempotency_key_in_flight`): repeat it in a moment';
+const errorExample = (code: 'idempotency_key_in_flight' | 'idempotency_key_reused', message: string) => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${ErrorBody.$id}` }, example: errorBody(code, message) },
+});
+
+/**
+ * What the route schemas do not say: the request body's description (@fastify/swagger leaves
+ * it out when the body is given with its media type), and on every write the Idempotency-Key
+ * header with its two refusals.
+ */
+function describeOperations(doc: Record<string, any>): Record<string, any> {
+  for (const [method, op] of Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((item) => Object.entries(item))) {
+    const { bodyDoc }: OperationSpec = OPERATIONS[op.operationId as OperationId];
+    if (op.requestBody && bodyDoc) op.requestBody = { description: bodyDoc, ...op.requestBody };
+    // The generator hands the same document over again on each call: add once.
+    if (method === 'get' || method === 'head' || op.responses[422]) continue;
+    op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY];
+    const conflict = op.responses[409];
+    op.responses[409] = conflict
+      ? { ...conflict, description: `${conflict.description}; or ${IN_FLIGHT}` }
+      : { description: IN_FLIGHT[0].toUpperCase() + IN_FLIGHT.slice(1), content: errorExample('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being answered; repeat it in a moment') };
+    op.responses[422] = {
+      description: 'The `Idempotency-Key` was used for another request (another method, path or body): `idempotency_key_reused`',
+      content: errorExample('idempotency_key_reused', 'This Idempotency-Key was already used for another request; use a new key for a new request'),
+    };
   }
   return doc;
 }
@@ -185,7 +212,7 @@ export function registerOpenApi(app: FastifyInstance): void {
     // Schemas with an `$id` become components of that name.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: (route) => describeRoute(route, app.initialConfig.bodyLimit!),
-    transformObject: (generated) => describeBodies('openapiObject' in generated ? generated.openapiObject : generated.swaggerObject),
+    transformObject: (generated) => describeOperations('openapiObject' in generated ? generated.openapiObject : generated.swaggerObject),
   });
 
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());

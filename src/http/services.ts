@@ -11,10 +11,11 @@ import type { Members } from '../domain/members.js';
 import type { Orgs } from '../domain/orgs.js';
 import type { RateLimiter } from '../domain/rate-limits.js';
 import type { Store } from '../domain/store.js';
+import type { WriteSafetyStore } from './write-safety.js';
 
 /** What the HTTP app is built from: the domain's services, made by the composition root. */
 export interface Services {
-  store: Pick<Store, 'ping' | 'isUnavailable'>;
+  store: Pick<Store, 'ping' | 'isUnavailable'> & WriteSafetyStore;
   auth: Auth;
   invitations: Invitations;
   joinLinks: JoinLinks;

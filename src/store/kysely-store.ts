@@ -24,7 +24,7 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
-import type { EmailInvite, AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import type { EmailInvite, IdempotencyClaim, IdempotencyState, KeptAnswer, AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
 import { bit, BRANDING_COLUMNS, toBranding, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { hashSecret } from '../domain/secrets.js';
@@ -32,6 +32,8 @@ import type { Selectable } from 'kysely';
 type Row<T extends keyof Database> = Selectable<Database[T]>;
 import { type Lookup, lookup } from './lookup.js';
 import type { OpenOptions } from './open-options.js';
+import { currentRequest } from '../domain/request-scope.js';
+import { holdDeadline, pauseBeforeRetry } from './ride-through.js';
 
 /** Kysely's log option for `OpenOptions.onQuery`. */
 export function queryLogger({ onQuery }: OpenOptions): LogConfig | undefined {
@@ -65,6 +67,8 @@ interface DialectHooks {
   skipLocked<QB extends SelectQueryBuilder<any, any, any>>(qb: QB): QB;
   /** Runs `fn` in one transaction on one connection: commits when it resolves, rolls back when it throws. */
   transaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** How long calls wait for an unavailable database to come back (a failover); 0: not at all. */
+  holdMs: number;
 }
 
 /** A transaction aborted by the database for a retryable reason is run this many times at most. */
@@ -99,12 +103,28 @@ export class KyselyStore implements Store {
     // A nested call joins the transaction; only the outermost may retry, since an aborted
     // transaction is over for every call inside it.
     if (this.inTransaction) return fn(this);
+    const request = currentRequest();
+    // Numbered in the order the request runs its transactions, so that a retry of the whole
+    // request (its Idempotency-Key repeated) meets each earlier outcome under the same key.
+    const entry = request?.journal && { key: `${request.journal.key}#${request.journal.next++}`, expiresAt: request.journal.expiresAt };
+    const deadline = holdDeadline(this.hooks.holdMs);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.hooks.transaction(this.db, (trx) => fn(new KyselyStore(trx, this.hooks, true)));
+        return await this.hooks.transaction(this.db, async (trx) => {
+          // After a COMMIT whose outcome was lost, this finds it if it happened.
+          if (entry && (attempt > 1 || request!.replay)) {
+            const done = await trx.selectFrom('request_journal').select('outcome').where('key', '=', entry.key).executeTakeFirst();
+            if (done) return done.outcome === null ? (undefined as T) : (JSON.parse(done.outcome) as T);
+          }
+          const result = await fn(new KyselyStore(trx, this.hooks, true));
+          if (entry) {
+            await trx.insertInto('request_journal').values({ key: entry.key, outcome: result === undefined ? null : JSON.stringify(result), expires_at: entry.expiresAt }).execute();
+          }
+          return result;
+        });
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || !this.hooks.isRetryable(error)) throw error;
-        await retryPause(attempt);
+        if (this.hooks.isRetryable(error) && attempt < MAX_ATTEMPTS) await retryPause(attempt);
+        else if (!this.hooks.isUnavailable(error) || !(await pauseBeforeRetry(attempt, deadline))) throw error;
       }
     }
   }
@@ -737,6 +757,11 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async releaseMail(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('outbox').set({ status: 'queued', lease_until: null }).where('id', 'in', ids).where('status', '=', 'sending').execute();
+  }
+
   async markMailRetry(id: string, nextAttemptAt: string, error: string): Promise<void> {
     await this.db
       .updateTable('outbox')
@@ -1096,6 +1121,57 @@ export class KyselyStore implements Store {
 
   async pruneRateLimits(before: number): Promise<void> {
     await this.db.deleteFrom('rate_limits').where('window_start', '<', before).execute();
+  }
+
+  async claimIdempotencyKey(c: IdempotencyClaim): Promise<IdempotencyState> {
+    const row = { key: c.key, fingerprint: c.fingerprint, owner: c.owner, lease_until: c.leaseUntil, expires_at: c.expiresAt, status: null, headers: null, body: null };
+    for (;;) {
+      const inserted = await this.db.insertInto('idempotency_keys').values(row).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+      if (inserted) return { state: 'fresh', resumed: false };
+      const held = await this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', c.key).executeTakeFirst();
+      // Gone between the two statements (pruned): try the insert again.
+      if (!held) continue;
+      if (held.expires_at <= c.now) {
+        await this.db.deleteFrom('idempotency_keys').where('key', '=', c.key).where('expires_at', '=', held.expires_at).execute();
+        continue;
+      }
+      if (held.status !== null) {
+        return { state: 'answered', fingerprint: held.fingerprint, answer: { status: Number(held.status), contentType: held.headers, body: held.body ?? '' } };
+      }
+      if (held.fingerprint === c.fingerprint && held.lease_until < c.now) {
+        // Its first request died (or lost the database) before answering: this one takes over,
+        // and the journal tells it what the first one already wrote.
+        const taken = await this.db
+          .updateTable('idempotency_keys')
+          .set({ owner: c.owner, lease_until: c.leaseUntil })
+          .where('key', '=', c.key)
+          .where('owner', '=', held.owner)
+          .where('status', 'is', null)
+          .returning('key')
+          .executeTakeFirst();
+        if (taken) return { state: 'fresh', resumed: true };
+        continue;
+      }
+      return { state: 'running', fingerprint: held.fingerprint };
+    }
+  }
+
+  async keepIdempotentAnswer(key: string, owner: string, answer: KeptAnswer): Promise<void> {
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({ status: answer.status, headers: answer.contentType, body: answer.body })
+      .where('key', '=', key)
+      .where('owner', '=', owner)
+      .execute();
+  }
+
+  async releaseIdempotencyKey(key: string, owner: string): Promise<void> {
+    await this.db.deleteFrom('idempotency_keys').where('key', '=', key).where('owner', '=', owner).where('status', 'is', null).execute();
+  }
+
+  async pruneRequestRecords(now: string): Promise<void> {
+    await this.db.deleteFrom('request_journal').where('expires_at', '<', now).execute();
+    await this.db.deleteFrom('idempotency_keys').where('expires_at', '<', now).execute();
   }
 
   /** Adds the glob filter of a list query; `table` qualifies the column in joined queries. */

@@ -8,6 +8,13 @@ export interface OpenOptions {
    * in GATEHOUSE_DATABASE must not quietly become a new, empty database beside the real one.
    */
   create?: boolean;
+  /**
+   * PostgreSQL: how long a call waits, retrying on fresh connections, for a database that went
+   * away (a failover) before its error stands (GATEHOUSE_DATABASE_HOLD). Default 15 s.
+   */
+  holdMs?: number;
+  /** PostgreSQL: a direct URL to migrate through when the main one goes through a transaction pooler. */
+  migrationUrl?: string;
   /** PostgreSQL connection pool size. */
   poolSize?: number;
   /** Told about errors of pooled connections (a database restart), which are otherwise harmless. */

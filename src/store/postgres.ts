@@ -8,8 +8,12 @@ import type { Store } from '../domain/store.js';
 import type { OpenOptions } from './open-options.js';
 import { redactDatabaseUrl } from './database-url.js';
 
-/** SQLSTATE classes and socket errors that mean "the database is not there right now". */
-const UNAVAILABLE_STATES = /^(08|53|57P0)/;
+/**
+ * SQLSTATE classes and socket errors that mean "the database is not there right now", and
+ * 25006 (read-only transaction): the connection reached a server that is no longer the primary
+ * (demoted in a failover, while the proxy in front still sent it there).
+ */
+const UNAVAILABLE_STATES = /^(08|53|57P0|25006$)/;
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 function isUnavailable(error: unknown): boolean {
@@ -19,6 +23,27 @@ function isUnavailable(error: unknown): boolean {
   // pg reports a dropped socket and a pool wait timeout with messages only.
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
 }
+
+/**
+ * A connection that answered 25006 is to a standby: the pool must not hand it out again, but
+ * Kysely releases connections without saying why. Ending the client makes the pool drop it
+ * when it comes back (pg-pool removes clients that are ending), and the retry connects anew,
+ * through the proxy, to the new primary.
+ */
+function dropWhenReadOnly(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: { code?: string }) => {
+        if (error?.code === '25006') client.end().catch(() => {});
+      });
+    }
+    return result;
+  };
+}
+
+export const DEFAULT_HOLD_MS = 15_000;
 
 /** deadlock_detected and serialization_failure: the transaction lost to another one and may be run again. */
 const RETRYABLE_STATES = new Set(['40P01', '40001']);
@@ -33,25 +58,36 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
-    // Fail fast while the database is away: requests answer 503 instead of hanging.
+    // A try waits at most this long for a connection; the hold retries on a fresh one.
     connectionTimeoutMillis: 5000,
+    // A peer that vanished (a killed node, a cut network) is noticed instead of waited for.
+    keepAlive: true,
   });
   // A connection the database drops (a restart) must not crash the process: the pool reports
   // idle ones here, and a checked-out client emits on itself, where the query also fails and
   // answers 503. Either way the pool replaces the connection on the next checkout.
   pool.on('error', (error) => options.onIdleError?.(error));
-  pool.on('connect', (client) => client.on('error', (error) => options.onIdleError?.(error)));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onIdleError?.(error));
+    dropWhenReadOnly(client);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
   const mustExist = options.create === false || options.migrate === false;
+  // Behind a transaction pooler, migrations take a direct connection of their own.
+  const admin = options.migrationUrl
+    ? new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.migrationUrl, max: 1, connectionTimeoutMillis: 5000 }) }) })
+    : db;
   let migrated: boolean;
   try {
     // to_regclass follows the search_path, where the migrations put their table.
-    const found = await sql<{ found: string | null }>`select to_regclass(${DEFAULT_MIGRATION_TABLE})::text as found`.execute(db);
+    const found = await sql<{ found: string | null }>`select to_regclass(${DEFAULT_MIGRATION_TABLE})::text as found`.execute(admin);
     migrated = found.rows[0]?.found != null;
-    if (options.migrate !== false && (migrated || !mustExist)) await migrateToLatest(db, 'postgres');
+    if (options.migrate !== false && (migrated || !mustExist)) await migrateToLatest(admin, 'postgres');
   } catch (error) {
     await db.destroy();
-    throw new StartupError(`Cannot use the PostgreSQL database ${redactDatabaseUrl(url)}: ${(error as Error).message}`);
+    throw new StartupError(`Cannot use the PostgreSQL database ${redactDatabaseUrl(options.migrationUrl ?? url)}: ${(error as Error).message}`);
+  } finally {
+    if (admin !== db) await admin.destroy();
   }
   if (mustExist && !migrated) {
     await db.destroy();
@@ -71,5 +107,6 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     },
     skipLocked: (qb) => qb.forUpdate().skipLocked() as typeof qb,
     transaction: (db, fn) => db.transaction().execute(fn),
+    holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
   });
 }

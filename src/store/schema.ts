@@ -175,4 +175,15 @@ export interface Database {
     excerpt: string;
     next_attempt_at: string | null;
   };
+  request_journal: { key: string; outcome: string | null; expires_at: string };
+  idempotency_keys: {
+    key: string;
+    fingerprint: string;
+    owner: string;
+    lease_until: string;
+    status: number | null;
+    headers: string | null;
+    body: string | null;
+    expires_at: string;
+  };
 }

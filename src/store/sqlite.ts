@@ -53,6 +53,8 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
     // One writer at a time: no claim's rows are ever locked by another.
     skipLocked: (qb) => qb,
     transaction: immediateTransaction,
+    // A file has no failover: a busy database has already waited busy_timeout.
+    holdMs: 0,
   });
 }
 

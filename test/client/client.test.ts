@@ -144,11 +144,15 @@ describe('error paths', () => {
     let server: Server;
     let base: string;
     let hits = 0;
-    let plan: (n: number) => { status: number; headers?: Record<string, string>; hang?: boolean };
+    /** The Idempotency-Key of each request, in order. */
+    let keys: (string | undefined)[] = [];
+    let plan: (n: number) => { status: number; headers?: Record<string, string>; hang?: boolean; cut?: boolean };
     beforeAll(async () => {
       server = createServer((req, res) => {
+        keys.push(req.headers['idempotency-key'] as string | undefined);
         const step = plan(++hits);
         if (step.hang) return; // never answers
+        if (step.cut) return req.socket.destroy(); // the connection drops before any answer
         res.writeHead(step.status, { 'content-type': 'application/json', ...step.headers });
         res.end(JSON.stringify(step.status < 300 ? { items: [], count: 0 } : { type: 'TooManyRequests', message: 'Slow down' }));
       });
@@ -176,10 +180,35 @@ describe('error paths', () => {
       expect(hits).toBe(3);
     });
 
-    it('never retries a POST', async () => {
+    it('retries a POST with the same Idempotency-Key on every attempt, and a new one for the next call', async () => {
       hits = 0;
-      plan = () => ({ status: 429, headers: { 'retry-after': '0' } });
-      await expect(createClient({ url: base }).instanceOrgMembers.post({ ...ids, member: { email: 'p@example.com', role: 'view' } })).rejects.toMatchObject({ statusCode: 429 });
+      keys = [];
+      plan = (n) => (n === 1 ? { status: 503, headers: { 'retry-after': '0' } } : n === 2 ? { status: 200, cut: true } : { status: 200 });
+      const gatehouse = createClient({ url: base });
+      await expect(gatehouse.instanceOrgMembers.post({ ...ids, member: { email: 'p@example.com', role: 'view' } })).resolves.toMatchObject({ count: 0 });
+      expect(hits).toBe(3);
+      expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(new Set(keys).size).toBe(1);
+      await gatehouse.instanceOrgMembers.post({ ...ids, member: { email: 'q@example.com', role: 'view' } });
+      expect(keys[3]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(keys[3]).not.toBe(keys[0]);
+    });
+
+    it('sends the caller\'s own Idempotency-Key, and none on a GET', async () => {
+      hits = 0;
+      keys = [];
+      plan = () => ({ status: 200 });
+      const gatehouse = createClient({ url: base });
+      await gatehouse.instanceOrgMembers.post({ ...ids, member: { email: 'p@example.com', role: 'view' } }, { idempotencyKey: 'member-p' });
+      await gatehouse.instanceOrgMembers.get(ids);
+      expect(keys).toEqual(['member-p', undefined]);
+    });
+
+    it('does not retry a write that timed out: it may still be running', async () => {
+      hits = 0;
+      plan = () => ({ status: 200, hang: true });
+      const err = await createClient({ url: base, timeout: 200 }).instanceOrgMembers.post({ ...ids, member: { email: 'p@example.com', role: 'view' } }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'GatehouseNetworkError', timedOut: true });
       expect(hits).toBe(1);
     });
 

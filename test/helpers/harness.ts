@@ -177,7 +177,7 @@ export async function startHarness(
       return { token: url.searchParams.get('token')!, email: url.searchParams.get('email')!, link: mail.link };
     },
     logs: () => logText,
-    snapshot: () => snapshotDatabase(database.location),
+    snapshot: () => snapshotDatabase(config.database),
     async close() {
       untrack();
       await gh.close();

@@ -217,6 +217,19 @@ describe('GET /openapi.json', () => {
     expect(new Set(ids)).toEqual(new Set([EXAMPLE_ID]));
   });
 
+  it('documents the Idempotency-Key header, and its 409 and 422, on every write and on no read', () => {
+    for (const { method, path, op } of operations) {
+      const header = (op.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'Idempotency-Key');
+      if (method === 'GET') {
+        expect(header, `${method} ${path}`).toBeUndefined();
+        continue;
+      }
+      expect(header, `${method} ${path}`).toMatchObject({ required: false, schema: { type: 'string', maxLength: 255 } });
+      expect(op.responses[409].description, `${method} ${path}`).toMatch(/idempotency_key_in_flight/);
+      expect(op.responses[422].content['application/json'].example, `${method} ${path}`).toMatchObject({ type: 'UnprocessableEntity', code: 'idempotency_key_reused' });
+    }
+  });
+
   it('describes every parameter', () => {
     for (const { method, path, op } of operations) {
       for (const param of op.parameters ?? []) expect(param.description, `${method} ${path} ${param.name}`).toBeTruthy();

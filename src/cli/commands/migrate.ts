@@ -12,7 +12,7 @@ export function register(program: Command): void {
       try {
         const config = loadConfig();
         const { openStore } = await import('../../store/open.js');
-        const store = await openStore(config.database, { poolSize: 1 });
+        const store = await openStore(config.database, { poolSize: 1, migrationUrl: config.migrationDatabase ?? undefined });
         await store.close();
         print(o, { database: redactDatabaseUrl(config.database), migrated: true }, `Database ${redactDatabaseUrl(config.database)} is up to date`);
       } catch (error) {

@@ -12,10 +12,6 @@ export const instanceOrgInvitesRoutes: RoutePlugin = async (app, { services }) =
   // the query string shape it, so `?perPage=1` keeps the answer small.
   app.route({
     ...operation('instanceOrgInvites.post', { querystring: InviteListQuery, body: InvitePost, response: InviteCollection }),
-    handler: async (req) => {
-      const { instanceId, orgId } = req.params;
-      await services.invitations.create(instanceId, orgId, req.body, actor(req));
-      return services.invitations.list(instanceId, orgId, req.query);
-    },
+    handler: async (req) => services.invitations.createAndList(req.params.instanceId, req.params.orgId, req.body, actor(req), req.query),
   });
 };

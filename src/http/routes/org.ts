@@ -18,11 +18,7 @@ export const orgRoutes: RoutePlugin = async (app, { services: { invitations, mem
   });
   app.route({
     ...operation('org.inviteMember', { body: InvitePost, response: OrgInvites }),
-    handler: async (req) => {
-      const { instanceId, id } = req.org!;
-      await invitations.create(instanceId, id, req.body, actor(req));
-      return invites(instanceId, id);
-    },
+    handler: async (req) => (await invitations.createAndList(req.org!.instanceId, req.org!.id, req.body, actor(req), {})).items,
   });
   app.route({
     ...operation('org.revokeInvite', { querystring: RevokeQuery, response: OrgInvites }),

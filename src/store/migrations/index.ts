@@ -9,6 +9,7 @@ import { tokenIndex } from './007_token_index.js';
 import { branding } from './008_branding.js';
 import { tokenOrg } from './009_token_org.js';
 import { inviteDismissed } from './010_invite_dismissed.js';
+import { requestRecords } from './011_request_records.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -24,6 +25,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '008_branding': branding(dialect),
   '009_token_org': tokenOrg(dialect),
   '010_invite_dismissed': inviteDismissed(dialect),
+  '011_request_records': requestRecords(dialect),
 });
 
 /** Every migration, in order. */

@@ -1,0 +1,25 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * What the store needs to know of the request it serves, carried beside the call chain rather
+ * than through every domain signature:
+ * - `deadline`: until when a call may wait for the database to come back (a failover);
+ * - `journal`: the key under which each write transaction records its outcome, so that a
+ *   transaction run again after a COMMIT whose outcome is unknown finds its own earlier write
+ *   and answers as it did instead of applying twice;
+ * - `replay`: whether earlier outcomes may exist (a retry, or a request repeated with its
+ *   Idempotency-Key), so that transactions look them up first. A fresh request skips the look-up.
+ */
+export interface RequestScope {
+  /** Absent: each call waits for the store's own hold. */
+  deadline?: number;
+  journal?: { key: string; expiresAt: string; next: number };
+  replay: boolean;
+}
+
+const scope = new AsyncLocalStorage<RequestScope>();
+
+export const currentRequest = (): RequestScope | undefined => scope.getStore();
+
+/** Runs `fn` as the request `request`. */
+export const inRequest = <T>(request: RequestScope, fn: () => Promise<T>): Promise<T> => scope.run(request, fn);
