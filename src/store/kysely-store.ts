@@ -1,4 +1,4 @@
-import { type Kysely, type LogConfig, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type LogConfig, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { COUNT_CAP } from '../contract/common.js';
 import { UniqueViolation } from '../domain/errors.js';
 import type {
@@ -69,6 +69,28 @@ interface DialectHooks {
   transaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** How long calls wait for an unavailable database to come back (a failover); 0: not at all. */
   holdMs: number;
+}
+
+/**
+ * `fn` in a transaction on one connection, begun with `begin`, held for the whole transaction
+ * as Kysely's own transactions are. Unlike Kysely's, a failed ROLLBACK does not replace the
+ * error that caused it: when the connection died, the error that says so is the one the
+ * store must see (to retry on a fresh connection), not "the client is closed".
+ */
+export function runTransaction<T>(db: Kysely<Database>, begin: RawBuilder<unknown>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await begin.execute(conn);
+    let result: T;
+    try {
+      result = await fn(conn);
+      await sql`commit`.execute(conn);
+    } catch (error) {
+      // SQLite has already rolled back after some errors; the one that matters is the first.
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw error;
+    }
+    return result;
+  });
 }
 
 /** A transaction aborted by the database for a retryable reason is run this many times at most. */

@@ -1,6 +1,6 @@
 import { DEFAULT_MIGRATION_TABLE, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { KyselyStore, queryLogger } from './kysely-store.js';
+import { KyselyStore, queryLogger, runTransaction } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { StartupError } from '../domain/startup-error.js';
@@ -21,7 +21,8 @@ function isUnavailable(error: unknown): boolean {
   if (!e) return false;
   if (e.code && (UNAVAILABLE_STATES.test(e.code) || UNAVAILABLE_CODES.has(e.code))) return true;
   // pg reports a dropped socket and a pool wait timeout with messages only.
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+  // "not queryable": a client ended under a transaction (dropWhenReadOnly).
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i.test(e.message ?? '');
 }
 
 /**
@@ -106,7 +107,7 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
       else await tx.selectFrom('orgs').select('id').where('id', '=', key.org).forUpdate().execute();
     },
     skipLocked: (qb) => qb.forUpdate().skipLocked() as typeof qb,
-    transaction: (db, fn) => db.transaction().execute(fn),
+    transaction: (db, fn) => runTransaction(db, sql`begin`, fn),
     holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
   });
 }

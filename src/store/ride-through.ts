@@ -20,7 +20,7 @@ export async function pauseBeforeRetry(attempt: number, deadline: number): Promi
 }
 
 /** Not retried by the wrapper: transactions retry themselves (they must keep their journal key). */
-const OWN_RULES = new Set<PropertyKey>(['transaction', 'close', 'ping', 'isUnavailable', 'lock']);
+const OWN_RULES = new Set<PropertyKey>(['transaction', 'close', 'isUnavailable', 'lock']);
 
 /**
  * The store with every lone call (outside a transaction) run again on a fresh connection while

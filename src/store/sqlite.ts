@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEFAULT_MIGRATION_TABLE, Kysely, SqliteDialect, sql } from 'kysely';
-import { KyselyStore, queryLogger } from './kysely-store.js';
+import { KyselyStore, queryLogger, runTransaction } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openDatabase, SQLite } from './sqlite-native.js';
 import type { Database } from './schema.js';
@@ -65,21 +65,6 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
  * snapshot. When another connection holds the lock (or has written since), SQLite answers
  * SQLITE_BUSY at once without calling the busy handler: no wait could make that snapshot
  * current again. Measured: a 503 after 4 ms while the CLI held the lock. Every
- * transaction of the store writes, so every one begins immediate. It runs on the store's one
- * connection, held for the whole transaction as Kysely's own transactions are.
+ * transaction of the store writes, so every one begins immediate.
  */
-function immediateTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    let result: T;
-    try {
-      result = await fn(conn);
-      await sql`commit`.execute(conn);
-    } catch (error) {
-      // SQLite has already rolled back after some errors; the one that matters is the first.
-      await sql`rollback`.execute(conn).catch(() => {});
-      throw error;
-    }
-    return result;
-  });
-}
+const immediateTransaction = <T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>) => runTransaction(db, sql`begin immediate`, fn);
