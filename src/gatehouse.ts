@@ -65,6 +65,8 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
     poolSize: config.poolSize,
     holdMs: config.holdMs,
     migrationUrl: config.migrationDatabase ?? undefined,
+    readUrl: config.readDatabase ?? undefined,
+    readMaxLagMs: config.readMaxLagMs,
     migrate: options.migrate,
     onIdleError: (err) => log.warn({ err }, 'idle database connection lost'),
   });
@@ -116,7 +118,7 @@ export async function createGatehouse(config: Config, options: GatehouseOptions 
       mail: new MailProblems(deps),
       limiter,
     },
-    { logger: log, trustProxy: config.trustProxy, connections: config.connections, holdMs: config.holdMs },
+    { logger: log, trustProxy: config.trustProxy, connections: config.connections, holdMs: config.holdMs, readYourWritesMs: config.readMaxLagMs },
   );
   // Old rate-limit windows, request journal entries and idempotency keys are forgotten every
   // few minutes (any replica may do it).

@@ -8,13 +8,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  *   transaction run again after a COMMIT whose outcome is unknown finds its own earlier write
  *   and answers as it did instead of applying twice;
  * - `replay`: whether earlier outcomes may exist (a retry, or a request repeated with its
- *   Idempotency-Key), so that transactions look them up first. A fresh request skips the look-up.
+ *   Idempotency-Key), so that transactions look them up first. A fresh request skips the look-up;
+ * - `replicaOk`: whether a read may come from a standby (GATEHOUSE_READ_DATABASE).
  */
 export interface RequestScope {
   /** Absent: each call waits for the store's own hold. */
   deadline?: number;
   journal?: { key: string; expiresAt: string; next: number };
   replay: boolean;
+  /** Its reads may be served by a standby (a read of the API by a token that has not just written). */
+  replicaOk?: boolean;
 }
 
 const scope = new AsyncLocalStorage<RequestScope>();

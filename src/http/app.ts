@@ -42,6 +42,8 @@ export interface AppOptions {
   connections?: ConnectionLimits;
   /** How long a request waits for a database that went away (GATEHOUSE_DATABASE_HOLD); the store does the waiting. */
   holdMs?: number;
+  /** How long a token that wrote reads from the primary rather than a standby (GATEHOUSE_READ_MAX_LAG). */
+  readYourWritesMs?: number;
 }
 
 /** Largest accepted body: room for 100 application and 100 dashboard role overrides. */
@@ -112,7 +114,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
 
   registerErrorMapper(app, (error) => services.store.isUnavailable(error));
   canonicalPathIds(app);
-  registerWriteSafety(app, services.store, options.holdMs ?? 0);
+  registerWriteSafety(app, services.store, { holdMs: options.holdMs ?? 0, readYourWritesMs: options.readYourWritesMs ?? 5000 });
   registerAccess(app, services.auth, services.limiter);
   // Before the routes: the document describes the routes registered after it.
   registerOpenApi(app);

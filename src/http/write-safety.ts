@@ -25,6 +25,28 @@ export type WriteSafetyStore = Pick<Store, 'claimIdempotencyKey' | 'keepIdempote
 
 const writes = (method: string | string[]) => ![method].flat().every((m) => m === 'GET' || m === 'HEAD');
 
+/**
+ * Tokens that wrote in the last `windowMs` (in this process): their reads go to the primary,
+ * so that a client reads its own writes even where a standby serves the others' reads.
+ */
+class RecentWriters {
+  private readonly last = new Map<string, number>();
+  constructor(private readonly windowMs: number) {}
+
+  note(tokenId: string): void {
+    const now = Date.now();
+    // Forgotten once past the window, so the map holds only the tokens writing now.
+    if (this.last.size > 1000) for (const [id, at] of this.last) if (now - at > this.windowMs) this.last.delete(id);
+    this.last.delete(tokenId);
+    this.last.set(tokenId, now);
+  }
+
+  wroteLately(tokenId: string): boolean {
+    const at = this.last.get(tokenId);
+    return at !== undefined && Date.now() - at <= this.windowMs;
+  }
+}
+
 /** The header's key: a Structured Field string (`"abc"`) or, as most clients send it, bare. */
 function keyOf(request: FastifyRequest): string | null {
   const raw = request.headers['idempotency-key'];
@@ -49,18 +71,23 @@ export const requestFingerprint = (method: string, url: string, body: unknown): 
  *   kept for 24 h and replayed for a repeat with the same method, path and body; a repeat with
  *   another is a 422, and a repeat while the first is still running a 409.
  */
-export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStore, holdMs: number): void {
+export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStore, { holdMs, readYourWritesMs }: { holdMs: number; readYourWritesMs: number }): void {
   app.decorateRequest('idempotency', null);
+  const writers = new RecentWriters(readYourWritesMs);
   app.addHook('onRoute', (route) => {
     const id = route.config?.operation;
     if (!id) return;
     const write = writes(route.method);
+    // Public operations (the invite and join links) read the primary: a link checked there
+    // must see the invite or link just made.
+    const replicaOk = !write && OPERATIONS[id].access !== 'public';
     const handler = route.handler;
     route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
       const now = Date.now();
       const scope: RequestScope = {
         deadline: now + holdMs,
         replay: false,
+        replicaOk: replicaOk && request.token !== null && !writers.wroteLately(request.token.id),
         ...(write && { journal: { key: `request:${randomUUID()}`, expiresAt: new Date(now + holdMs + JOURNAL_MARGIN_MS).toISOString(), next: 0 } }),
       };
       return inRequest(scope, async () => {
@@ -112,6 +139,7 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
   // The answer is kept once it is final, error answers included (the same request would get
   // the same one): only the transient ones (a 5xx, a 429) let the key go, for a retry to run.
   app.addHook('onSend', async (request, reply, payload) => {
+    if (request.token && writes(request.method)) writers.note(request.token.id);
     const held = request.idempotency;
     if (!held) return;
     request.idempotency = null;

@@ -69,6 +69,8 @@ interface DialectHooks {
   transaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** How long calls wait for an unavailable database to come back (a failover); 0: not at all. */
   holdMs: number;
+  /** PostgreSQL: how far the server's WAL goes (written on a primary, replayed on a standby). */
+  walPosition?(db: Kysely<Database>): Promise<bigint>;
 }
 
 /**
@@ -158,6 +160,12 @@ export class KyselyStore implements Store {
   isUnavailable(error: unknown): boolean {
     // A deadlock that outlasted its retries is contention of the moment: try again shortly.
     return this.hooks.isUnavailable(error) || this.hooks.isRetryable(error);
+  }
+
+  /** How far this server's WAL goes, to compare a standby with its primary (read-replica.ts); PostgreSQL only. */
+  walPosition(): Promise<bigint> {
+    if (!this.hooks.walPosition) throw new Error('walPosition is PostgreSQL only');
+    return this.hooks.walPosition(this.db);
   }
 
   async ping(): Promise<void> {

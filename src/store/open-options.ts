@@ -15,6 +15,10 @@ export interface OpenOptions {
   holdMs?: number;
   /** PostgreSQL: a direct URL to migrate through when the main one goes through a transaction pooler. */
   migrationUrl?: string;
+  /** PostgreSQL: a standby that serves reads of requests that allow it (GATEHOUSE_READ_DATABASE). */
+  readUrl?: string;
+  /** How stale the standby's reads may be, in ms (GATEHOUSE_READ_MAX_LAG). */
+  readMaxLagMs?: number;
   /** PostgreSQL connection pool size. */
   poolSize?: number;
   /** Told about errors of pooled connections (a database restart), which are otherwise harmless. */

@@ -4,7 +4,6 @@ import { KyselyStore, queryLogger, runTransaction } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { StartupError } from '../domain/startup-error.js';
-import type { Store } from '../domain/store.js';
 import type { OpenOptions } from './open-options.js';
 import { redactDatabaseUrl } from './database-url.js';
 
@@ -50,12 +49,8 @@ export const DEFAULT_HOLD_MS = 15_000;
 const RETRYABLE_STATES = new Set(['40P01', '40001']);
 
 
-/**
- * Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. With
- * `create` false or migrations off, the database must be reachable and have Gatehouse's
- * tables: an empty one is a StartupError that says to run migrate.
- */
-export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<Store> {
+/** A pool on `url` that survives its server going away (see dropWhenReadOnly and the handlers). */
+function connectTo(url: string, options: OpenOptions): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -72,7 +67,49 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     client.on('error', (error) => options.onIdleError?.(error));
     dropWhenReadOnly(client);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryLogger(options) });
+}
+
+function storeOn(db: Kysely<Database>, options: OpenOptions): KyselyStore {
+  return new KyselyStore(db, {
+    isUniqueViolation: (e) => (e as { code?: string })?.code === '23505',
+    isUnavailable,
+    isRetryable: (e) => RETRYABLE_STATES.has((e as { code?: string } | null)?.code ?? ''),
+    lock: async (tx, key) => {
+      if (key === 'setup') await sql`select pg_advisory_xact_lock(hashtext('gatehouse.setup'))`.execute(tx);
+      // The two-key form is a key space apart from the one-key form above, and the first key
+      // keeps it apart from other users of advisory locks. Two emails with one hash merely
+      // wait for each other.
+      else if ('email' in key) await sql`select pg_advisory_xact_lock(hashtext('gatehouse.email'), hashtext(${key.email}))`.execute(tx);
+      else await tx.selectFrom('orgs').select('id').where('id', '=', key.org).forUpdate().execute();
+    },
+    skipLocked: (qb) => qb.forUpdate().skipLocked() as typeof qb,
+    transaction: (db, fn) => runTransaction(db, sql`begin`, fn),
+    holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
+    walPosition: async (db) => {
+      const { rows } = await sql<{ lsn: string }>`select (case when pg_is_in_recovery() then pg_last_wal_replay_lsn() else pg_current_wal_lsn() end)::text as lsn`.execute(db);
+      // An LSN is two hex halves of a 64-bit position: "16/B374D848".
+      const [high, low] = rows[0].lsn.split('/');
+      return (BigInt(`0x${high}`) << 32n) | BigInt(`0x${low}`);
+    },
+  });
+}
+
+/**
+ * A store on a standby, for reads only (read-replica.ts routes to it). Nothing is checked at
+ * start: a standby that is away must not keep the service from starting on its primary.
+ */
+export function openReadReplica(url: string, options: OpenOptions = {}): KyselyStore {
+  return storeOn(connectTo(url, options), options);
+}
+
+/**
+ * Opens a pool on the PostgreSQL database at `url`, migrating it unless told not to. With
+ * `create` false or migrations off, the database must be reachable and have Gatehouse's
+ * tables: an empty one is a StartupError that says to run migrate.
+ */
+export async function openPostgresStore(url: string, options: OpenOptions = {}): Promise<KyselyStore> {
+  const db = connectTo(url, options);
   const mustExist = options.create === false || options.migrate === false;
   // Behind a transaction pooler, migrations take a direct connection of their own.
   const admin = options.migrationUrl
@@ -94,20 +131,5 @@ export async function openPostgresStore(url: string, options: OpenOptions = {}):
     await db.destroy();
     throw new StartupError(`the PostgreSQL database ${redactDatabaseUrl(url)} (GATEHOUSE_DATABASE) has no Gatehouse tables; run gatehouse migrate to create them`);
   }
-  return new KyselyStore(db, {
-    isUniqueViolation: (e) => (e as { code?: string })?.code === '23505',
-    isUnavailable,
-    isRetryable: (e) => RETRYABLE_STATES.has((e as { code?: string } | null)?.code ?? ''),
-    lock: async (tx, key) => {
-      if (key === 'setup') await sql`select pg_advisory_xact_lock(hashtext('gatehouse.setup'))`.execute(tx);
-      // The two-key form is a key space apart from the one-key form above, and the first key
-      // keeps it apart from other users of advisory locks. Two emails with one hash merely
-      // wait for each other.
-      else if ('email' in key) await sql`select pg_advisory_xact_lock(hashtext('gatehouse.email'), hashtext(${key.email}))`.execute(tx);
-      else await tx.selectFrom('orgs').select('id').where('id', '=', key.org).forUpdate().execute();
-    },
-    skipLocked: (qb) => qb.forUpdate().skipLocked() as typeof qb,
-    transaction: (db, fn) => runTransaction(db, sql`begin`, fn),
-    holdMs: options.holdMs ?? DEFAULT_HOLD_MS,
-  });
+  return storeOn(db, options);
 }

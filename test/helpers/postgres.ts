@@ -39,7 +39,7 @@ export function freePort(): Promise<number> {
 }
 
 /** PostgreSQL refuses to run as root, so as root the commands run as the `postgres` user. */
-function runner(): { prefix: string[]; uid?: number; gid?: number } {
+export function runner(): { prefix: string[]; uid?: number; gid?: number } {
   if (process.getuid?.() !== 0) return { prefix: [] };
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());

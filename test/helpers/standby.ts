@@ -1,0 +1,66 @@
+/**
+ * A streaming-replication standby of a throwaway cluster (test/helpers/postgres.ts), from
+ * Debian's `postgresql` package: pg_basebackup with -R (the standby's settings), started on a
+ * free port. Replay can be paused to make it fall behind, and it can be stopped.
+ */
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { type Cluster, findPostgresBin, freePort, runner } from './postgres.js';
+
+export interface Standby {
+  port: number;
+  /** The URL of database `name` on the standby. */
+  url(name: string): string;
+  /** Replay stops: the standby falls behind its primary. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): void;
+  destroy(): void;
+}
+
+export async function startStandby(primary: Cluster): Promise<Standby> {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql (Debian package "postgresql")');
+  const { prefix, uid, gid } = runner();
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-standby-'));
+  if (uid !== undefined) chownSync(dir, uid, gid!);
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const run = (tool: string, args: string[]) => {
+    const [cmd, ...rest] = [...prefix, join(bin, tool), ...args];
+    execFileSync(cmd, rest, { stdio: 'pipe' });
+  };
+  run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync']);
+  // A hot standby needs at least the primary's max_connections.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c hot_standby=on -c max_connections=200`;
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const stop = () => run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  start();
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    port,
+    url: (name) => `postgres://postgres@127.0.0.1:${port}/${name}`,
+    pause: () => admin('select pg_wal_replay_pause()'),
+    resume: () => admin('select pg_wal_replay_resume()'),
+    stop,
+    destroy() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
