@@ -108,6 +108,8 @@ const ORG_COLUMNS = { name: 'name_key', id: 'id', creationDate: 'created_at', la
 /** Globs are lower-cased, so each filter field has a lower-case column; an org's is `name_key`. */
 const FILTER_COLUMNS = { email: 'email', role: 'role', name: 'name_key' } as const;
 const MAX_CHAR = '\u{10FFFF}';
+/** Ids bound in one `in (…)`: well within both dialects' limits on parameters. */
+const MAX_BOUND_IDS = 10_000;
 
 // The hot lookups, compiled once per opened store (its DialectHooks, shared by its transactions).
 const orgById = lookup((db, id: string) => db.selectFrom('orgs').selectAll().where('id', '=', id));
@@ -821,9 +823,13 @@ export class KyselyStore implements Store {
 
   async latestMailOf(inviteIds: string[]): Promise<Map<string, MailRecord>> {
     const latest = new Map<string, MailRecord>();
-    if (inviteIds.length === 0) return latest;
-    const rows = await this.db.selectFrom('outbox').selectAll().where('invite_id', 'in', inviteIds).orderBy('created_at').orderBy('id').execute();
-    for (const row of rows) latest.set(row.invite_id!, toMail(row));
+    // An unpaged list of a large org names more invites than one statement may bind
+    // (PostgreSQL: 65,535 parameters; SQLite: 32,766).
+    for (let i = 0; i < inviteIds.length; i += MAX_BOUND_IDS) {
+      const ids = inviteIds.slice(i, i + MAX_BOUND_IDS);
+      const rows = await this.db.selectFrom('outbox').selectAll().where('invite_id', 'in', ids).orderBy('created_at').orderBy('id').execute();
+      for (const row of rows) latest.set(row.invite_id!, toMail(row));
+    }
     return latest;
   }
 

@@ -18,6 +18,9 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | null;
   if (!e) return false;
+  // 08P01 (protocol violation) is in the connection class but is a statement the server
+  // refuses (too many parameters, say): trying again cannot help.
+  if (e.code === '08P01') return false;
   if (e.code && (UNAVAILABLE_STATES.test(e.code) || UNAVAILABLE_CODES.has(e.code))) return true;
   // pg reports a dropped socket and a pool wait timeout with messages only.
   // "not queryable": a client ended under a transaction (dropWhenReadOnly).

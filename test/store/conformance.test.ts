@@ -462,6 +462,17 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
     });
 
     describe('outbox', () => {
+      it('finds the latest mail of more invites than one statement may bind (an unpaged list of a large org)', async () => {
+        const known = mail({ inviteId: newId() });
+        await store.enqueueMail(known);
+        const ids = [...Array.from({ length: 70_000 }, () => newId()), known.inviteId!];
+        const latest = await store.latestMailOf(ids);
+        expect([...latest.keys()]).toEqual([known.inviteId]);
+        expect(latest.get(known.inviteId!)).toMatchObject({ id: known.id });
+        // Out of the way of the claims below.
+        await store.markMailFailed(known.id, 'done with');
+      });
+
       it('each due message is claimed by exactly one of many concurrent senders', async () => {
         const ids = [];
         for (let n = 0; n < 20; n++) {

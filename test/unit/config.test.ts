@@ -19,6 +19,10 @@ describe('configuration', () => {
       host: '127.0.0.1',
       database: './data/gatehouse.db',
       poolSize: 10,
+      holdMs: 15_000,
+      migrationDatabase: null,
+      readDatabase: null,
+      readMaxLagMs: 5_000,
       publicUrl: null,
       mail: { kind: 'file', folder: './data/mail' },
       mailFrom: 'Gatehouse <no-reply@localhost>',
@@ -104,6 +108,33 @@ describe('configuration', () => {
     ]) {
       expect(() => loadConfig({ [name]: text }), `${name}=${text}`).toThrow(name);
     }
+  });
+
+  it('reads the PostgreSQL hold, migration URL and read replica, and names them when malformed', () => {
+    const pgUrl = 'postgres://g@db/g';
+    const config = loadConfig({
+      GATEHOUSE_DATABASE: pgUrl,
+      GATEHOUSE_DATABASE_HOLD: '30s',
+      GATEHOUSE_MIGRATION_DATABASE: 'postgres://g@direct/g',
+      GATEHOUSE_READ_DATABASE: 'postgresql://g@standby/g',
+      GATEHOUSE_READ_MAX_LAG: '2s',
+    });
+    expect(config).toMatchObject({ holdMs: 30_000, migrationDatabase: 'postgres://g@direct/g', readDatabase: 'postgresql://g@standby/g', readMaxLagMs: 2_000 });
+    expect(loadConfig({ GATEHOUSE_DATABASE_HOLD: '0' }).holdMs).toBe(0);
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ GATEHOUSE_DATABASE_HOLD: 'soon' })).toEqual(['GATEHOUSE_DATABASE_HOLD must be 0 or a duration up to 10m, like 15s; got "soon"']);
+    expect(problems({ GATEHOUSE_DATABASE_HOLD: '11m' })).toHaveLength(1);
+    // A standby or a direct URL beside a SQLite file means nothing: refused, not ignored.
+    expect(problems({ GATEHOUSE_READ_DATABASE: pgUrl })).toEqual(['GATEHOUSE_READ_DATABASE must be a postgres:// URL, and GATEHOUSE_DATABASE one too']);
+    expect(problems({ GATEHOUSE_DATABASE: pgUrl, GATEHOUSE_MIGRATION_DATABASE: 'mysql://x/y' })).toEqual(['GATEHOUSE_MIGRATION_DATABASE must be a postgres:// URL, and GATEHOUSE_DATABASE one too']);
+    expect(problems({ GATEHOUSE_DATABASE: pgUrl, GATEHOUSE_READ_MAX_LAG: '500ms' })).toEqual(['GATEHOUSE_READ_MAX_LAG must be a duration of 1s or more, like 5s; got "500ms"']);
   });
 
   it('reads connection timeouts as durations and the per-address cap as a count or off', () => {

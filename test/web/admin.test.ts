@@ -460,7 +460,7 @@ describe.skipIf(BROWSER_SKIPPED !== null)(BROWSER_SKIPPED ? `admin console — S
     expect(hook.status).toBe(201);
     const { page, problems } = await openConsole(h.tokens.admin, 'Audited');
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log' }).click();
-    expect(await page.locator('#org').isVisible()).toBe(false); // the log is the instance's: no org picker
+    await eventually(() => page.locator('#org').isVisible()).toBe(false); // the log is the instance's: no org picker
     const filters = page.getByRole('search', { name: 'Filter the audit log' });
     const log = page.getByRole('table', { name: 'Audit log' });
     const rows = () => log.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent)));
