@@ -662,6 +662,15 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       });
     });
 
+    it('the seat count of a member limit reads the index of live invites, not every pending one', async () => {
+      const from = queries.length;
+      await store.countSeats(orgId, at(0));
+      const seats = queries.slice(from).filter((q) => /from "invites"/.test(q.sql));
+      expect(seats).toHaveLength(1);
+      const [plan] = await explain(kind.name, db.location, seats);
+      expect(plan).toMatch(/invites_live_by_org/);
+    });
+
     it('list queries run on indexes of the org, never a scan of the table', async () => {
       const lists = queries.filter((q) => /^select .* from "(invites|org_members|orgs)"/i.test(q.sql) && /order by|count\(\*\)/i.test(q.sql));
       expect(lists.length).toBeGreaterThan(10);

@@ -10,6 +10,7 @@ import { branding } from './008_branding.js';
 import { tokenOrg } from './009_token_org.js';
 import { inviteDismissed } from './010_invite_dismissed.js';
 import { requestRecords } from './011_request_records.js';
+import { liveSeats } from './012_live_seats.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -26,6 +27,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '009_token_org': tokenOrg(dialect),
   '010_invite_dismissed': inviteDismissed(dialect),
   '011_request_records': requestRecords(dialect),
+  '012_live_seats': liveSeats(dialect),
 });
 
 /** Every migration, in order. */
