@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   webhook_url_refused: { type: 'Validation', description: 'The webhook URL is not one Gatehouse may call: not http(s), or a private, loopback or metadata address.' },
   join_domain_not_allowed: { type: 'Validation', description: 'The email’s domain is not one the join link allows.' },
   idempotency_key_in_flight: { type: 'Conflict', description: 'A request with this Idempotency-Key is still being answered; repeat it once that one has its answer.' },
+  idempotency_answer_not_kept: { type: 'Conflict', description: 'This Idempotency-Key made a new API token already; its secret is shown once and not kept: revoke that token if the secret was lost, and create another.' },
   idempotency_key_reused: { type: 'UnprocessableEntity', description: 'This Idempotency-Key was used for another request (another method, path or body); use a new key for a new request.' },
   mail_not_retryable: { type: 'Conflict', description: 'The mail cannot be sent again: it was delivered already, or its invite is no longer live.' },
   bad_request: { type: 'Validation', description: 'The HTTP request itself is malformed.' },

@@ -54,6 +54,12 @@ export interface OperationSpec {
   conflict?: readonly [when: string, message: string];
   /** When the operation answers 410, and an example message. */
   gone?: readonly [when: string, message: string];
+  /**
+   * Its answer carries a secret shown once (a new API token), which Gatehouse keeps nowhere but
+   * in that answer: neither the request journal nor an Idempotency-Key keeps the answer, and a
+   * repeat of the key is refused (409 `idempotency_answer_not_kept`) rather than doing it twice.
+   */
+  oneTimeSecret?: true;
   /** Another operation whose scopes open this one too (the event feed is open to the audit log's). */
   alsoScopesOf?: string;
   /** See `types()`. */
@@ -307,6 +313,7 @@ export const RESOURCES = {
         access: 'write',
         status: 201,
         body: 'apiToken',
+        oneTimeSecret: true,
         summary: 'Create a new API token for an instance',
         description:
           'The secret (`token`) is answered this once: only its hash is kept. A token may only create tokens that can do no more ' +

@@ -162,15 +162,16 @@ const errorExample = (code: 'idempotency_key_in_flight' | 'idempotency_key_reuse
  */
 function describeOperations(doc: Record<string, any>): Record<string, any> {
   for (const [method, op] of Object.values(doc.paths as Record<string, Record<string, any>>).flatMap((item) => Object.entries(item))) {
-    const { bodyDoc }: OperationSpec = OPERATIONS[op.operationId as OperationId];
+    const { bodyDoc, oneTimeSecret }: OperationSpec = OPERATIONS[op.operationId as OperationId];
     if (op.requestBody && bodyDoc) op.requestBody = { description: bodyDoc, ...op.requestBody };
     // The generator hands the same document over again on each call: add once.
     if (method === 'get' || method === 'head' || op.responses[422]) continue;
     op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY];
     const conflict = op.responses[409];
+    const when = oneTimeSecret ? `${IN_FLIGHT}; or the key made a token already, whose secret is not kept (\`idempotency_answer_not_kept\`)` : IN_FLIGHT;
     op.responses[409] = conflict
-      ? { ...conflict, description: `${conflict.description}; or ${IN_FLIGHT}` }
-      : { description: IN_FLIGHT[0].toUpperCase() + IN_FLIGHT.slice(1), content: errorExample('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being answered; repeat it in a moment') };
+      ? { ...conflict, description: `${conflict.description}; or ${when}` }
+      : { description: when[0].toUpperCase() + when.slice(1), content: errorExample('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being answered; repeat it in a moment') };
     op.responses[422] = {
       description: 'The `Idempotency-Key` was used for another request (another method, path or body): `idempotency_key_reused`',
       content: errorExample('idempotency_key_reused', 'This Idempotency-Key was already used for another request; use a new key for a new request'),

@@ -1,14 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OPERATIONS } from '../contract/operations.js';
+import { OPERATIONS, type OperationSpec } from '../contract/operations.js';
 import { AppError, invalid } from '../domain/errors.js';
 import { inRequest, type RequestScope } from '../domain/request-scope.js';
-import type { Store } from '../domain/store.js';
+import type { KeptAnswer, Store } from '../domain/store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The Idempotency-Key this request holds, to keep its answer under. */
-    idempotency: { key: string; owner: string } | null;
+    idempotency: { key: string; owner: string; secret: boolean } | null;
   }
 }
 
@@ -81,6 +81,7 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
     // Public operations (the invite and join links) read the primary: a link checked there
     // must see the invite or link just made.
     const replicaOk = !write && OPERATIONS[id].access !== 'public';
+    const secret = (OPERATIONS[id] as OperationSpec).oneTimeSecret === true;
     const handler = route.handler;
     route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
       const now = Date.now();
@@ -88,19 +89,19 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
         deadline: now + holdMs,
         replay: false,
         replicaOk: replicaOk && request.token !== null && !writers.wroteLately(request.token.id),
-        ...(write && { journal: { key: `request:${randomUUID()}`, expiresAt: new Date(now + holdMs + JOURNAL_MARGIN_MS).toISOString(), next: 0 } }),
+        ...(write && !secret && { journal: { key: `request:${randomUUID()}`, expiresAt: new Date(now + holdMs + JOURNAL_MARGIN_MS).toISOString(), next: 0 } }),
       };
       return inRequest(scope, async () => {
         if (write) {
-          const kept = await claim(request, scope, OPERATIONS[id].access === 'public');
-          if (kept) return replay(reply, kept);
+          const kept = await claim(request, scope, OPERATIONS[id].access === 'public', secret);
+          if (kept) return replay(reply, kept, secret);
         }
         return handler.call(this, request, reply);
       });
     } as typeof route.handler;
   });
 
-  async function claim(request: FastifyRequest, scope: RequestScope, anonymous: boolean) {
+  async function claim(request: FastifyRequest, scope: RequestScope, anonymous: boolean, secret: boolean) {
     const header = keyOf(request);
     if (header === null) return null;
     // Keys are the caller's own: another token's key of the same text is another key. A public
@@ -122,15 +123,19 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
     }
     if (found.state === 'running') throw new AppError('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being answered; repeat it in a moment');
     if (found.state === 'answered') return found.answer;
-    request.idempotency = { key, owner };
+    request.idempotency = { key, owner, secret };
     // Its journal is the key's, so that a request taking over from one that died finds what
     // that one wrote.
-    scope.journal = { key: `idempotency:${key}`, expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(), next: 0 };
+    if (!secret) scope.journal = { key: `idempotency:${key}`, expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(), next: 0 };
     scope.replay = found.resumed;
     return null;
   }
 
-  function replay(reply: FastifyReply, answer: { status: number; contentType: string | null; body: string }) {
+  function replay(reply: FastifyReply, answer: KeptAnswer, secret: boolean) {
+    if (secret && answer.status < 300) {
+      const made = (JSON.parse(answer.body) as { id?: string }).id;
+      throw new AppError('idempotency_answer_not_kept', `This Idempotency-Key made the API token ${made} already; its secret is shown only once. If it was lost, revoke that token and create another`);
+    }
     reply.code(answer.status).header('idempotent-replayed', 'true');
     if (answer.contentType) reply.header('content-type', answer.contentType);
     return reply.send(answer.body);
@@ -148,10 +153,12 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
     try {
       if (status >= 500 || status === 429) await store.releaseIdempotencyKey(held.key, held.owner);
       else {
+        const body = typeof payload === 'string' ? payload : payload == null ? '' : String(payload);
         await store.keepIdempotentAnswer(held.key, held.owner, {
           status,
           contentType: typeof type === 'string' ? type : null,
-          body: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
+          // The one-time secret is not kept: only what says which token was made.
+          body: held.secret && status < 300 ? JSON.stringify({ id: (JSON.parse(body) as { id: string }).id }) : body,
         });
       }
     } catch (error) {

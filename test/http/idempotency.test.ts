@@ -166,6 +166,23 @@ describe(titled(HTTP_STORE, `Idempotency-Key (${HTTP_STORE.name})`), () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('a token creation keeps its secret nowhere: a repeat of its key is a 409 naming the token, and no second token is made', async () => {
+    const url = `/instances/${h.instanceId}/tokens`;
+    const body = { scope: ['instanceOrgs.get'] };
+    const first = await h.request({ method: 'POST', url, token, body, headers: { 'idempotency-key': 'key-token' } });
+    expect(first.status).toBe(201);
+    expect(first.body.token).toMatch(/^gh_/);
+    const again = await h.request({ method: 'POST', url, token, body, headers: { 'idempotency-key': 'key-token' } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ type: 'Conflict', code: 'idempotency_answer_not_kept' });
+    expect(again.body.message).toContain(first.body.id);
+    expect(JSON.stringify(again.body)).not.toContain(first.body.token);
+    // Every row of the database: the secret is in none (only its hash is).
+    expect(await h.snapshot()).not.toContain(first.body.token);
+    const list = await h.request({ method: 'GET', url: `${url}?perPage=1000`, token });
+    expect(list.body.items.filter((t: { scope: string[] }) => JSON.stringify(t.scope) === JSON.stringify(body.scope))).toHaveLength(1);
+  });
+
   it('refuses a malformed key with 400 naming the header, and does nothing', async () => {
     const before = await h.snapshot();
     for (const bad of ['', 'x'.repeat(256), 'tab\there', 'ünïcode']) {
