@@ -13,7 +13,7 @@ import { defineConfig } from 'vitest/config';
  * asserts answers within 1 s): `npm run test:stress` runs them, one file at a time, and
  * `npm test` does not.
  */
-export const STRESS_FILES = ['test/e2e/soak.test.ts', 'test/bench/smoke.test.ts', 'test/e2e/crash.test.ts', 'test/e2e/slow-clients.test.ts', 'test/e2e/webhooks.test.ts'];
+export const STRESS_FILES = ['test/e2e/soak.test.ts', 'test/bench/smoke.test.ts', 'test/e2e/crash.test.ts', 'test/e2e/slow-clients.test.ts', 'test/e2e/webhooks.test.ts', 'test/e2e/failover.test.ts'];
 
 /** The HTTP and contract suites, which the `postgres` project runs once more on PostgreSQL. */
 export const POSTGRES_SUITES = ['test/http/**/*.test.ts', 'test/contract/**/*.test.ts'];
