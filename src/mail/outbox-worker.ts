@@ -34,7 +34,7 @@ export class OutboxWorker {
   private readonly unsent = new Set<string>();
 
   constructor(private readonly o: OutboxWorkerOptions) {
-    this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'outbox worker');
+    this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'outbox worker', (error) => o.store.isUnavailable(error));
   }
 
   start(): void {

@@ -44,7 +44,7 @@ export class DeliveryWorker {
   private lastPrune = 0;
 
   constructor(private readonly o: DeliveryWorkerOptions) {
-    this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'webhook worker');
+    this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'webhook worker', (error) => o.store.isUnavailable(error));
   }
 
   start(): void {

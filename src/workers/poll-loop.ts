@@ -17,8 +17,10 @@ export class PollLoop {
   constructor(
     private readonly pass: () => Promise<void>,
     private readonly pollMs: number,
-    private readonly log: Pick<Logger, 'error'>,
+    private readonly log: Pick<Logger, 'error' | 'warn'>,
     private readonly name: string,
+    /** Errors that say the database is away (a failover): expected, logged as warnings; the next poll tries again. */
+    private readonly transient: (error: unknown) => boolean = () => false,
   ) {}
 
   get stopping(): boolean {
@@ -38,7 +40,11 @@ export class PollLoop {
     }
     if (this.timer) clearTimeout(this.timer);
     this.running = this.pass()
-      .catch((error) => this.log.error({ err: error }, `${this.name} pass failed`))
+      .catch((error) =>
+        this.transient(error)
+          ? this.log.warn({ err: error }, `${this.name} pass stopped: the database is away; the next poll tries again`)
+          : this.log.error({ err: error }, `${this.name} pass failed`),
+      )
       .finally(() => {
         this.running = null;
         if (this.stopped) return;

@@ -427,6 +427,8 @@ describe.skipIf(missing !== null)(titled(FAILOVER, 'failover: the primary SIGKIL
 
   it('both replicas are ready at the end, on the same processes', async () => {
     // What an operator's log search would find: warnings and errors by message, per replica.
+    // A failover is routine: warnings, and not one error.
+    const errors: string[] = [];
     for (const [i, replica] of replicas.entries()) {
       const tally = new Map<string, number>();
       for (const line of replica.stderr().split('\n')) {
@@ -440,9 +442,11 @@ describe.skipIf(missing !== null)(titled(FAILOVER, 'failover: the primary SIGKIL
         // Errors with their reason: those are the ones to look into.
         const key = `${entry.level} ${entry.msg}${(entry.level ?? 0) >= 50 && entry.err?.message ? `: ${entry.err.message}` : ''}`;
         tally.set(key, (tally.get(key) ?? 0) + 1);
+        if ((entry.level ?? 0) >= 50) errors.push(`replica ${i}: ${key}`);
       }
       console.log(`failover log of replica ${i}: ${[...tally].map(([msg, n]) => `${n}× "${msg}"`).join(', ') || 'no warnings'}`);
     }
+    expect(errors, 'error-level log lines').toEqual([]);
     for (const [i, replica] of replicas.entries()) {
       expect({ exitCode: replica.child.exitCode, signalCode: replica.child.signalCode }, `replica ${i}`).toEqual({ exitCode: null, signalCode: null });
       const res = await fetch(`${urls[i]}/readyz`, { signal: AbortSignal.timeout(10_000) });
