@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
-import { POSTGRES_STRESS, shared, STRESS_FILES } from './vitest.config.js';
+import { findPgbouncer } from './test/helpers/pgbouncer.js';
+import { POSTGRES_STRESS, POSTGRES_SUITES, shared, STRESS_FILES } from './vitest.config.js';
 
 /**
  * The long runs, `npm run test:stress` (CI runs it after `npm test`): the 60 s soak, the bench
  * smoke, the crash loops and the slow-client attack, one at a time, then the fuzz at volume with
- * a fresh seed on both stores.
+ * a fresh seed on both stores, then the PostgreSQL suites with the service behind PgBouncer.
  *
  * FUZZ_SEED=<seed> replays a run (the seed is printed at the start), FUZZ_RUNS=<n> sets the
  * runs per property (default 200).
@@ -17,6 +18,9 @@ if (!process.env.GATEHOUSE_FUZZ_ANNOUNCED) {
   process.env.GATEHOUSE_FUZZ_ANNOUNCED = '1';
   process.stdout.write(`\nfuzz: seed ${fuzz.FUZZ_SEED}, ${fuzz.FUZZ_RUNS} runs per property (replay: FUZZ_SEED=${fuzz.FUZZ_SEED} npm run test:stress)\n\n`);
 }
+
+/** Suites that run on the PostgreSQL store kind, and skip themselves without it. */
+const POOLED_STORE_SUITES = ['test/store/conformance.test.ts', 'test/store/concurrent-open.test.ts', 'test/e2e/replicas.test.ts'];
 
 export default defineConfig({
   test: {
@@ -33,6 +37,23 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'stress-postgres', include: POSTGRES_STRESS, env: { GATEHOUSE_TEST_STORE: 'postgres', ...fuzz }, sequence: { groupOrder: 1 } },
+      },
+      // The PostgreSQL suites of `npm test` once more with the service behind PgBouncer in
+      // transaction mode, as production behind a pooler: a session-level feature (an advisory
+      // lock, a SET, a named prepared statement) fails here. With them every store method, and
+      // replicas starting together (where a session lock taken and released on different server
+      // connections shows). Apart from the fuzz: it would only add minutes, and its queries are
+      // those of the HTTP suites. Without pgbouncer installed only the suites that skip
+      // themselves, loudly, are left (the HTTP suites would fail instead).
+      {
+        extends: true,
+        test: {
+          name: 'stress-pgbouncer',
+          include: [...(findPgbouncer() ? POSTGRES_SUITES : []), ...POOLED_STORE_SUITES],
+          exclude: POSTGRES_STRESS,
+          env: { GATEHOUSE_TEST_STORE: 'postgres', GATEHOUSE_TEST_PGBOUNCER: '1' },
+          sequence: { groupOrder: 2 },
+        },
       },
     ],
   },
