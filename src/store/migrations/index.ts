@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { runTransaction } from '../kysely-store.js';
 import { initial } from './001_initial.js';
 import { orgDetails } from './002_org_details.js';
 import { auditAndLimits } from './003_audit_and_limits.js';
@@ -34,12 +35,23 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations('sqlite'));
 
 /**
- * Brings the schema up to date; throws with the failing migration's error. Kysely runs the
- * set under a lock (an advisory lock on PostgreSQL), so replicas starting together are safe.
+ * Brings the schema up to date; throws with the failing migration's error. On PostgreSQL the
+ * whole set runs in one transaction that first takes a transaction-level advisory lock, so
+ * replicas starting together migrate one after the other. Kysely's own lock is a session lock
+ * taken and released beside its transaction: behind a pooler in transaction mode (PgBouncer)
+ * those land on different server connections, and the lock neither excludes nor is released.
  */
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (dialect === 'sqlite') return run(new Migrator({ db, provider }));
+  return runTransaction(db, sql`begin`, async (conn) => {
+    await sql`select pg_advisory_xact_lock(hashtext('gatehouse.migrate'))`.execute(conn);
+    return run(new Migrator({ db: conn, provider, disableTransactions: true }));
+  });
+}
+
+async function run(migrator: Migrator): Promise<string[]> {
+  const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
