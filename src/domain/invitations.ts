@@ -59,10 +59,15 @@ export class Invitations {
    */
   async createAndList(instanceId: string, orgId: string, body: InvitePost, actor: Actor, params: ListParams<InviteSortField>): Promise<InviteCollection> {
     const now = this.deps.clock();
-    const list = await this.store.transaction(async (store) => {
-      const { org } = await this.invite(store, instanceId, orgId, body, actor, now);
-      return this.listOf(store, org, params);
-    });
+    const list = await this.store.transaction(
+      async (store) => {
+        const { org } = await this.invite(store, instanceId, orgId, body, actor, now);
+        return this.listOf(store, org, params);
+      },
+      // The journal keeps that the invite was made, not the list (up to 1,000 invites): a
+      // replay reads the list again, in its own transaction.
+      { keep: () => null, replay: async (_kept, store) => this.listOf(store, await resolveOrg(store, instanceId, orgId), params) },
+    );
     this.deps.onMailQueued();
     this.deps.onEventsPublished();
     return list;

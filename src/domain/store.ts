@@ -150,6 +150,16 @@ export type IdempotencyState =
   | { state: 'answered'; fingerprint: string; answer: KeptAnswer }
   | { state: 'running'; fingerprint: string };
 
+/**
+ * How a transaction's outcome is kept in the request journal when the result itself is large
+ * (a list): `keep` makes what is stored, `replay` makes the result again from it, inside the
+ * transaction that found it. Without one the result is stored as it is.
+ */
+export interface JournalCodec<T> {
+  keep(result: T): unknown;
+  replay(kept: unknown, store: Store): Promise<T>;
+}
+
 export interface Store {
   /**
    * Runs `fn` atomically; calls made on the store it receives share the transaction (a call
@@ -160,7 +170,7 @@ export interface Store {
    * mail worker) belong after the transaction. When the retries run out, the error is one
    * that `isUnavailable` recognises (a 503 with Retry-After, not a 500).
    */
-  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (store: Store) => Promise<T>, journal?: JournalCodec<T>): Promise<T>;
   /**
    * Inside a transaction: serialises it with every other transaction taking the same lock
    * until it ends. The keys: first-start set-up; a person, by canonical email (their user,

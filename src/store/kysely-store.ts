@@ -24,7 +24,7 @@ import type {
   WebhookRecord,
 } from '../domain/records.js';
 import type { EventType } from '../contract/events.js';
-import type { EmailInvite, IdempotencyClaim, IdempotencyState, KeptAnswer, AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
+import type { EmailInvite, JournalCodec, IdempotencyClaim, IdempotencyState, KeptAnswer, AttemptResult, AuditQuery, EventQuery, InstanceSummary, InstanceMail, MailProblemQuery, InviteChange, JoinLinkChange, OrgChange, OrgPeople, WebhookChange, InviteSortField, ListQuery, LockKey, MemberSortField, OrgSortField, Page, Store } from '../domain/store.js';
 import { bit, BRANDING_COLUMNS, toBranding, TOKEN_COLUMNS, toAttempt, toAudit, toDelivery, toEvent, toWebhook, webhookRow, toInstanceRole, userRow, toInvite, toJoinLink, joinLinkRow, toMail, toMemberView, toOrg, toToken, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { hashSecret } from '../domain/secrets.js';
@@ -125,7 +125,7 @@ export class KyselyStore implements Store {
     private readonly inTransaction = false,
   ) {}
 
-  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (store: Store) => Promise<T>, codec?: JournalCodec<T>): Promise<T> {
     // A nested call joins the transaction; only the outermost may retry, since an aborted
     // transaction is over for every call inside it.
     if (this.inTransaction) return fn(this);
@@ -140,11 +140,15 @@ export class KyselyStore implements Store {
           // After a COMMIT whose outcome was lost, this finds it if it happened.
           if (entry && (attempt > 1 || request!.replay)) {
             const done = await trx.selectFrom('request_journal').select('outcome').where('key', '=', entry.key).executeTakeFirst();
-            if (done) return done.outcome === null ? (undefined as T) : (JSON.parse(done.outcome) as T);
+            if (done) {
+              const kept = done.outcome === null ? undefined : JSON.parse(done.outcome);
+              return codec ? codec.replay(kept, new KyselyStore(trx, this.hooks, true)) : (kept as T);
+            }
           }
           const result = await fn(new KyselyStore(trx, this.hooks, true));
           if (entry) {
-            await trx.insertInto('request_journal').values({ key: entry.key, outcome: result === undefined ? null : JSON.stringify(result), expires_at: entry.expiresAt }).execute();
+            const kept = codec ? codec.keep(result) : result;
+            await trx.insertInto('request_journal').values({ key: entry.key, outcome: kept === undefined ? null : JSON.stringify(kept), expires_at: entry.expiresAt }).execute();
           }
           return result;
         });
