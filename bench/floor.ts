@@ -130,10 +130,10 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   if (!m || !token) return send(res, 404, { type: 'NotFound', message: 'Not found' });
   const [, instanceId, orgId, kind, inviteId] = m;
   const org = q.org.all(orgId)[0] as Row;
-  const perPage = Number(url.searchParams.get('perPage') ?? 100);
+  const perPage = url.searchParams.has('perPage') ? Number(url.searchParams.get('perPage')) : null;
   if (kind === 'members') {
     const total = (q.countMembers.all(orgId)[0] as Row).n;
-    const items = q.pageMembers.all(orgId, perPage, 0).map((r) => member(r as Row, instanceId));
+    const items = q.pageMembers.all(orgId, perPage ?? -1, 0).map((r) => member(r as Row, instanceId));
     return send(res, 200, { items, instanceId, orgId, count: items.length, totalCount: total, perPage, page: 0, sortField: 'email', sortDirection: 'asc' });
   }
   if (inviteId) {
@@ -145,17 +145,19 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
     create(org, token, body.email);
     const total = (q.countPending.all(orgId, 'pending')[0] as Row).n;
-    const rows = q.newestPending.all(orgId, 'pending', perPage, 0) as Row[];
+    const rows = q.newestPending.all(orgId, 'pending', perPage ?? -1, 0) as Row[];
     mailOf(rows.map((r) => r.id));
     const items = rows.map((r) => ({ ...invite(r), mailStatus: 'queued' }));
     return send(res, 201, { items, instanceId, orgId, count: items.length, totalCount: total, perPage, page: 0, sortField: 'inviteDate', sortDirection: 'desc' });
   }
   const like = (url.searchParams.get('filter') ?? '*').toLowerCase().replace(/\*/g, '%');
-  const total = (q.countInvites.all(orgId, 'pending', like)[0] as Row).n;
-  const rows = q.pageInvites.all(orgId, 'pending', like, perPage, 0) as Row[];
+  // A paged list counts its matches; the whole list (no perPage) is its own count, as Gatehouse's.
+  const total = perPage === null ? undefined : (q.countInvites.all(orgId, 'pending', like)[0] as Row).n;
+  const rows = q.pageInvites.all(orgId, 'pending', like, perPage ?? -1, 0) as Row[];
   mailOf(rows.map((r) => r.id));
   const items = rows.map(invite);
-  return send(res, 200, { items, instanceId, orgId, count: items.length, totalCount: total, perPage, page: 0, sortField: 'email', sortDirection: 'asc', filterField: 'email', filter: url.searchParams.get('filter') });
+  const paging = perPage === null ? {} : { totalCount: total, perPage, page: 0 };
+  return send(res, 200, { items, instanceId, orgId, count: items.length, ...paging, sortField: 'email', sortDirection: 'asc', filterField: 'email', filter: url.searchParams.get('filter') });
 }
 
 const server = createServer((req, res) => {

@@ -17,7 +17,7 @@ import { report } from './lib/report.js';
 import type { RunningTarget, ScenarioName, Seed, Target } from './lib/types.js';
 import { floor } from './targets/floor.js';
 import { gatehousePostgres, gatehouseSqlite, stopPostgres } from './targets/gatehouse.js';
-import { peer } from './targets/peer.js';
+import { peer, peerAllRows } from './targets/peer.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,9 +37,9 @@ const connections = Number(args.connections);
 const seed: Seed = { invites: 1000, members: 1000, acceptPool: smoke ? 2000 : 30_000 };
 const growthSizes = smoke ? [1000, 3000] : [1000, 10_000, 100_000];
 
-const SCENARIOS: ScenarioName[] = ['get-invite', 'list-invites', 'list-members', 'create-invite', 'accept-invite'];
+const SCENARIOS: ScenarioName[] = ['get-invite', 'list-invites', 'list-invites-all', 'list-members', 'create-invite', 'accept-invite'];
 
-const all = [gatehouseSqlite, gatehousePostgres, floor, peer];
+const all = [gatehouseSqlite, gatehousePostgres, floor, peer, peerAllRows];
 const chosen = args.targets ? all.filter((t) => args.targets!.split(',').includes(t.name)) : all;
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 const running = new Map<Target, RunningTarget>();

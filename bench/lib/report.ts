@@ -2,13 +2,17 @@ import type { GrowthResult } from './growth.js';
 import type { LoadResult } from './load.js';
 import type { ScenarioName, Seed } from './types.js';
 
-/** The targets the issue set: ratios of Gatehouse on SQLite to the floor and to the peer. */
+/**
+ * The targets the issues set: ratios of Gatehouse on SQLite to the floor (0.7x for every
+ * scenario, issue 20) and to the peer.
+ */
 const GOALS: Record<ScenarioName, { floor: number; peer: number }> = {
-  'get-invite': { floor: 0.6, peer: 5 },
-  'list-invites': { floor: 0.6, peer: 5 },
-  'list-members': { floor: 0.6, peer: 5 },
-  'create-invite': { floor: 0.5, peer: 10 },
-  'accept-invite': { floor: 0.5, peer: 10 },
+  'get-invite': { floor: 0.7, peer: 5 },
+  'list-invites': { floor: 0.7, peer: 5 },
+  'list-invites-all': { floor: 0.7, peer: 5 },
+  'list-members': { floor: 0.7, peer: 5 },
+  'create-invite': { floor: 0.7, peer: 10 },
+  'accept-invite': { floor: 0.7, peer: 10 },
 };
 const GROWTH_GOALS = { sorted: 1.5, prefix: 1.5, suffix: 3, infix: 3 };
 const SUBJECT = 'gatehouse-sqlite';
@@ -47,7 +51,8 @@ export function report(input: Input) {
     );
     const goal = GOALS[scenario as ScenarioName];
     const vsFloor = ratio(targets[SUBJECT]?.rps, targets.floor?.rps);
-    const vsPeer = ratio(targets[SUBJECT]?.rps, targets.peer?.rps);
+    // The whole-list scenario is served by the peer without its row cap only (peer-all-rows).
+    const vsPeer = ratio(targets[SUBJECT]?.rps, (targets.peer ?? targets['peer-all-rows'])?.rps);
     return {
       scenario,
       targets,

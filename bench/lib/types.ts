@@ -1,6 +1,6 @@
 /** What every benchmark target (Gatehouse, the floor, the peer) offers the runner. */
 
-export type ScenarioName = 'get-invite' | 'list-invites' | 'list-members' | 'create-invite' | 'accept-invite';
+export type ScenarioName = 'get-invite' | 'list-invites' | 'list-invites-all' | 'list-members' | 'create-invite' | 'accept-invite';
 
 /** One HTTP request as autocannon sends it. */
 export interface BenchRequest {

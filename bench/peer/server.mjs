@@ -42,9 +42,13 @@ const options = {
   secret,
   telemetry: { enabled: false },
   rateLimit: { enabled: false },
-  // The adapter caps every findMany at 100 rows unless told otherwise; list-invitations has no
-  // paging, so without this it would answer 100 of org A's invitations.
-  advanced: { database: { defaultFindManyLimit: LOTS } },
+  // The adapter caps every findMany at 100 rows unless told otherwise, so list-invitations (no
+  // paging) answers 100 of org A's invitations, and invite-member's invitation-limit check loads
+  // at most 100 pending ones. PEER_ALL_ROWS lifts the cap: the whole list, as Gatehouse answers
+  // a list without perPage, and a limit check that loads every pending invitation of the org.
+  ...(process.env.PEER_ALL_ROWS === '1' && { advanced: { database: { defaultFindManyLimit: LOTS } } }),
+  // The limits are raised (their defaults are 100), or org B could not take the accept
+  // scenario's 30,000 members nor org C the created invitations.
   plugins: [
     bearer(),
     organization({

@@ -30,8 +30,12 @@ interface Ready {
   accepts: { token: string; invitationId: string }[];
 }
 
-export const peer: Target = {
-  name: 'peer',
+/**
+ * The peer as installed by default: its adapter answers at most 100 rows. `allRows` lifts that
+ * cap (PEER_ALL_ROWS, see server.mjs) for the one scenario that asks for a whole list.
+ */
+const peerTarget = (allRows: boolean): Target => ({
+  name: allRows ? 'peer-all-rows' : 'peer',
 
   async unavailable() {
     if (nodeTooNew()) return `better-sqlite3 12, which the peer shares with Gatehouse, aborts on Node ${process.version} when statements are garbage-collected (WiseLibs/better-sqlite3#1515); run the bench on Node 20`;
@@ -46,7 +50,8 @@ export const peer: Target = {
   },
 
   async start({ dir, seed }) {
-    const server = await spawnServer<Ready>(process.execPath, [serverFile], { DATA: dir, PORT: '0', ...seedEnv(seed) }, START_TIMEOUT_MS);
+    // peer-all-rows serves the whole list alone: org A's invites are all it needs.
+    const server = await spawnServer<Ready>(process.execPath, [serverFile], { DATA: dir, PORT: '0', PEER_ALL_ROWS: allRows ? '1' : '0', ...seedEnv(allRows ? { ...seed, members: 0, acceptPool: 0 } : seed) }, START_TIMEOUT_MS);
     const ready = server.ready;
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
     const post = (path: string, token: string, body: unknown): BenchRequest => ({
@@ -60,6 +65,8 @@ export const peer: Target = {
       url: ready.url,
       pid: server.child.pid!,
       request(scenario: ScenarioName, i: number): BenchRequest | null {
+        // Each peer serves the scenarios of its configuration: the whole list only without the cap.
+        if ((scenario === 'list-invites-all') !== allRows) return null;
         switch (scenario) {
           // better-auth reads one invitation by id only for its invitee (the session's email must
           // match, get-invitation answers 403 to the org's owner), and has no admin-side read. So
@@ -71,8 +78,10 @@ export const peer: Target = {
               path: `/api/auth/organization/get-invitation?id=${ready.inviteA}`,
               headers: auth(ready.inviteAToken),
             };
-          // No filter, sort or paging here: every invitation of org A, whatever its status.
+          // No filter, sort or paging here: org A's invitations whatever their status, as many as
+          // the adapter's cap lets through (100 by default, all 1,000 for peer-all-rows).
           case 'list-invites':
+          case 'list-invites-all':
             return {
               method: 'GET',
               path: `/api/auth/organization/list-invitations?organizationId=${ready.orgA}`,
@@ -103,7 +112,10 @@ export const peer: Target = {
       stop: server.stop,
     };
   },
-};
+});
+
+export const peer = peerTarget(false);
+export const peerAllRows = peerTarget(true);
 
 function seedEnv(seed: Seed): Record<string, string> {
   return {

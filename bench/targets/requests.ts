@@ -11,6 +11,9 @@ export function gatehouseRequests(f: Fixtures): (scenario: ScenarioName, i: numb
         return { method: 'GET', path: `${org(f.orgA)}/invites/${f.inviteA}`, headers };
       case 'list-invites':
         return { method: 'GET', path: `${org(f.orgA)}/invites?filterField=email&filter=*%40example.com&sortField=email&sortDirection=asc&perPage=100`, headers };
+      // No perPage: the whole list, as upstream answers it (org A's 1,000 invites).
+      case 'list-invites-all':
+        return { method: 'GET', path: `${org(f.orgA)}/invites?filterField=email&filter=*%40example.com&sortField=email&sortDirection=asc`, headers };
       case 'list-members':
         return { method: 'GET', path: `${org(f.orgA)}/members?perPage=100`, headers };
       case 'create-invite':
