@@ -5,11 +5,13 @@ import { invalid } from './errors.js';
  * against the whole (lower-cased) field; every other character is literal.
  *
  * It becomes a LIKE pattern with `\` as the escape character, plus the literal prefix before
- * the first wildcard so that stores can turn it into an index range.
+ * the first wildcard so that stores can turn it into an index range, and every literal run
+ * between wildcards, which a trigram index can look up (`*smith*` holds "smith").
  */
 export interface GlobMatch {
   like: string;
   prefix: string;
+  runs: string[];
 }
 
 /** Each wildcard multiplies LIKE's backtracking; real filters need one or two. */
@@ -22,14 +24,17 @@ export function compileGlob(glob: string): GlobMatch {
   let like = '';
   let prefix = '';
   let literal = true;
+  const runs = [''];
   for (const ch of glob.toLowerCase()) {
     if (ch === '*' || ch === '?') {
       literal = false;
       like += ch === '*' ? '%' : '_';
+      if (runs.at(-1)) runs.push('');
       continue;
     }
     like += ch === '%' || ch === '_' || ch === '\\' ? `\\${ch}` : ch;
     if (literal) prefix += ch;
+    runs[runs.length - 1] += ch;
   }
-  return { like, prefix };
+  return { like, prefix, runs: runs.filter(Boolean) };
 }

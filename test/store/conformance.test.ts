@@ -415,6 +415,42 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
           const filtered = await page({ limit: 10, filterField: 'email', filter: compileGlob('big1*') });
           expect([filtered.totalCount, filtered.totalCountCapped]).toEqual([1 + 10 + 100 + 1000 + 5, undefined]);
         });
+
+        it('find what a glob matches through the trigram index (runs of three characters or more) as they would without it', async () => {
+          const trgmOrg = newId();
+          await store.insertOrg({ id: trgmOrg, instanceId, name: 'Trigrams', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
+          const pending = ['john.smith@x.com', 'smithson@y.org', 'j_smith@x.com', 'a%smith@x.com', 'axsmith@x.com', 'smi.th@x.com', 'jörg.smith@x.com', 'say "hi"@x.com', 'nobody@x.com'];
+          for (const [n, email] of pending.entries()) await store.insertInvite(invite(email, { orgId: trgmOrg }), `hash-trgm-${trgmOrg}-${n}`);
+          // Not pending, in another org, or rolled back: never listed.
+          const accepted = invite('accepted.smith@x.com', { orgId: trgmOrg });
+          await store.insertInvite(accepted, `hash-trgm-${trgmOrg}-accepted`);
+          await store.updatePendingInvite(accepted.id, { status: 'accepted' });
+          await store.insertInvite(invite('other.smith@x.com', { orgId: otherOrgId }), `hash-trgm-${trgmOrg}-other`);
+          const rolledBack = store.transaction(async (tx) => {
+            await tx.insertInvite(invite('rolled.smith@x.com', { orgId: trgmOrg }), `hash-trgm-${trgmOrg}-rolled`);
+            throw new Error('rolled back');
+          });
+          await expect(rolledBack).rejects.toThrow('rolled back');
+
+          // The oracle: the glob as a regular expression over the pending emails.
+          const expected = (glob: string) => {
+            const pattern = [...glob].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+            return pending.filter((e) => new RegExp(`^${pattern}$`, 'i').test(e)).sort();
+          };
+          const globs = ['*smith*', '*SMITH@x.com', '*_smith*', '*%smith*', '*smi?th*', '*mit*son*', 'j*smith*', '*örg*', '*"hi"*', '*smi.th*', '*xyz*', '*sm*'];
+          for (const glob of globs) {
+            const from = queries.length;
+            const page = await store.listInvites(trgmOrg, { sortField: 'email', sortDirection: 'asc', filterField: 'email', filter: compileGlob(glob), limit: 100, offset: 0 });
+            expect(page.items.map((i) => i.email), glob).toEqual(expected(glob));
+            expect(page.totalCount, glob).toBe(expected(glob).length);
+            // SQLite chooses the index in the store (PostgreSQL's planner does, see the plan test).
+            if (kind.name === 'sqlite') {
+              const viaTrigrams = queries.slice(from).some((q) => /invites_email_trigrams match/.test(q.sql));
+              expect(viaTrigrams, glob).toBe(compileGlob(glob).runs.some((run) => [...run].length >= 3));
+            }
+          }
+          expect(expected('*smith*')).toHaveLength(6);
+        });
       });
     });
 
@@ -679,6 +715,34 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
       expect(seats).toHaveLength(1);
       const [plan] = await explain(kind.name, db.location, seats);
       expect(plan).toMatch(/invites_live_by_org/);
+    });
+
+    it('an email glob few invites match reads the trigram index; one most of them match reads the org index', async () => {
+      const big = newId();
+      await store.insertOrg({ id: big, instanceId, name: 'Trigram plans', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
+      // PostgreSQL's planner takes the trigram index from about 10,000 invites on.
+      await store.transaction(async (s) => {
+        for (let n = 0; n < 10_000; n++) await s.insertInvite(invite(`seed${n}@example.com`, { orgId: big }), `hash-plan-${big}-${n}`);
+      });
+      await analyze(kind.name, db.location);
+      const planOf = async (glob: string, expected: number) => {
+        const from = queries.length;
+        const page = await store.listInvites(big, { sortField: 'email', sortDirection: 'asc', filterField: 'email', filter: compileGlob(glob), limit: 100, offset: 0 });
+        expect(page.totalCount, glob).toBe(expected);
+        const list = queries.slice(from).filter((q) => /order by/.test(q.sql));
+        expect(list, glob).toHaveLength(1);
+        return (await explain(kind.name, db.location, list))[0];
+      };
+      const few = await planOf('*1234*', 1);
+      const most = await planOf('*@example.com', COUNT_CAP);
+      if (kind.name === 'sqlite') {
+        expect(few).toMatch(/SCAN invites_email_trigrams VIRTUAL TABLE[^]*SEARCH invites USING INTEGER PRIMARY KEY/);
+        expect(most).not.toMatch(/invites_email_trigrams/);
+        expect(most).toMatch(/SEARCH invites USING (COVERING )?INDEX invites_/);
+      } else {
+        expect(few).toMatch(/Bitmap Index Scan on invites_email_trigrams/);
+        expect(most).not.toMatch(/invites_email_trigrams|Seq Scan/);
+      }
     });
 
     it('list queries run on indexes of the org, never a scan of the table', async () => {

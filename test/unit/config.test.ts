@@ -191,8 +191,13 @@ describe('durations', () => {
 
 describe('globs', () => {
   it('turn * and ? into LIKE wildcards and escape everything else', () => {
-    expect(compileGlob('A*b?C')).toEqual({ like: 'a%b_c', prefix: 'a' });
-    expect(compileGlob('50%_off\\*')).toEqual({ like: '50\\%\\_off\\\\%', prefix: '50%_off\\' });
-    expect(compileGlob('*@x.com')).toEqual({ like: '%@x.com', prefix: '' });
+    expect(compileGlob('A*b?C')).toEqual({ like: 'a%b_c', prefix: 'a', runs: ['a', 'b', 'c'] });
+    expect(compileGlob('50%_off\\*')).toEqual({ like: '50\\%\\_off\\\\%', prefix: '50%_off\\', runs: ['50%_off\\'] });
+    expect(compileGlob('*@x.com')).toEqual({ like: '%@x.com', prefix: '', runs: ['@x.com'] });
+  });
+
+  it('keep the literal runs between wildcards, unescaped, for a trigram index', () => {
+    expect(compileGlob('**Smith*?son"s*').runs).toEqual(['smith', 'son"s']);
+    expect(compileGlob('*').runs).toEqual([]);
   });
 });

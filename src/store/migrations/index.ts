@@ -12,6 +12,7 @@ import { tokenOrg } from './009_token_org.js';
 import { inviteDismissed } from './010_invite_dismissed.js';
 import { requestRecords } from './011_request_records.js';
 import { liveSeats } from './012_live_seats.js';
+import { emailTrigrams } from './013_email_trigrams.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -29,6 +30,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '010_invite_dismissed': inviteDismissed(dialect),
   '011_request_records': requestRecords(dialect),
   '012_live_seats': liveSeats(dialect),
+  '013_email_trigrams': emailTrigrams(dialect),
 });
 
 /** Every migration, in order. */
