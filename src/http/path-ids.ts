@@ -6,8 +6,10 @@ import { canonicalId } from '../contract/canonical.js';
  * path id is made canonical once validated, before authorization and the handler see it.
  */
 export function canonicalPathIds(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request: FastifyRequest<{ Params: Record<string, string> }>) => {
+  // A callback hook: nothing here waits, and an async hook would cost every request a promise.
+  app.addHook('preHandler', (request: FastifyRequest<{ Params: Record<string, string> }>, _reply, done) => {
     const params = request.params ?? {};
     for (const key of Object.keys(params)) if (key.endsWith('Id')) params[key] = canonicalId(params[key]);
+    done();
   });
 }

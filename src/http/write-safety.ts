@@ -143,11 +143,16 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
 
   // The answer is kept once it is final, error answers included (the same request would get
   // the same one): only the transient ones (a 5xx, a 429) let the key go, for a retry to run.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.token && writes(request.method)) writers.note(request.token.id);
     const held = request.idempotency;
-    if (!held) return;
+    // Most answers hold no key: they pass without a promise (a callback hook, not an async one).
+    if (!held) return done(null, payload);
     request.idempotency = null;
+    keep(request, reply, held, payload).then(() => done(null, payload));
+  });
+
+  async function keep(request: FastifyRequest, reply: FastifyReply, held: NonNullable<FastifyRequest['idempotency']>, payload: unknown) {
     const status = reply.statusCode;
     const type = reply.getHeader('content-type');
     try {
@@ -166,5 +171,5 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
       // out takes over, and the journal gives it this request's outcome.
       request.log.warn({ err: error }, 'could not keep the answer of an Idempotency-Key');
     }
-  });
+  }
 }

@@ -124,6 +124,8 @@ const tokenByHash = lookup((db, tokenHash: string) => db.selectFrom('api_tokens'
 const inviteById = lookup((db, id: string, orgId: string) => db.selectFrom('invites').selectAll().where('id', '=', id).where('org_id', '=', orgId));
 const enabledWebhooksOf = lookup((db, instanceId: string) => db.selectFrom('webhooks').selectAll().where('instance_id', '=', instanceId).where('enabled', '=', sql.lit(1)));
 const inviteByTokenHash = lookup((db, tokenHash: string) => db.selectFrom('invites').selectAll().where('token_hash', '=', tokenHash));
+// One invite's mail, oldest first: what a single invite's answer (get, create, resend) reads.
+const mailOfInvite = lookup((db, inviteId: string) => db.selectFrom('outbox').selectAll().where('invite_id', '=', inviteId).orderBy('created_at').orderBy('id'));
 
 export class KyselyStore implements Store {
   constructor(
@@ -848,6 +850,11 @@ export class KyselyStore implements Store {
 
   async latestMailOf(inviteIds: string[]): Promise<Map<string, MailRecord>> {
     const latest = new Map<string, MailRecord>();
+    if (inviteIds.length === 1) {
+      const { rows } = await this.db.executeQuery(mailOfInvite.bind(this.db, this.hooks, [inviteIds[0]]));
+      for (const row of rows) latest.set(row.invite_id!, toMail(row));
+      return latest;
+    }
     // An unpaged list of a large org names more invites than one statement may bind
     // (PostgreSQL: 65,535 parameters; SQLite: 32,766).
     for (let i = 0; i < inviteIds.length; i += MAX_BOUND_IDS) {
