@@ -14,7 +14,8 @@ const GOALS: Record<ScenarioName, { floor: number; peer: number }> = {
   'create-invite': { floor: 0.7, peer: 10 },
   'accept-invite': { floor: 0.7, peer: 10 },
 };
-const GROWTH_GOALS = { sorted: 1.5, prefix: 1.5, suffix: 3, infix: 3 };
+/** Growth from the smallest org to the largest; a two-character infix has no trigram to look up, so no goal. */
+const GROWTH_GOALS: Record<string, number | null> = { sorted: 1.5, prefix: 1.5, suffix: 3, infix: null, infix3: 3 };
 const SUBJECT = 'gatehouse-sqlite';
 
 interface Input {
@@ -67,7 +68,7 @@ export function report(input: Input) {
     [...new Set(input.growth.map((g) => g.target))].map((target) => {
       const rows = input.growth.filter((g) => g.target === target && g.query === query).sort((a, b) => a.invites - b.invites);
       const grew = ratio(rows.at(-1)?.meanMs, rows[0]?.meanMs);
-      return { target, query, meanMs: Object.fromEntries(rows.map((r) => [r.invites, r.meanMs])), grew, limit, met: grew === null ? null : grew <= limit };
+      return { target, query, meanMs: Object.fromEntries(rows.map((r) => [r.invites, r.meanMs])), grew, limit, met: grew === null || limit === null ? null : grew <= limit };
     }),
   );
 
@@ -87,7 +88,7 @@ export function report(input: Input) {
   if (growthRows.length) {
     lines.push('\nlist latency as one org grows (mean ms per request, one connection)');
     for (const g of growthRows) {
-      lines.push(`${g.target} ${g.query}: ${Object.entries(g.meanMs).map(([n, ms]) => `${n}: ${ms}`).join(', ')} → ${fmt(g.grew, 'x')} (limit ${g.limit}x)${mark(g.met)}`);
+      lines.push(`${g.target} ${g.query}: ${Object.entries(g.meanMs).map(([n, ms]) => `${n}: ${ms}`).join(', ')} → ${fmt(g.grew, 'x')} (${g.limit === null ? 'no limit' : `limit ${g.limit}x`})${mark(g.met)}`);
     }
   }
   for (const [name, reason] of Object.entries(input.skipped)) lines.push(`SKIPPED ${name}: ${reason}`);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { findPostgresBin, startCluster, createDatabase, type Cluster } from '../../test/helpers/postgres.js';
 import { ROOT, spawnServer } from '../lib/process.js';
 import { seedGatehouse, type Fixtures } from '../lib/seed.js';
@@ -51,6 +52,7 @@ function gatehouse(name: string, database: (dir: string) => Promise<string>, una
     async start({ dir, seed }) {
       const url = await database(dir);
       const fixtures = await seedGatehouse(url, seed);
+      if (url.startsWith('postgres')) await vacuumAnalyze(url);
       await options.prepare?.(url, fixtures);
       const mailDir = join(dir, 'mail');
       const server = await spawnServer<{ url: string }>(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin/gatehouse.js'), 'serve', '--json'], {
@@ -72,6 +74,20 @@ function gatehouse(name: string, database: (dir: string) => Promise<string>, una
       return { url: server.ready.url, pid: server.child.pid!, request: gatehouseRequests(fixtures), stop: server.stop, fixtures, database: url, mailDir, exited };
     },
   };
+}
+
+/**
+ * The seed writes its rows faster than autovacuum's naptime (a minute): the planner's
+ * statistics are made as autovacuum would make them in a deployment that has run a while.
+ */
+async function vacuumAnalyze(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('vacuum analyze');
+  } finally {
+    await client.end();
+  }
 }
 
 const sqliteFile = async (dir: string) => join(dir, 'gatehouse.db');
