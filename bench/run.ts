@@ -4,11 +4,12 @@
  * the ratios hold on a noisy machine. Then list latency as one org grows. Prints a table and
  * writes bench/results/latest.json (`--smoke`: a seconds-long pass for CI, to smoke.json).
  *
- * Options: --smoke, --seconds N, --rounds N, --connections N, --targets a,b, --no-growth.
+ * Options: --smoke, --seconds N, --rounds N, --connections N, --targets a,b, --no-growth,
+ * --before <checkout> (that build as gatehouse-sqlite-before, e.g. a worktree of an earlier commit).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { growth, type GrowthResult } from './lib/growth.js';
 import { load, type LoadResult } from './lib/load.js';
@@ -16,7 +17,7 @@ import { ROOT, runMain } from './lib/process.js';
 import { report } from './lib/report.js';
 import type { RunningTarget, ScenarioName, Seed, Target } from './lib/types.js';
 import { floor } from './targets/floor.js';
-import { gatehousePostgres, gatehouseSqlite, stopPostgres } from './targets/gatehouse.js';
+import { gatehousePostgres, gatehouseSqlite, gatehouseSqliteWith, stopPostgres } from './targets/gatehouse.js';
 import { peer, peerAllRows } from './targets/peer.js';
 
 const { values: args } = parseArgs({
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16' },
     targets: { type: 'string' },
     'no-growth': { type: 'boolean', default: false },
+    // Another checkout's build (e.g. a worktree of the commit before a change) as one more target.
+    before: { type: 'string' },
   },
 });
 const smoke = args.smoke!;
@@ -41,6 +44,7 @@ const SCENARIOS: ScenarioName[] = ['get-invite', 'list-invites', 'list-invites-a
 
 const all = [gatehouseSqlite, gatehousePostgres, floor, peer, peerAllRows];
 const chosen = args.targets ? all.filter((t) => args.targets!.split(',').includes(t.name)) : all;
+if (args.before) chosen.unshift(gatehouseSqliteWith({ root: resolve(args.before), label: 'before' }));
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
 const running = new Map<Target, RunningTarget>();
 const skipped: Record<string, string> = {};

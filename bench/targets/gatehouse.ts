@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { findPostgresBin, startCluster, createDatabase, type Cluster } from '../../test/helpers/postgres.js';
 import { ROOT, spawnServer } from '../lib/process.js';
@@ -51,7 +52,9 @@ function gatehouse(name: string, database: (dir: string) => Promise<string>, una
     unavailable: async () => (existsSync(join(root, 'dist/src/cli/main.js')) ? unavailable() : `${join(root, 'dist')} is not built (npm run build)`),
     async start({ dir, seed }) {
       const url = await database(dir);
-      const fixtures = await seedGatehouse(url, seed);
+      // Seeded by the build's own code: another checkout's migrations may differ from this one's.
+      const seedWith: typeof seedGatehouse = options.root ? (await import(pathToFileURL(join(root, 'bench/lib/seed.ts')).href)).seedGatehouse : seedGatehouse;
+      const fixtures = await seedWith(url, seed);
       if (url.startsWith('postgres')) await vacuumAnalyze(url);
       await options.prepare?.(url, fixtures);
       const mailDir = join(dir, 'mail');
