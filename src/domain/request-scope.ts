@@ -14,7 +14,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestScope {
   /** Absent: each call waits for the store's own hold. */
   deadline?: number;
-  journal?: { key: string; expiresAt: string; next: number };
+  /**
+   * `repeats`: a later, separate attempt at the same work reads this journal too (a repeat of
+   * an Idempotency-Key after a crash, the mail worker's next try at a "sent" mark). Otherwise
+   * it serves only the store's own retries after a lost COMMIT, which a store without a hold
+   * (SQLite) never makes: such a store does not write it.
+   */
+  journal?: { key: string; expiresAt: string; next: number; repeats: boolean };
   replay: boolean;
   /** Its reads may be served by a standby (a read of the API by a token that has not just written). */
   replicaOk?: boolean;

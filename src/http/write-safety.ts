@@ -89,7 +89,7 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
         deadline: now + holdMs,
         replay: false,
         replicaOk: replicaOk && request.token !== null && !writers.wroteLately(request.token.id),
-        ...(write && !secret && { journal: { key: `request:${randomUUID()}`, expiresAt: new Date(now + holdMs + JOURNAL_MARGIN_MS).toISOString(), next: 0 } }),
+        ...(write && !secret && { journal: { key: `request:${randomUUID()}`, expiresAt: new Date(now + holdMs + JOURNAL_MARGIN_MS).toISOString(), next: 0, repeats: false } }),
       };
       return inRequest(scope, async () => {
         if (write) {
@@ -126,7 +126,7 @@ export function registerWriteSafety(app: FastifyInstance, store: WriteSafetyStor
     request.idempotency = { key, owner, secret };
     // Its journal is the key's, so that a request taking over from one that died finds what
     // that one wrote.
-    if (!secret) scope.journal = { key: `idempotency:${key}`, expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(), next: 0 };
+    if (!secret) scope.journal = { key: `idempotency:${key}`, expiresAt: new Date(now + IDEMPOTENCY_TTL_MS).toISOString(), next: 0, repeats: true };
     scope.replay = found.resumed;
     return null;
   }

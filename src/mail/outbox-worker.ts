@@ -97,7 +97,7 @@ export class OutboxWorker {
    * away mid-commit and the mark is made again, the event is not published twice.
    */
   private async markSent(mail: MailRecord, at: string): Promise<void> {
-    const journal = { key: `mail-sent:${mail.id}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), next: 0 };
+    const journal = { key: `mail-sent:${mail.id}`, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), next: 0, repeats: true };
     await inRequest({ journal, replay: true }, () =>
       this.o.store.transaction(async (store) => {
         await store.markMailSent(mail.id, at);

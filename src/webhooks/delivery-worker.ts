@@ -31,6 +31,12 @@ const LEASE_MS = 30_000;
 const PRUNE_MS = 10 * 60_000;
 /** Attempts in flight at once, per process. */
 const IN_FLIGHT = 50;
+/**
+ * Kicks this close together start one pass: every write that publishes an event kicks, and
+ * without endpoints each pass only reads that nothing is due (60 µs a pass on SQLite, on the
+ * connection the requests wait for; a third of an accept's database time).
+ */
+const KICK_DELAY_MS = 20;
 
 /**
  * Delivers what the webhook outbox holds, and announces expired invites. Deliveries are rows
@@ -42,6 +48,7 @@ export class DeliveryWorker {
   private readonly loop: PollLoop;
   private lastSweep = 0;
   private lastPrune = 0;
+  private kicked: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.loop = new PollLoop(() => this.drain(), o.pollMs ?? 1000, o.log, 'webhook worker', (error) => o.store.isUnavailable(error));
@@ -52,12 +59,18 @@ export class DeliveryWorker {
   }
 
   kick(): void {
-    // A pass in progress takes new deliveries at once; otherwise a new pass starts.
+    // A pass in progress takes new deliveries at once; otherwise a new pass starts shortly.
     this.wake?.();
-    this.loop.kick();
+    if (this.kicked) return;
+    this.kicked = setTimeout(() => {
+      this.kicked = null;
+      this.loop.kick();
+    }, KICK_DELAY_MS);
+    this.kicked.unref();
   }
 
   stop(): Promise<void> {
+    if (this.kicked) clearTimeout(this.kicked);
     return this.loop.stop();
   }
 
