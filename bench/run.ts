@@ -108,7 +108,8 @@ async function main() {
 
   let grown: GrowthResult[] = [];
   if (!args['no-growth']) {
-    const stores = [gatehouseSqlite, gatehousePostgres].filter((t) => chosen.includes(t) && !skipped[t.name]);
+    // Every Gatehouse build chosen, --before's included: the growth of each, side by side.
+    const stores = chosen.filter((t) => t.name.startsWith('gatehouse-') && !skipped[t.name]);
     grown = await growth(stores, growthSizes, join(dir, 'growth'), { connections: 4, seconds: smoke ? 0.5 : 3 });
   }
 

@@ -74,10 +74,10 @@ interface DialectHooks {
   /**
    * SQLite: a subquery of the rowids (as `candidate`) of the invites whose email holds every
    * one of `runs` (three characters or more each), found by the trigram index, when so few
-   * invites do that reading them beats reading the org's index; null otherwise. PostgreSQL has
+   * invites do that reading them beats reading the org's pending invites; null otherwise. PostgreSQL has
    * none: its planner weighs the pg_trgm index against the others itself.
    */
-  emailTrigrams?(db: Kysely<Database>, runs: string[]): Promise<RawBuilder<unknown> | null>;
+  emailTrigrams?(db: Kysely<Database>, orgId: string, runs: string[]): Promise<RawBuilder<unknown> | null>;
 }
 
 /**
@@ -536,7 +536,7 @@ export class KyselyStore implements Store {
   }
 
   async listInvites(orgId: string, q: ListQuery<InviteSortField>): Promise<Page<InviteRecord>> {
-    const base = this.filtered((await this.invitesFor(q)).where('invites.org_id', '=', orgId).where('invites.status', '=', 'pending'), q, 'invites.');
+    const base = this.filtered((await this.invitesFor(orgId, q)).where('invites.org_id', '=', orgId).where('invites.status', '=', 'pending'), q, 'invites.');
     const column = INVITE_COLUMNS[q.sortField];
     const rows = this.paged(base.selectAll('invites').orderBy(`invites.${column}`, q.sortDirection).orderBy('invites.id', q.sortDirection), q).execute();
     return this.counted(base, rows.then((r) => r.map(toInvite)), q);
@@ -547,9 +547,9 @@ export class KyselyStore implements Store {
    * (`*smith*`), the invites the trigram index names, looked up by rowid. CROSS JOIN keeps
    * SQLite from reading the org's index first and testing each of its invites against them.
    */
-  private async invitesFor(q: ListQuery<string>) {
+  private async invitesFor(orgId: string, q: ListQuery<string>) {
     const runs = q.filterField === 'email' && q.filter ? q.filter.runs.filter((run) => [...run].length >= 3) : [];
-    const candidates = runs.length > 0 && this.hooks.emailTrigrams ? await this.hooks.emailTrigrams(this.db, runs) : null;
+    const candidates = runs.length > 0 && this.hooks.emailTrigrams ? await this.hooks.emailTrigrams(this.db, orgId, runs) : null;
     const invites = this.db.selectFrom('invites');
     if (!candidates) return invites;
     return this.db

@@ -18,11 +18,14 @@ import { POSTGRES, STORE_KINDS, titled } from '../helpers/stores.js';
 
 const NOW = '2030-01-01T00:00:00.000Z';
 
-async function seed(store: Store, emails: string[]): Promise<string> {
-  const instanceId = newId();
-  const orgId = newId();
-  await store.insertInstance({ id: instanceId, name: 'Instance', createdAt: NOW });
-  await store.insertOrg({ id: orgId, instanceId, name: 'Org', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: NOW, updatedAt: NOW });
+/** Invites `emails` to `into`, or to a new org of a new instance. */
+async function seed(store: Store, emails: string[], into?: string): Promise<string> {
+  const orgId = into ?? newId();
+  if (!into) {
+    const instanceId = newId();
+    await store.insertInstance({ id: instanceId, name: 'Instance', createdAt: NOW });
+    await store.insertOrg({ id: orgId, instanceId, name: 'Org', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: NOW, updatedAt: NOW });
+  }
   for (const [n, email] of emails.entries()) {
     const invite: InviteRecord = {
       id: newId(),
@@ -40,7 +43,7 @@ async function seed(store: Store, emails: string[]): Promise<string> {
       joinLinkId: null,
       locale: null,
     };
-    await store.insertInvite(invite, `hash-${orgId}-${n}`);
+    await store.insertInvite(invite, `hash-${orgId}-${email}`);
   }
   return orgId;
 }
@@ -73,11 +76,11 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         const queries: string[] = [];
         const reopened = await openStore(db.location, { onQuery: (sql) => queries.push(sql) });
         try {
-          expect(await infix(reopened, orgId, '*son4*')).toEqual(['person4@example.com', ...EMAILS.slice(40, 50)].sort());
-          if (kind.name === 'sqlite') expect(queries.some((q) => /invites_email_trigrams match/.test(q))).toBe(true);
+          expect(await infix(reopened, orgId, '*son4@*')).toEqual(['person4@example.com']);
+          if (kind.name === 'sqlite') expect(queries.some((q) => /order by/.test(q) && /invites_email_trigrams match/.test(q))).toBe(true);
           // And kept from then on, in the invite's transaction.
-          await seed(reopened, ['late.son4@example.com']);
-          expect(await infix(reopened, orgId, '*son4*')).toHaveLength(11);
+          await seed(reopened, ['late.son4@example.com'], orgId);
+          expect(await infix(reopened, orgId, '*son4@*')).toEqual(['late.son4@example.com', 'person4@example.com']);
         } finally {
           await reopened.close();
         }
