@@ -74,8 +74,8 @@ interface DialectHooks {
   /**
    * SQLite: a subquery of the rowids (as `candidate`) of the invites whose email holds every
    * one of `runs` (three characters or more each), found by the trigram index, when so few
-   * invites do that reading them beats reading the org's pending invites; null otherwise. PostgreSQL has
-   * none: its planner weighs the pg_trgm index against the others itself.
+   * invites do that reading them beats reading the org's pending invites; null otherwise.
+   * PostgreSQL has none: its planner weighs the pg_trgm index against the others itself.
    */
   emailTrigrams?(db: Kysely<Database>, orgId: string, runs: string[]): Promise<RawBuilder<unknown> | null>;
 }

@@ -91,7 +91,7 @@ const PROBES_KEPT = 500;
 /** The trigram index of invite emails (migration 013) as DialectHooks.emailTrigrams, one per store. */
 function emailTrigrams(): (db: Kysely<Database>, orgId: string, runs: string[]) => Promise<RawBuilder<unknown> | null> {
   const probes = new Map<string, { selective: boolean; until: number }>();
-  // Both probes are bounded: at most TRIGRAM_CANDIDATES index entries, and CANDIDATE_SHARE times what they found of the org's.
+  // Both probes are bounded: TRIGRAM_CANDIDATES entries of the index, CANDIDATE_SHARE times what it found of the org's.
   const probe = async (db: Kysely<Database>, orgId: string, match: string) => {
     const candidates = await sql<{ n: number }>`select count(*) as n from (select rowid from invites_email_trigrams where invites_email_trigrams match ${match} limit ${TRIGRAM_CANDIDATES + 1})`.execute(db);
     const n = candidates.rows[0].n;
