@@ -29,6 +29,7 @@ import { meRoutes } from './routes/me.js';
 import { healthRoutes } from './routes/health.js';
 import { registerOpenApi } from './openapi.js';
 import { orgInvitesRoutes } from './routes/org-invites.js';
+import { lazySerializers } from './serialization.js';
 import { validatorCompiler } from './validation.js';
 import { webRoutes } from './routes/web.js';
 
@@ -89,6 +90,7 @@ export function buildApp(services: Services, options: AppOptions = {}): FastifyI
     // What Node's parser refuses never reaches the router: answered in our shape there.
     clientErrorHandler: answerClientError,
     ...(options.connections && serverOptions(options.connections)),
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
   });
   const cap = options.connections?.maxPerAddress;
   if (cap) capConnectionsPerAddress(app.server, cap, options.trustProxy ?? false);

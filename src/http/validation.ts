@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import { canonicalId } from '../contract/canonical.js';
 import { namedSchemas } from '../contract/common.js';
+import { compileLazily } from './compile-lazily.js';
 
 /** An array keyword (an OpenAPI extension): no two items share this field's value. */
 const UNIQUE_BY = 'x-unique-by';
@@ -49,7 +50,7 @@ function nulAt(data: unknown, path = ''): string | undefined {
 
 // PostgreSQL text cannot hold U+0000 and no name, email or filter needs it: every request part
 // is refused with it, on both stores alike, before any route runs.
-export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
+const compileValidator: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
   // The schemas that `ref()` refers to, known once the contract is loaded (before any route).
   for (const named of namedSchemas()) if (!ajv.getSchema(named.$id!)) ajv.addSchema(named);
@@ -73,3 +74,6 @@ export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart
   check.errors = null as typeof validate.errors;
   return check;
 };
+
+/** Every request part's validator, compiled when its route is first asked. */
+export const validatorCompiler: FastifySchemaCompiler<any> = (route) => compileLazily(() => compileValidator(route));
