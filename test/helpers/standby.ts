@@ -43,16 +43,28 @@ export async function startStandby(primary: Cluster): Promise<Standby> {
     const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
     await client.connect();
     try {
-      await client.query(sql);
+      return (await client.query(sql)).rows;
     } finally {
       await client.end();
+    }
+  };
+  // pg_wal_replay_pause() only asks: until the startup process confirms, it may replay what
+  // arrives next (a CI run saw a write made after the call on the standby).
+  const pause = async () => {
+    await admin('select pg_wal_replay_pause()');
+    const until = Date.now() + 10_000;
+    while ((await admin('select pg_get_wal_replay_pause_state() as state'))[0].state !== 'paused') {
+      if (Date.now() > until) throw new Error('the standby did not confirm its replay pause within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   };
   return {
     port,
     url: (name) => `postgres://postgres@127.0.0.1:${port}/${name}`,
-    pause: () => admin('select pg_wal_replay_pause()'),
-    resume: () => admin('select pg_wal_replay_resume()'),
+    pause,
+    resume: async () => {
+      await admin('select pg_wal_replay_resume()');
+    },
     stop,
     destroy() {
       try {
