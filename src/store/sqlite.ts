@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_MIGRATION_TABLE, Kysely, type RawBuilder, SqliteDialect, sql } from 'kysely';
-import { KyselyStore, queryLogger, runTransaction } from './kysely-store.js';
+import { type CompiledQuery, DEFAULT_MIGRATION_TABLE, Kysely, type RawBuilder, SqliteDialect, sql } from 'kysely';
+import { KyselyStore, queryLogger, type Reader, runTransaction } from './kysely-store.js';
 import { migrateToLatest } from './migrations/index.js';
 import { openDatabase, SQLite } from './sqlite-native.js';
 import type { Database } from './schema.js';
@@ -43,6 +43,7 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log: queryLogger(options) });
   if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
   return new KyselyStore(db, {
+    reader: file ? openReader(path, options) : undefined,
     isUniqueViolation: (e) => code(e) === 'SQLITE_CONSTRAINT_UNIQUE' || code(e) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     // Extended codes too (SQLITE_BUSY_SNAPSHOT, _RECOVERY, …): each is a wait that ran out.
     isUnavailable: (e) => code(e)?.startsWith('SQLITE_BUSY') === true || code(e) === 'SQLITE_LOCKED',
@@ -57,6 +58,24 @@ export async function openSqliteStore(path: string, options: OpenOptions = {}): 
     holdMs: 0,
     emailTrigrams: emailTrigrams(),
   });
+}
+
+/**
+ * The store's Reader: the same file, read-only (a write through it is an error, never a write
+ * outside the write transactions). Opened once the tables are made. `:memory:` has none: a
+ * second connection to it is another, empty database.
+ */
+function openReader(path: string, { onQuery }: OpenOptions): Reader {
+  const reader = openDatabase(path, { readonly: true, fileMustExist: true });
+  // A reader waits only while SQLite recovers the WAL after a crash or resets it.
+  reader.exec('pragma busy_timeout = 5000');
+  return {
+    all<R>(query: CompiledQuery<R>) {
+      onQuery?.(query.sql, query.parameters);
+      return reader.prepare(query.sql).all(query.parameters as unknown[]) as R[];
+    },
+    close: () => reader.close(),
+  };
 }
 
 /**

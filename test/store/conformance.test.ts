@@ -613,6 +613,60 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
         expect(await store.getUser(u.id)).toBeNull();
       });
 
+      it('reads outside a transaction are answered while a write transaction is open, with what was committed only', async () => {
+        const readOrg = newId();
+        await store.insertOrg({ id: readOrg, instanceId, name: 'Read while writing', memberLimit: null, inviteTtlMs: null, description: null, iconColor: null, locale: null, createdAt: at(0), updatedAt: at(0) });
+        const committed = invite('committed@example.com', { orgId: readOrg });
+        await store.insertInvite(committed, 'hash-committed');
+        const u = user('uncommitted@example.com');
+        const token = { id: newId(), instanceId, userId: null, orgId: null, scopes: ['all.Instance'], createdAt: at(0), expiresAt: null, revokedAt: null };
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let wrote!: () => void;
+        const written = new Promise<void>((resolve) => (wrote = resolve));
+        const open = store.transaction(async (tx) => {
+          await tx.insertUser(u);
+          await tx.insertToken(token, 'hash-uncommitted');
+          await tx.insertInvite(invite('uncommitted@example.com', { orgId: readOrg }), 'hash-uncommitted-invite');
+          await tx.insertMember(member(u, { orgId: readOrg }));
+          await tx.enqueueMail(mail({ inviteId: committed.id }));
+          wrote();
+          await held;
+        });
+        try {
+          await written;
+          const list = { sortField: 'email', sortDirection: 'asc', limit: 10, offset: 0 } as const;
+          const reads = Promise.all([
+            store.getOrg(readOrg),
+            store.getInvite(readOrg, committed.id),
+            store.getTokenByHash('hash-uncommitted'),
+            store.getUser(u.id),
+            store.listInvites(readOrg, list),
+            store.listMembers(readOrg, list),
+            store.latestMailOf([committed.id]),
+          ]);
+          const timedOut = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2000).unref());
+          const answered = await Promise.race([reads, timedOut]);
+          expect(answered, 'the reads waited for the write transaction to end').not.toBe('waited');
+          const [org, found, tokenRead, userRead, invites, members, latest] = answered as Awaited<typeof reads>;
+          expect(org?.id).toBe(readOrg);
+          expect(found).toEqual(committed);
+          expect(tokenRead).toBeNull();
+          expect(userRead).toBeNull();
+          expect(invites.items.map((i) => i.email)).toEqual(['committed@example.com']);
+          expect(members.items).toEqual([]);
+          expect(latest.size).toBe(0);
+        } finally {
+          release();
+          await open;
+        }
+        // Once committed, the same reads see it all.
+        expect(await store.getTokenByHash('hash-uncommitted')).toEqual(token);
+        expect(await store.getUser(u.id)).toEqual(u);
+        expect((await store.listMembers(readOrg, { sortField: 'email', sortDirection: 'asc' })).items.map((m) => m.email)).toEqual(['uncommitted@example.com']);
+        expect((await store.latestMailOf([committed.id])).size).toBe(1);
+      });
+
       it.each([{ org: 'the org' }, { email: 'Lock.Holder@example.com' }, 'setup'] as const)(
         'locks only inside a transaction, and serialise holders of the same lock (%j)',
         async (given) => {
