@@ -2,9 +2,11 @@
  * The floor: the least any server can do for the benchmark's five requests on this machine. A
  * bare node:http server on the same SQLite file as Gatehouse, running the statements Gatehouse
  * runs for each request (captured from its store; auth lookup, org check, count and page,
- * mail status, the write transaction with outbox and audit rows), prepared once, and
- * JSON.stringify. No framework, no validation, no logging, no rate limits: what is left is the
- * HTTP parser, SQLite and JSON, which bounds what a framework can reach.
+ * mail status, the write transaction begun immediate with its outbox, audit and event rows and
+ * its webhook and branding look-ups), prepared once, and JSON.stringify. No framework, no
+ * validation, no logging, no rate limits, and no mail sent (Gatehouse's worker renders and
+ * writes each invitation it queues): what is left is the HTTP parser, SQLite and JSON, which
+ * bounds what a framework can reach.
  *
  * `tsx bench/floor.ts <database>`; prints `{"url": …}` on stdout once listening on 127.0.0.1:PORT.
  */
@@ -24,7 +26,8 @@ const q = {
   pageInvites: db.prepare(
     `select * from "invites" where "invites"."org_id" = ? and "invites"."status" = ? and "email" like ? escape '\\' order by "email" asc, "id" asc limit ? offset ?`,
   ),
-  countPending: db.prepare('select count(*) as "n" from "invites" where "invites"."org_id" = ? and "invites"."status" = ?'),
+  // Counted as Gatehouse counts a page's total: up to its cap (COUNT_CAP, 10,000).
+  countPending: db.prepare('select count(*) as "n" from (select 1 as "one" from "invites" where "invites"."org_id" = ? and "invites"."status" = ? limit ?) as "matches"'),
   newestPending: db.prepare('select * from "invites" where "invites"."org_id" = ? and "invites"."status" = ? order by "invite_date" desc, "id" desc limit ? offset ?'),
   countMembers: db.prepare('select count(*) as "n" from "org_members" where "org_members"."org_id" = ?'),
   pageMembers: db.prepare(
@@ -40,6 +43,17 @@ const q = {
   ),
   insertAudit: db.prepare(
     'insert into "audit_log" ("id", "instance_id", "org_id", "at", "action", "token_id", "user_id", "address", "target_id", "email", "details") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ),
+  // Each change's events (issue 10): the instance's next sequence numbers, the rows, and the
+  // webhooks to deliver them to; the invitation mail is rendered with the instance's branding.
+  nextSeq: db.prepare(
+    'insert into "event_counters" ("instance_id", "last_seq") values (?, ?) on conflict ("instance_id") do update set "last_seq" = event_counters.last_seq + ? returning "last_seq"',
+  ),
+  insertEvent: db.prepare('insert into "events" ("id", "instance_id", "seq", "org_id", "type", "at", "data") values (?, ?, ?, ?, ?, ?, ?)'),
+  insertTwoEvents: db.prepare('insert into "events" ("id", "instance_id", "seq", "org_id", "type", "at", "data") values (?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?)'),
+  webhooks: db.prepare('select * from "webhooks" where "instance_id" = ? and "enabled" = 1'),
+  branding: db.prepare(
+    'select "owner_id", "instance_id", "product_name", "accent_color", "continue_url", "continue_origins", "logo_type", "logo_hash", "updated_at" from "brandings" where "owner_id" in (?, ?)',
   ),
   inviteByToken: db.prepare('select * from "invites" where "token_hash" = ?'),
   claim: db.prepare('update "invites" set "status" = ? where "id" = ? and "status" = ? and "token_hash" = ? returning *'),
@@ -92,15 +106,22 @@ function readBody(req: IncomingMessage): Promise<Row> {
   });
 }
 
+const grant = (r: Row) => `"role":"${r.role}","applicationRoles":[],"dashboardRoles":[],"disallowTransfer":false`;
+
+// Begun IMMEDIATE (`.immediate()`), as Gatehouse's write transactions are.
 const create = db.transaction((org: Row, token: Row, email: string) => {
   const now = new Date().toISOString();
   q.org.all(org.id);
+  q.branding.all(org.instance_id, org.id);
   q.userByEmail.all(email);
   q.replaceExpired.all('replaced', org.id, email, 'pending', now);
   const inviteId = id();
   q.insertInvite.run(inviteId, org.id, email, 'view', '[]', '[]', 0, sha256(randomBytes(24).toString('base64url')), now, 604800000, new Date(Date.now() + 604800000).toISOString(), 'pending', token.id);
   q.insertMail.run(id(), inviteId, email, `You are invited to join ${org.name}`, `An administrator invited you to join "${org.name}".`, '<p>…</p>', 'queued', 0, now, null, now, null);
   q.insertAudit.run(id(), org.instance_id, org.id, now, 'instanceOrgInvites.post', token.id, null, '127.0.0.1', inviteId, email, '{"role":"view"}');
+  const seq = Number((q.nextSeq.all(org.instance_id, 1, 1)[0] as Row).last_seq);
+  q.insertEvent.run(id(), org.instance_id, seq, org.id, 'invite.created', now, `{"inviteId":"${inviteId}","email":"${email}",${grant({ role: 'view' })}}`);
+  q.webhooks.all(org.instance_id);
 });
 
 const accept = db.transaction((email: string, secret: string) => {
@@ -115,6 +136,13 @@ const accept = db.transaction((email: string, secret: string) => {
   const user = q.userByEmail.all(email)[0] as Row;
   q.insertAudit.run(id(), org.instance_id, org.id, now, 'orgInvites.accept', null, user.id, '127.0.0.1', claimed.id, email, '{}');
   q.insertMember.run(org.id, user.id, email, claimed.role, claimed.application_roles, claimed.dashboard_roles, claimed.disallow_transfer, now);
+  const last = Number((q.nextSeq.all(org.instance_id, 2, 2)[0] as Row).last_seq);
+  const invited = `"inviteId":"${claimed.id}","email":"${email}",${grant(claimed)}`;
+  q.insertTwoEvents.run(
+    ...[id(), org.instance_id, last - 1, org.id, 'invite.accepted', now, `{${invited},"userId":"${user.id}"}`],
+    ...[id(), org.instance_id, last, org.id, 'member.added', now, `{"userId":"${user.id}",${invited}}`],
+  );
+  q.webhooks.all(org.instance_id);
   return org.id as string;
 });
 
@@ -122,7 +150,7 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url!, 'http://x');
   if (req.method === 'POST' && url.pathname === '/invites') {
     const body = await readBody(req);
-    const orgId = accept(body.email, body.token);
+    const orgId = accept.immediate(body.email, body.token);
     return orgId ? send(res, 200, { accepted: true, orgId }) : send(res, 404, { type: 'NotFound', message: 'Invite was not found' });
   }
   const m = /^\/instances\/([0-9a-f]{24})\/orgs\/([0-9a-f]{24})\/(invites|members)(?:\/([0-9a-f]{24}))?$/.exec(url.pathname);
@@ -143,8 +171,8 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
   }
   if (req.method === 'POST') {
     const body = await readBody(req);
-    create(org, token, body.email);
-    const total = (q.countPending.all(orgId, 'pending')[0] as Row).n;
+    create.immediate(org, token, body.email);
+    const total = (q.countPending.all(orgId, 'pending', 10_001)[0] as Row).n;
     const rows = q.newestPending.all(orgId, 'pending', perPage ?? -1, 0) as Row[];
     mailOf(rows.map((r) => r.id));
     const items = rows.map((r) => ({ ...invite(r), mailStatus: 'queued' }));

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { rssOf } from './process.js';
+import { cpuSecondsOf, rssOf } from './process.js';
 import type { BenchRequest } from './types.js';
 
 export interface LoadResult {
@@ -11,6 +11,12 @@ export interface LoadResult {
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
   peakRssMb: number;
+  /**
+   * The server process's CPU time per answered request, in µs: steadier than the rate on a
+   * machine the load generator shares, since it does not count the time the server waited for
+   * a core. Its own process only: PostgreSQL's backends are not in it.
+   */
+  cpuUsPerRequest: number;
 }
 
 export interface LoadOptions {
@@ -33,6 +39,7 @@ export interface LoadOptions {
 /** One autocannon run against one target, sampling the server's resident memory as it goes. */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let peak = rssOf(o.pid);
+  const cpuBefore = cpuSecondsOf(o.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssOf(o.pid))), 100);
   try {
     const result = await autocannon({
@@ -61,6 +68,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
       p99: result.latency.p99,
       errors: result.errors + result.timeouts + result.non2xx,
       peakRssMb: Math.round((Math.max(peak, rssOf(o.pid)) / 1048576) * 10) / 10,
+      cpuUsPerRequest: requests > 0 ? Math.round(((cpuSecondsOf(o.pid) - cpuBefore) * 1e6) / requests) : 0,
     };
   } finally {
     clearInterval(sampler);

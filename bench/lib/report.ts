@@ -46,18 +46,22 @@ export function report(input: Input) {
           errors: runs.reduce((n, r) => n + r.errors, 0),
           requests: runs.reduce((n, r) => n + r.requests, 0),
           peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+          cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
           roundsRps: runs.map((r) => r.rps),
         },
       ]),
     );
     const goal = GOALS[scenario as ScenarioName];
     const vsFloor = ratio(targets[SUBJECT]?.rps, targets.floor?.rps);
+    // The same comparison by CPU per request: the floor's CPU over Gatehouse's.
+    const vsFloorCpu = ratio(targets.floor?.cpuUsPerRequest, targets[SUBJECT]?.cpuUsPerRequest);
     // The whole-list scenario is served by the peer without its row cap only (peer-all-rows).
     const vsPeer = ratio(targets[SUBJECT]?.rps, (targets.peer ?? targets['peer-all-rows'])?.rps);
     return {
       scenario,
       targets,
       vsFloor,
+      vsFloorCpu,
       vsPeer,
       goal,
       met: { floor: vsFloor === null ? null : vsFloor >= goal.floor, peer: vsPeer === null ? null : vsPeer >= goal.peer },
@@ -77,13 +81,13 @@ export function report(input: Input) {
   const mark = (m: boolean | null) => (m === null ? '' : m ? ' ok' : ' MISSED');
   const names = [...new Set(scenarios.flatMap((s) => Object.keys(s.targets)))];
   lines.push(`\n${input.smoke ? 'SMOKE (figures not meaningful) — ' : ''}${input.connections} connections, ${input.rounds} × ${input.seconds} s per scenario and target`);
-  lines.push(['scenario', ...names.map((n) => `${n} req/s (p50/p99 ms, err, MB)`), 'vs floor', 'vs peer'].join(' | '));
+  lines.push(['scenario', ...names.map((n) => `${n} req/s (p50/p99 ms, err, MB, CPU µs/req)`), 'vs floor', 'vs floor by CPU', 'vs peer'].join(' | '));
   for (const s of scenarios) {
     const cells = names.map((n) => {
       const t = s.targets[n];
-      return t ? `${t.rps} (${t.p50}/${t.p99}, ${t.errors}, ${t.peakRssMb})` : '—';
+      return t ? `${t.rps} (${t.p50}/${t.p99}, ${t.errors}, ${t.peakRssMb}, ${t.cpuUsPerRequest})` : '—';
     });
-    lines.push([s.scenario, ...cells, `${fmt(s.vsFloor, 'x')}${mark(s.met.floor)}`, `${fmt(s.vsPeer, 'x')}${mark(s.met.peer)}`].join(' | '));
+    lines.push([s.scenario, ...cells, `${fmt(s.vsFloor, 'x')}${mark(s.met.floor)}`, fmt(s.vsFloorCpu, 'x'), `${fmt(s.vsPeer, 'x')}${mark(s.met.peer)}`].join(' | '));
   }
   if (growthRows.length) {
     lines.push('\nlist latency as one org grows (mean ms per request, one connection)');

@@ -35,12 +35,14 @@ it('npm run bench -- --smoke runs every scenario against every target and writes
     const peerOf = s.scenario === 'list-invites-all' ? 'peer-all-rows' : 'peer';
     const targets = expected.filter((t) => !t.startsWith('peer') || t === peerOf);
     expect(Object.keys(s.targets).sort(), s.scenario).toEqual(targets.sort());
-    for (const [name, t] of Object.entries(s.targets as Record<string, { requests: number; errors: number; peakRssMb: number }>)) {
+    for (const [name, t] of Object.entries(s.targets as Record<string, { requests: number; errors: number; peakRssMb: number; cpuUsPerRequest: number }>)) {
       expect(t.requests, `${s.scenario} on ${name}: requests`).toBeGreaterThan(0);
       expect(t.errors, `${s.scenario} on ${name}: errors`).toBe(0);
       expect(t.peakRssMb, `${s.scenario} on ${name}: RSS sampled`).toBeGreaterThan(0);
+      expect(t.cpuUsPerRequest, `${s.scenario} on ${name}: the server's CPU per request`).toBeGreaterThan(0);
     }
     expect(s.vsFloor, `${s.scenario}: ratio to the floor`).toBeGreaterThan(0);
+    expect(s.vsFloorCpu, `${s.scenario}: ratio to the floor by CPU`).toBeGreaterThan(0);
   }
   const stores = expected.filter((t) => t.startsWith('gatehouse-'));
   expect(new Set(report.growth.rows.map((r: { target: string }) => r.target))).toEqual(new Set(stores));
