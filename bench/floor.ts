@@ -44,7 +44,7 @@ const q = {
   insertAudit: db.prepare(
     'insert into "audit_log" ("id", "instance_id", "org_id", "at", "action", "token_id", "user_id", "address", "target_id", "email", "details") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   ),
-  // Each change's events (issue 10): the instance's next sequence numbers, the rows, and the
+  // Each change's events: the instance's next sequence numbers, the rows, and the
   // webhooks to deliver them to; the invitation mail is rendered with the instance's branding.
   nextSeq: db.prepare(
     'insert into "event_counters" ("instance_id", "last_seq") values (?, ?) on conflict ("instance_id") do update set "last_seq" = event_counters.last_seq + ? returning "last_seq"',
@@ -139,8 +139,8 @@ const accept = db.transaction((email: string, secret: string) => {
   const last = Number((q.nextSeq.all(org.instance_id, 2, 2)[0] as Row).last_seq);
   const invited = `"inviteId":"${claimed.id}","email":"${email}",${grant(claimed)}`;
   q.insertTwoEvents.run(
-    ...[id(), org.instance_id, last - 1, org.id, 'invite.accepted', now, `{${invited},"userId":"${user.id}"}`],
-    ...[id(), org.instance_id, last, org.id, 'member.added', now, `{"userId":"${user.id}",${invited}}`],
+    [id(), org.instance_id, last - 1, org.id, 'invite.accepted', now, `{${invited},"userId":"${user.id}"}`],
+    [id(), org.instance_id, last, org.id, 'member.added', now, `{"userId":"${user.id}",${invited}}`],
   );
   q.webhooks.all(org.instance_id);
   return org.id as string;
